@@ -1,0 +1,17 @@
+/**
+ * One jest run for the whole repository. Test tiers are in the file name:
+ *   *.unit.test.ts  pure, no servers
+ *   *.int.test.ts   against real FerretDB/MongoDB (and later RabbitMQ)
+ *   *.e2e.test.ts   real processes over HTTP through the gateway
+ * Type errors are caught by `tsc --noEmit` in `npm test`; ts-jest only transpiles.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/.data/', '/.tools/'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }] },
+  globalSetup: '<rootDir>/scripts/jest/global-setup.ts',
+  testTimeout: 30_000,
+  maxWorkers: 2,
+};

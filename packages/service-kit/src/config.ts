@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * Reads the environment once, validates it, and fails with one message naming every bad variable.
+ * Each service declares its own schema; libraries below it only take options.
+ */
+export function loadConfig<S extends z.ZodType>(
+  service: string,
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new Error(`${service}: invalid configuration\n${lines.join('\n')}`);
+}
+
+/** Shared pieces of service configuration schemas. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  host: (fallback = '127.0.0.1') => z.string().min(1).default(fallback),
+  mongoUrl: () =>
+    z
+      .string({ error: 'is required (e.g. mongodb://127.0.0.1:27017)' })
+      .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
+  dbName: (fallback: string) =>
+    z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default(fallback),
+  nodeEnv: () => z.enum(['development', 'production', 'test']).default('development'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};

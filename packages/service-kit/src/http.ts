@@ -1,0 +1,104 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Request } from 'express';
+import type { Logger } from 'pino';
+import { maskUnexpectedErrors } from './errors';
+import { requestLogging } from './request-logging';
+
+export interface RequestContext extends BaseContext {
+  requestId: string;
+  logger: Logger;
+}
+
+export interface GraphQLHttpOptions<C extends RequestContext> {
+  logger: Logger;
+  production: boolean;
+  /** The schema or gateway plus any extra Apollo options (plugins are appended to ours). */
+  apollo: Omit<ApolloServerOptions<C>, 'formatError' | 'introspection'>;
+  /** Extends the per-request base context (ids, child logger) with the service's own parts. */
+  context: (base: RequestContext, req: Request) => Promise<C> | C;
+  /** Readiness probe behind /health and /health/ready. */
+  ready: () => Promise<boolean> | boolean;
+  bodyLimit?: string;
+}
+
+export interface GraphQLHttpServer {
+  httpServer: http.Server;
+  /** Starts Apollo and listens; resolves with the bound URL. */
+  listen(port: number, host: string): Promise<string>;
+  /** Stops accepting, drains in-flight requests, stops Apollo. */
+  stop(): Promise<void>;
+}
+
+/** Builds (does not start) the HTTP server: POST/GET /graphql plus health endpoints. */
+export function createGraphQLHttpServer<C extends RequestContext>(
+  options: GraphQLHttpOptions<C>,
+): GraphQLHttpServer {
+  const { logger, production } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<C>({
+    ...(options.apollo as ApolloServerOptions<C>),
+    introspection: !production,
+    formatError: maskUnexpectedErrors(logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      requestLogging<C>(),
+      ...(options.apollo.plugins ?? []),
+    ],
+  });
+
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  const readiness: express.RequestHandler = async (_req, res) => {
+    const ok = await Promise.resolve(options.ready()).catch(() => false);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
+  };
+  app.get('/health', readiness);
+  app.get('/health/ready', readiness);
+
+  let started = false;
+  return {
+    httpServer,
+    async listen(port, host) {
+      await apollo.start();
+      started = true;
+      app.use(
+        '/graphql',
+        express.json({ limit: options.bodyLimit ?? '1mb' }),
+        expressMiddleware(apollo, {
+          context: async ({ req }) => {
+            const header = req.headers['x-request-id'];
+            const requestId = typeof header === 'string' && header.length <= 128 ? header : randomUUID();
+            return options.context({ requestId, logger: logger.child({ requestId }) }, req);
+          },
+        }),
+      );
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve());
+      });
+      const { port: bound } = httpServer.address() as AddressInfo;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/graphql`;
+      logger.info({ url }, 'listening');
+      return url;
+    },
+    async stop() {
+      if (started) await apollo.stop();
+      else if (httpServer.listening) await new Promise((r) => httpServer.close(r));
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
+import type { Logger } from 'pino';
+
+export interface MongoHandle {
+  client: MongoClient;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the service's own database. Works the same on MongoDB and on FerretDB: nothing here
+ * relies on sessions, transactions or change streams.
+ */
+export async function connectMongo(
+  url: string,
+  dbName: string,
+  logger: Logger,
+  options: MongoClientOptions = {},
+): Promise<MongoHandle> {
+  const client = new MongoClient(url, {
+    serverSelectionTimeoutMS: 5_000,
+    appName: dbName,
+    ...options,
+  });
+  await client.connect();
+  const db = client.db(dbName);
+  await db.command({ ping: 1 });
+  logger.info({ db: dbName }, 'connected to MongoDB');
+  return { client, db, close: () => client.close() };
+}
+
+/** True for E11000, the duplicate-key error (a unique index said no). */
+export function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}

@@ -1,0 +1,36 @@
+import type { Filter, ObjectId } from 'mongodb';
+import { z } from 'zod';
+import { id, parseInput } from './validation';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+const pageArgs = z.object({
+  first: z
+    .number()
+    .int()
+    .min(0, { error: 'must not be negative' })
+    .max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` })
+    .nullish()
+    .transform((n) => n ?? DEFAULT_PAGE_SIZE),
+  after: id().nullish(),
+});
+
+export interface Page {
+  limit: number;
+  after: ObjectId | null;
+}
+
+/**
+ * Keyset pagination over `_id` (ObjectIds grow with time, so this is creation order): `after` is
+ * the id of the last item of the previous page. Stable under inserts, one index seek per page.
+ */
+export function parsePage(args: { first?: number | null; after?: string | null }): Page {
+  const page = parseInput(pageArgs, args, '');
+  return { limit: page.first, after: page.after ?? null };
+}
+
+/** Adds the keyset condition to a filter. */
+export function afterFilter<T>(filter: Filter<T>, page: Page): Filter<T> {
+  return page.after ? ({ ...filter, _id: { $gt: page.after } } as Filter<T>) : filter;
+}

@@ -1,0 +1,20 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestContext } from './http';
+
+/** Logs each operation once it completes, with its name, duration and whether it failed. */
+export function requestLogging<C extends RequestContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          contextValue.logger.debug(
+            { operationName, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 },
+            'operation completed',
+          );
+        },
+      };
+    },
+  };
+}

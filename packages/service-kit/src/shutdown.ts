@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+
+/**
+ * Runs the steps in order on SIGINT/SIGTERM (stop accepting → drain → close connections), once,
+ * and exits non-zero if a step fails or the whole takes longer than `timeoutMs`.
+ */
+export function onShutdown(logger: Logger, steps: Array<() => Promise<unknown>>, timeoutMs = 10_000): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    try {
+      for (const step of steps) await step();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { MongoClient, type Db } from 'mongodb';
+
+export interface TestDatabase {
+  client: MongoClient;
+  db: Db;
+  /** Names of the commands sent since the last `resetCommands()` (find, aggregate, insert…). */
+  commands: string[];
+  resetCommands(): void;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, uniquely named database on the MongoDB-wire server the global setup provided
+ * (FerretDB here, MongoDB wherever MONGO_URL points), with command monitoring so tests can
+ * count round-trips. Test files therefore never share state.
+ */
+export async function testDatabase(prefix: string): Promise<TestDatabase> {
+  const url = process.env.MONGO_URL;
+  if (!url) throw new Error('MONGO_URL is not set: run the tests through `npm test` (jest global setup)');
+  const client = new MongoClient(url, { monitorCommands: true, serverSelectionTimeoutMS: 5_000 });
+  await client.connect();
+  const name = `t_${prefix}_${randomBytes(4).toString('hex')}`.slice(0, 60);
+  const db = client.db(name);
+  const commands: string[] = [];
+  client.on('commandStarted', (e) => {
+    if (e.databaseName === name) commands.push(e.commandName);
+  });
+  return {
+    client,
+    db,
+    commands,
+    resetCommands: () => void commands.splice(0),
+    async drop() {
+      await db.dropDatabase().catch(() => undefined);
+      await client.close();
+    },
+  };
+}

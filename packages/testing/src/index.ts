@@ -1,0 +1,7 @@
+import pino from 'pino';
+
+export * from './database';
+export * from './graphql';
+
+/** Tests assert on behaviour, not on log lines. */
+export const silentLogger = pino({ level: 'silent' });

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds FerretDB (a MongoDB-wire server) from the Go module proxy into .tools/bin/ferretdb.
+# `go install …/cmd/ferretdb@v1.24.2` alone yields a binary that panics at start because the module
+# ships without build/version/version.txt; so we copy the exact module source, write that file with
+# the tag, and build it. Same source, same tag, nothing vendored into this repository.
+set -euo pipefail
+VERSION="${FERRETDB_VERSION:-v1.24.2}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+OUT="$ROOT/.tools/bin/ferretdb"
+if ! command -v go >/dev/null 2>&1; then
+  echo "Go is needed to build FerretDB $VERSION (install Go 1.22+, e.g. 'apt-get install golang'), or set MONGO_URL to a MongoDB you already run." >&2
+  exit 1
+fi
+echo "› building FerretDB $VERSION (first run only; about a minute)…"
+DIR="$(GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+[ -d "$DIR" ] || { echo "could not download github.com/FerretDB/FerretDB@$VERSION from the Go module proxy" >&2; exit 1; }
+WORK="$(mktemp -d)"
+trap 'chmod -R u+w "$WORK"; rm -rf "$WORK"' EXIT
+cp -r "$DIR/." "$WORK/"
+chmod -R u+w "$WORK"
+echo "$VERSION" > "$WORK/build/version/version.txt"
+mkdir -p "$(dirname "$OUT")"
+(cd "$WORK" && CGO_ENABLED=0 go build -trimpath -o "$OUT" ./cmd/ferretdb)
+"$OUT" --version | head -1

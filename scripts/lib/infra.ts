@@ -1,0 +1,120 @@
+/**
+ * Brings up the infrastructure the services need, on this machine, when the user did not point us
+ * at their own: FerretDB (MongoDB wire protocol) and RabbitMQ. Used by `npm start` and by jest's
+ * global setup. Every wait is bounded and says what it waits for.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { join, resolve } from 'node:path';
+import { MongoClient } from 'mongodb';
+
+export const ROOT = resolve(__dirname, '..', '..');
+const DATA = join(ROOT, '.data');
+const FERRETDB_BIN = join(ROOT, '.tools', 'bin', 'ferretdb');
+
+const say = (msg: string) => process.stderr.write(`› ${msg}\n`);
+
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let lastNote = started;
+  while (Date.now() - started < timeoutMs) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() - lastNote > 3_000) {
+      say(`still waiting for ${what} (${Math.round((Date.now() - started) / 1000)}s)…`);
+      lastNote = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000}s`);
+}
+
+async function mongoPing(url: string): Promise<boolean> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 1_000, connectTimeoutMS: 1_000 });
+  try {
+    await client.connect();
+    return (await client.db('admin').command({ ping: 1 })).ok === 1;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** Sends the AMQP 0-9-1 protocol header and expects a method frame back (Connection.Start). */
+export function amqpAnswers(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = net.connect({ host, port });
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('connect', () => socket.write(Buffer.from('AMQP\x00\x00\x09\x01', 'latin1')));
+    socket.once('data', (chunk) => finish(chunk[0] === 1));
+  });
+}
+
+/** Returns a MongoDB URL that answers: the user's MONGO_URL, or a FerretDB we start. */
+export async function ensureMongo(env = process.env): Promise<string> {
+  if (env.MONGO_URL) {
+    await waitFor(`MongoDB at MONGO_URL`, () => mongoPing(env.MONGO_URL!), 15_000);
+    return env.MONGO_URL;
+  }
+  const port = Number(env.FERRETDB_PORT ?? 27017);
+  const url = `mongodb://127.0.0.1:${port}`;
+  if (await mongoPing(url).catch(() => false)) return url;
+
+  if (!existsSync(FERRETDB_BIN)) {
+    const built = spawnSync('bash', [join(ROOT, 'scripts', 'build-ferretdb.sh')], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('could not build FerretDB (see above); or set MONGO_URL');
+  }
+  const dir = join(DATA, 'ferretdb');
+  mkdirSync(dir, { recursive: true });
+  say(`starting FerretDB on 127.0.0.1:${port} (data in .data/ferretdb)`);
+  const log = openSync(join(dir, 'ferretdb.log'), 'a');
+  const child = spawn(
+    FERRETDB_BIN,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--state-dir=${dir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  child.unref();
+  closeSync(log);
+  try {
+    await waitFor(`FerretDB on port ${port}`, () => mongoPing(url), 30_000);
+  } catch (err) {
+    const tail = readFileSync(join(dir, 'ferretdb.log'), 'utf8').split('\n').slice(-15).join('\n');
+    throw new Error(`${(err as Error).message}\n--- .data/ferretdb/ferretdb.log ---\n${tail}`);
+  }
+  return url;
+}
+
+/** Returns an AMQP URL that answers: the user's AMQP_URL, or the local RabbitMQ (started if stopped). */
+export async function ensureRabbit(env = process.env): Promise<string> {
+  const url = env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const { hostname, port } = new URL(url);
+  const p = Number(port || 5672);
+  if (await amqpAnswers(hostname, p)) return url;
+  if (env.AMQP_URL) {
+    await waitFor(`RabbitMQ at AMQP_URL`, () => amqpAnswers(hostname, p), 15_000);
+    return url;
+  }
+  const which = spawnSync('bash', ['-lc', 'command -v rabbitmq-server'], { encoding: 'utf8' });
+  if (which.status !== 0) {
+    throw new Error(
+      'RabbitMQ is not running on 127.0.0.1:5672 and rabbitmq-server is not installed: ' +
+        "install it ('apt-get install rabbitmq-server') or set AMQP_URL",
+    );
+  }
+  say('starting RabbitMQ (rabbitmq-server -detached)');
+  spawnSync('rabbitmq-server', ['-detached'], { stdio: 'ignore' });
+  await waitFor('RabbitMQ on 127.0.0.1:5672', () => amqpAnswers(hostname, p), 90_000);
+  return url;
+}

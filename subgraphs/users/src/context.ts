@@ -1,0 +1,14 @@
+import { loaderById, type RequestContext } from '@cinema/service-kit';
+import type { UserRepository } from './user/repository';
+
+export interface UsersContext extends RequestContext {
+  users: UserRepository;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+/** Fresh per request: DataLoader caches must never outlive one operation. */
+export function createLoaders(users: UserRepository) {
+  return {
+    userById: loaderById((ids) => users.findByIds(ids)),
+  };
+}

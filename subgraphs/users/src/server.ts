@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'graphql';
+import type { Db } from 'mongodb';
+import { createSubgraphServer, type Logger } from '@cinema/service-kit';
+import { createLoaders, type UsersContext } from './context';
+import { UserRepository } from './user/repository';
+import { userResolvers } from './user/resolvers';
+
+export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
+
+export interface UsersServerOptions {
+  db: Db;
+  logger: Logger;
+  production?: boolean;
+}
+
+/** Builds the users subgraph (not listening yet) over its own database. */
+export function createUsersServer({ db, logger, production = false }: UsersServerOptions) {
+  const users = new UserRepository(db);
+  const server = createSubgraphServer<UsersContext>({
+    logger,
+    production,
+    typeDefs,
+    resolvers: userResolvers,
+    context: (base) => ({ ...base, users, loaders: createLoaders(users) }),
+    ready: async () => (await db.command({ ping: 1 })).ok === 1,
+  });
+  return { ...server, users, ensureIndexes: () => users.ensureIndexes() };
+}

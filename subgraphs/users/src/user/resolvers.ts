@@ -1,0 +1,39 @@
+import { badUserInput, parseId, parseInput, parsePage } from '@cinema/service-kit';
+import type { UsersContext } from '../context';
+import { createUserInput, toGraphQL, updateUserProfileInput } from './user';
+
+export const userResolvers = {
+  Query: {
+    async user(_: unknown, args: { id: unknown }, ctx: UsersContext) {
+      const doc = await ctx.users.findLive(parseId(args.id));
+      return doc && toGraphQL(doc);
+    },
+    async users(_: unknown, args: { first?: number | null; after?: string | null }, ctx: UsersContext) {
+      const docs = await ctx.users.list(parsePage(args));
+      return docs.map(toGraphQL);
+    },
+  },
+  Mutation: {
+    async createUser(_: unknown, args: { input: unknown }, ctx: UsersContext) {
+      const input = parseInput(createUserInput, args.input);
+      return toGraphQL(await ctx.users.create(input));
+    },
+    async updateUserProfile(_: unknown, args: { id: unknown; input: unknown }, ctx: UsersContext) {
+      const id = parseId(args.id);
+      const input = parseInput(updateUserProfileInput, args.input);
+      const doc = await ctx.users.updateProfile(id, input);
+      if (!doc) throw badUserInput(`no user with id ${id.toHexString()}`, 'id');
+      return toGraphQL(doc);
+    },
+    async deleteUser(_: unknown, args: { id: unknown }, ctx: UsersContext) {
+      return ctx.users.delete(parseId(args.id));
+    },
+  },
+  User: {
+    // Batched: every reference in one gateway fetch becomes one `find`.
+    async __resolveReference(ref: { id: string }, ctx: UsersContext) {
+      const doc = await ctx.loaders.userById.load(ref.id);
+      return doc && toGraphQL(doc);
+    },
+  },
+};
