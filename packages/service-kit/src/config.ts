@@ -17,7 +17,13 @@ export function loadConfig<S extends z.ZodType>(
 
 /** Shared pieces of service configuration schemas. */
 export const env = {
-  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  port: (fallback: number) =>
+    z.coerce
+      .number({ error: 'must be a port number (0-65535)' })
+      .int({ error: 'must be a port number (0-65535)' })
+      .min(0, { error: 'must be a port number (0-65535)' })
+      .max(65535, { error: 'must be a port number (0-65535)' })
+      .default(fallback),
   host: (fallback = '127.0.0.1') => z.string().min(1).default(fallback),
   mongoUrl: () =>
     z

@@ -2,6 +2,7 @@ import pino from 'pino';
 
 export * from './database';
 export * from './graphql';
+export * from './ports';
 
 /** Tests assert on behaviour, not on log lines. */
 export const silentLogger = pino({ level: 'silent' });

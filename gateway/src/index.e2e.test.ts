@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, gql } from '@cinema/testing';
+import { startToyGraph } from '../../e2e/support/toy-graph';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('gateway process', () => {
+  it('serves another supergraph on another port when configured to', async () => {
+    const toy = await startToyGraph();
+    const port = await freePort();
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'index.ts')], {
+      env: { ...process.env, PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    try {
+      const health = `http://127.0.0.1:${port}/health`;
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && !(await fetch(health).then((r) => r.ok, () => false))) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const res = await gql(`http://127.0.0.1:${port}/graphql`, '{ hello(name: "any graph") }');
+      expect(res.data).toEqual({ hello: 'hello, any graph' });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await toy.subgraph.stop();
+    }
+  });
+
+  it('refuses to start with a clear message when the supergraph file is missing', async () => {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'index.ts')], {
+      env: { ...process.env, PORT: String(await freePort()), SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c) => (stderr += c));
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot read the supergraph at SUPERGRAPH_PATH=\/nonexistent/);
+  });
+});

@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { findBreakingChanges } from 'graphql';
+import { apiSchemaOf, SCHEMA_DIR, SUPERGRAPH_PATH } from './supergraph';
+
+export const ACK_PATH = join(SCHEMA_DIR, 'breaking-changes.json');
+
+export interface SchemaVersion {
+  label: string;
+  sdl: string;
+}
+export interface Finding {
+  from: string;
+  to: string;
+  change: string;
+  acknowledged: boolean;
+}
+
+/** Changes of the client-facing API (not of federation internals) that can break a client. */
+export function breakingChanges(before: string, after: string): string[] {
+  return findBreakingChanges(apiSchemaOf(before), apiSchemaOf(after)).map((c) => `${c.type}: ${c.description}`);
+}
+
+/** `schema/breaking-changes.json`: [{ "change": "<exact line reported>", "reason": "why it is fine" }]. */
+export function acknowledged(path = ACK_PATH): Set<string> {
+  if (!existsSync(path)) return new Set();
+  const entries = JSON.parse(readFileSync(path, 'utf8')) as Array<{ change: string; reason?: string }>;
+  return new Set(entries.filter((e) => e.reason && e.reason.trim()).map((e) => e.change));
+}
+
+/** Every committed version of the supergraph, oldest first (empty without git history). */
+export function committedVersions(cwd: string): SchemaVersion[] {
+  const file = relative(cwd, SUPERGRAPH_PATH);
+  try {
+    const commits = execFileSync('git', ['log', '--reverse', '--format=%h', '--', file], { cwd, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+    return commits.map((c) => ({
+      label: c,
+      sdl: execFileSync('git', ['show', `${c}:${file}`], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 }),
+    }));
+  } catch {
+    return [];
+  }
+}
+
+/** Checks each step of the API's history (and the working tree) for unacknowledged breaks. */
+export function checkHistory(versions: SchemaVersion[], ack = acknowledged()): Finding[] {
+  const findings: Finding[] = [];
+  for (let i = 1; i < versions.length; i++) {
+    const [a, b] = [versions[i - 1]!, versions[i]!];
+    if (a.sdl === b.sdl) continue;
+    for (const change of breakingChanges(a.sdl, b.sdl)) {
+      findings.push({ from: a.label, to: b.label, change, acknowledged: ack.has(change) });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,99 @@
+/**
+ * Runs the whole stack as real processes: three subgraphs and the gateway, each a `tsx` child with
+ * its own environment. Used by `npm start` and by the end-to-end tests (on other ports and databases).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { ROOT, waitFor } from './infra';
+
+export const SUBGRAPHS = ['users', 'movies', 'catalog'] as const;
+export type ServiceName = (typeof SUBGRAPHS)[number] | 'gateway';
+
+export interface StackOptions {
+  mongoUrl: string;
+  amqpUrl: string;
+  ports: Record<ServiceName, number>;
+  /** Database name per subgraph (default: the subgraph's name). */
+  databases?: Partial<Record<(typeof SUBGRAPHS)[number], string>>;
+  env?: NodeJS.ProcessEnv;
+  /** Where each service's stdout/stderr goes (default: discarded). */
+  output?: (service: ServiceName) => Writable | undefined;
+  /** Called if a service exits while the stack is meant to be up. */
+  onExit?: (service: ServiceName, code: number | null) => void;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  urls: Record<ServiceName, string>;
+  processes: Map<ServiceName, ChildProcess>;
+  stop(): Promise<void>;
+}
+
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const entry = (s: ServiceName) => join(ROOT, s === 'gateway' ? 'gateway' : join('subgraphs', s), 'src', 'index.ts');
+
+async function healthy(port: number): Promise<boolean> {
+  const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(1_000) });
+  return res.ok;
+}
+
+function launch(service: ServiceName, env: NodeJS.ProcessEnv, options: StackOptions, stopping: () => boolean) {
+  const child = spawn(TSX, [entry(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sink = options.output?.(service);
+  if (sink) {
+    child.stdout!.pipe(sink, { end: false });
+    child.stderr!.pipe(sink, { end: false });
+  } else {
+    child.stdout!.resume();
+    child.stderr!.resume();
+  }
+  child.once('exit', (code) => {
+    if (!stopping()) options.onExit?.(service, code);
+  });
+  return child;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { ports } = options;
+  const processes = new Map<ServiceName, ChildProcess>();
+  let stopping = false;
+  const base = { ...process.env, ...options.env, HOST: '127.0.0.1', AMQP_URL: options.amqpUrl };
+  const urls = Object.fromEntries(
+    (Object.keys(ports) as ServiceName[]).map((s) => [s, `http://127.0.0.1:${ports[s]}/graphql`]),
+  ) as Record<ServiceName, string>;
+
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(
+      [...processes.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+
+  try {
+    for (const s of SUBGRAPHS) {
+      const env = { ...base, PORT: String(ports[s]), MONGO_URL: options.mongoUrl, MONGO_DB: options.databases?.[s] ?? s };
+      processes.set(s, launch(s, env, options, () => stopping));
+    }
+    await Promise.all(SUBGRAPHS.map((s) => waitFor(`${s} on port ${ports[s]}`, () => healthy(ports[s]), 60_000)));
+    const gatewayEnv: NodeJS.ProcessEnv = { ...base, PORT: String(ports.gateway) };
+    for (const s of SUBGRAPHS) gatewayEnv[`SUBGRAPH_URL_${s.toUpperCase()}`] = urls[s];
+    processes.set('gateway', launch('gateway', gatewayEnv, options, () => stopping));
+    await waitFor(`gateway on port ${ports.gateway}`, () => healthy(ports.gateway), 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { gatewayUrl: urls.gateway, urls, processes, stop };
+}

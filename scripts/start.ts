@@ -1,0 +1,45 @@
+import { Transform } from 'node:stream';
+import pretty from 'pino-pretty';
+import { ensureMongo, ensureRabbit } from './lib/infra';
+import { startStack, type ServiceName } from './lib/stack';
+import { composeSupergraph, SUPERGRAPH_PATH } from './lib/supergraph';
+import { readFileSync } from 'node:fs';
+
+// `npm start`: infrastructure (FerretDB + RabbitMQ unless MONGO_URL/AMQP_URL are given), the three
+// subgraphs and the gateway, with readable logs; Ctrl-C stops everything cleanly.
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+/** Pretty, service-tagged logs on a terminal; raw JSON lines otherwise (pipe them to a collector). */
+function output(service: ServiceName) {
+  if (!process.stdout.isTTY) {
+    return new Transform({ transform: (chunk, _e, done) => done(null, chunk) }).pipe(process.stdout) as never;
+  }
+  return pretty({ colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service', messageFormat: `[${service}] {msg}` });
+}
+
+async function main() {
+  if (readFileSync(SUPERGRAPH_PATH, 'utf8') !== composeSupergraph()) {
+    console.warn('! schema/supergraph.graphql is stale: run `npm run compose` (serving the committed one)');
+  }
+  const [mongoUrl, amqpUrl] = await Promise.all([ensureMongo(), ensureRabbit()]);
+  process.stderr.write('› starting users, movies, catalog and the gateway…\n');
+  const stack = await startStack({
+    mongoUrl,
+    amqpUrl,
+    ports: { gateway: port('PORT', 4000), users: port('USERS_PORT', 4001), movies: port('MOVIES_PORT', 4002), catalog: port('CATALOG_PORT', 4003) },
+    output,
+    onExit: (service, code) => {
+      console.error(`✗ ${service} exited (code ${code}); stopping the stack`);
+      void stack.stop().then(() => process.exit(1));
+    },
+  });
+  console.log(`\n✓ Gateway ready: ${stack.gatewayUrl}  (open it in a browser for Apollo Sandbox)\n`);
+  const shutdown = () => void stack.stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((err) => {
+  console.error(`✗ ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});
