@@ -59,7 +59,8 @@ export class UserRepository {
     return this.users.findOne({ _id: id, deletedAt: null });
   }
 
-  list(page: Page): Promise<UserDoc[]> {
+  async list(page: Page): Promise<UserDoc[]> {
+    if (page.limit === 0) return []; // the driver reads limit(0) as "no limit"
     return this.users
       .find(afterFilter<UserDoc>({ deletedAt: null }, page))
       .sort({ _id: 1 })

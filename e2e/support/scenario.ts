@@ -1,0 +1,56 @@
+import { gql } from '@cinema/testing';
+
+/** Runs a mutation/query through the gateway and fails loudly on any GraphQL error. */
+export async function must<T = any>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const res = await gql<T>(url, query, variables);
+  if (res.errors?.length || !res.data) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+  return res.data;
+}
+
+const inAWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
+
+/** A small cinema world created through the public API only: 2 users, a movie, reviews, a premiere. */
+export async function seedCinemaGraph(url: string, tag = Math.random().toString(36).slice(2, 8)) {
+  const user = (email: string, fullName: string) =>
+    must(url, 'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email, fullName } }).then(
+      (d) => d.createUser.id as string,
+    );
+  const ann = await user(`ann-${tag}@example.com`, 'Ann Lee');
+  const bob = await user(`bob-${tag}@example.com`, 'Bob Stone');
+  const { createMovie } = await must(url, 'mutation($i: CreateMovieInput!) { createMovie(input: $i) { id } }', {
+    i: { title: 'Arrival', durationMinutes: 116, genres: ['sci-fi', 'drama'], releaseDate: '2016-11-11' },
+  });
+  const movieId = createMovie.id as string;
+  for (const [authorId, rating] of [
+    [ann, 5],
+    [bob, 4],
+  ] as const) {
+    await must(url, 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', {
+      i: { movieId, authorId, rating, body: 'A film about language and time.' },
+    });
+  }
+  const { createCity } = await must(url, 'mutation($i: CreateCityInput!) { createCity(input: $i) { id } }', {
+    i: { name: `Lisbon ${tag}` },
+  });
+  const { createCinema } = await must(url, 'mutation($i: CreateCinemaInput!) { createCinema(input: $i) { id } }', {
+    i: { cityId: createCity.id, name: 'Cinema Ideal' },
+  });
+  const { scheduleScreening } = await must(
+    url,
+    'mutation($i: ScheduleScreeningInput!) { scheduleScreening(input: $i) { id } }',
+    { i: { cinemaId: createCinema.id, movieId, startsAt: inAWeek(), isPremiere: true } },
+  );
+  return { ann, bob, movieId, cityId: createCity.id as string, cinemaId: createCinema.id as string, screeningId: scheduleScreening.id as string, tag };
+}
+
+/** One query that needs all three subgraphs: movies → users (authors) and catalog (screenings). */
+export const ACROSS_ALL_SUBGRAPHS = /* GraphQL */ `
+  query Movie($id: ID!) {
+    movie(id: $id) {
+      title
+      averageRating
+      reviews { rating author { email fullName } }
+      screenings { isPremiere cinema { name city { name } } }
+    }
+  }
+`;

@@ -1,0 +1,45 @@
+import { ObjectId, type Collection, type Db } from 'mongodb';
+import type { CinemaDoc, CreateCinemaInput } from './cinema';
+
+/** All MongoDB access for cinemas: every write to a cinema goes through here. */
+export class CinemaRepository {
+  readonly cinemas: Collection<CinemaDoc>;
+
+  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+    this.cinemas = db.collection<CinemaDoc>('cinemas');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // Serves "the cinemas of these cities, by name" (City.cinemas, catalog) without a collection scan.
+    await this.cinemas.createIndex({ cityId: 1, name: 1 }, { name: 'cityId_name' });
+  }
+
+  /** The caller checks that the city exists: cities are never deleted, so the check cannot go stale. */
+  async create(input: CreateCinemaInput): Promise<CinemaDoc> {
+    const doc: CinemaDoc = {
+      _id: new ObjectId(),
+      cityId: input.cityId,
+      name: input.name,
+      createdAt: this.now(),
+      version: 1,
+    };
+    await this.cinemas.insertOne(doc);
+    return doc;
+  }
+
+  findById(id: ObjectId): Promise<CinemaDoc | null> {
+    return this.cinemas.findOne({ _id: id });
+  }
+
+  findByIds(ids: ObjectId[]): Promise<CinemaDoc[]> {
+    return this.cinemas.find({ _id: { $in: ids } }).toArray();
+  }
+
+  /** Cinemas of all these cities in one query, each city's ordered by name (ties by creation). */
+  findByCityIds(cityIds: ObjectId[]): Promise<CinemaDoc[]> {
+    return this.cinemas
+      .find({ cityId: { $in: cityIds } })
+      .sort({ name: 1, _id: 1 })
+      .toArray();
+  }
+}

@@ -1,0 +1,42 @@
+import { loaderById, type RequestContext } from '@cinema/service-kit';
+import type { CinemaRepository } from './cinema/repository';
+import type { CityRepository } from './city/repository';
+import { loaderGroupedById } from './loaders';
+import type { ScreeningRepository } from './screening/repository';
+
+export interface CatalogRepositories {
+  cities: CityRepository;
+  cinemas: CinemaRepository;
+  screenings: ScreeningRepository;
+}
+
+export interface CatalogContext extends RequestContext, CatalogRepositories {
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+/**
+ * Fresh per request: DataLoader caches must never outlive one operation. Each loader turns all loads
+ * of a tick into ONE `$in` query. `now` is read once per request, so every "upcoming" list in one
+ * response is cut at the same instant (a premiere cannot be in Cinema.premieres yet missing from
+ * Movie.screenings because a millisecond passed between the two queries).
+ */
+export function createLoaders({ cities, cinemas, screenings }: CatalogRepositories, now: Date) {
+  return {
+    cityById: loaderById((ids) => cities.findByIds(ids)),
+    cinemaById: loaderById((ids) => cinemas.findByIds(ids)),
+    screeningById: loaderById((ids) => screenings.findByIds(ids)),
+    cinemasByCity: loaderGroupedById((ids) => cinemas.findByCityIds(ids), (c) => c.cityId),
+    upcomingScreeningsByCinema: loaderGroupedById(
+      (ids) => screenings.upcomingByCinemas(ids, now),
+      (s) => s.cinemaId,
+    ),
+    upcomingPremieresByCinema: loaderGroupedById(
+      (ids) => screenings.upcomingByCinemas(ids, now, { premieresOnly: true }),
+      (s) => s.cinemaId,
+    ),
+    upcomingScreeningsByMovie: loaderGroupedById(
+      (ids) => screenings.upcomingByMovies(ids, now),
+      (s) => s.movieId,
+    ),
+  };
+}

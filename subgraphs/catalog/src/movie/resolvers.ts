@@ -1,0 +1,15 @@
+import type { CatalogContext } from '../context';
+import { toGraphQL as screeningToGraphQL } from '../screening/screening';
+
+/** Movies are owned by the movies subgraph; catalog only contributes `Movie.screenings`. */
+export const movieResolvers = {
+  Movie: {
+    // No read: the id is all `screenings` needs, and an unknown movie simply has none.
+    __resolveReference(ref: { id: string }) {
+      return { id: ref.id };
+    },
+    async screenings(movie: { id: string }, _: unknown, ctx: CatalogContext) {
+      return (await ctx.loaders.upcomingScreeningsByMovie.load(movie.id)).map(screeningToGraphQL);
+    },
+  },
+};

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'graphql';
+import type { Db } from 'mongodb';
+import { createSubgraphServer, type Logger } from '@cinema/service-kit';
+import { CinemaRepository } from './cinema/repository';
+import { cinemaResolvers } from './cinema/resolvers';
+import { CityRepository } from './city/repository';
+import { cityResolvers } from './city/resolvers';
+import { createLoaders, type CatalogContext } from './context';
+import { movieResolvers } from './movie/resolvers';
+import { ScreeningRepository } from './screening/repository';
+import { screeningResolvers } from './screening/resolvers';
+
+export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
+
+const resolvers = {
+  Query: { ...cityResolvers.Query, ...cinemaResolvers.Query },
+  Mutation: { ...cityResolvers.Mutation, ...cinemaResolvers.Mutation, ...screeningResolvers.Mutation },
+  City: cityResolvers.City,
+  Cinema: cinemaResolvers.Cinema,
+  Screening: screeningResolvers.Screening,
+  Movie: movieResolvers.Movie,
+};
+
+export interface CatalogServerOptions {
+  db: Db;
+  logger: Logger;
+  production?: boolean;
+  /** The clock for timestamps and for what counts as "upcoming"; tests pin it. */
+  now?: () => Date;
+}
+
+/** Builds the catalog subgraph (not listening yet) over its own database. */
+export function createCatalogServer({ db, logger, production = false, now = () => new Date() }: CatalogServerOptions) {
+  const cities = new CityRepository(db, now);
+  const cinemas = new CinemaRepository(db, now);
+  const screenings = new ScreeningRepository(db, now);
+  const repositories = { cities, cinemas, screenings };
+  const server = createSubgraphServer<CatalogContext>({
+    logger,
+    production,
+    typeDefs,
+    resolvers,
+    context: (base) => ({ ...base, ...repositories, loaders: createLoaders(repositories, now()) }),
+    ready: async () => (await db.command({ ping: 1 })).ok === 1,
+  });
+  const ensureIndexes = async () => {
+    await Promise.all([cities.ensureIndexes(), cinemas.ensureIndexes(), screenings.ensureIndexes()]);
+  };
+  return { ...server, cities, cinemas, screenings, ensureIndexes };
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'graphql';
+import type { Db } from 'mongodb';
+import { createSubgraphServer, type Logger } from '@cinema/service-kit';
+import { createLoaders, type MoviesContext } from './context';
+import { MovieRepository } from './movie/repository';
+import { movieResolvers } from './movie/resolvers';
+import { ReviewRepository } from './review/repository';
+import { reviewResolvers } from './review/resolvers';
+
+export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
+
+// The review module contributes fields to Movie and User, so both maps share type names.
+const resolvers = {
+  Query: movieResolvers.Query,
+  Mutation: { ...movieResolvers.Mutation, ...reviewResolvers.Mutation },
+  Movie: { ...movieResolvers.Movie, ...reviewResolvers.Movie },
+  Review: reviewResolvers.Review,
+  User: reviewResolvers.User,
+};
+
+export interface MoviesServerOptions {
+  db: Db;
+  logger: Logger;
+  production?: boolean;
+}
+
+/** Builds the movies subgraph (not listening yet) over its own database. */
+export function createMoviesServer({ db, logger, production = false }: MoviesServerOptions) {
+  const movies = new MovieRepository(db);
+  const reviews = new ReviewRepository(db);
+  const server = createSubgraphServer<MoviesContext>({
+    logger,
+    production,
+    typeDefs,
+    resolvers,
+    context: (base) => ({ ...base, movies, reviews, loaders: createLoaders(movies, reviews) }),
+    ready: async () => (await db.command({ ping: 1 })).ok === 1,
+  });
+  const ensureIndexes = async () => {
+    await movies.ensureIndexes();
+    await reviews.ensureIndexes();
+  };
+  return { ...server, movies, reviews, ensureIndexes };
+}
