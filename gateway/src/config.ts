@@ -18,12 +18,12 @@ export type GatewayConfig = z.infer<typeof schema> & { subgraphUrls: Record<stri
  * the routing URL the supergraph file gives for subgraph <name>, for any supergraph.
  */
 export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const config = loadConfig('gateway', schema, e);
+  const config = loadConfig(schema, e);
   const subgraphUrls: Record<string, string> = {};
   for (const [key, value] of Object.entries(e)) {
     const match = /^SUBGRAPH_URL_(.+)$/.exec(key);
     if (!match || !value) continue;
-    if (!/^https?:\/\//.test(value)) throw new Error(`gateway: invalid configuration\n  - ${key}: must be an http(s) URL`);
+    if (!/^https?:\/\//.test(value)) throw new Error(`invalid configuration\n  - ${key}: must be an http(s) URL`);
     subgraphUrls[match[1]!.toLowerCase()] = value;
   }
   return { ...config, subgraphUrls };

@@ -10,7 +10,7 @@ async function main() {
   try {
     supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   } catch {
-    throw new Error(`gateway: cannot read the supergraph at SUPERGRAPH_PATH=${config.SUPERGRAPH_PATH}`);
+    throw new Error(`cannot read the supergraph at SUPERGRAPH_PATH=${config.SUPERGRAPH_PATH}`);
   }
   const server = createGatewayServer({
     supergraphSdl,
@@ -24,6 +24,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(`gateway: ${err instanceof Error ? err.message : err}`);
   process.exit(1);
 });

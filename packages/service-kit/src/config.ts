@@ -5,14 +5,13 @@ import { z } from 'zod';
  * Each service declares its own schema; libraries below it only take options.
  */
 export function loadConfig<S extends z.ZodType>(
-  service: string,
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
-  throw new Error(`${service}: invalid configuration\n${lines.join('\n')}`);
+  throw new Error(`invalid configuration\n${lines.join('\n')}`);
 }
 
 /** Shared pieces of service configuration schemas. */

@@ -22,7 +22,7 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   /** The schema or gateway plus any extra Apollo options (plugins are appended to ours). */
   apollo: Omit<ApolloServerOptions<C>, 'formatError' | 'introspection'>;
   /** Extends the per-request base context (ids, child logger) with the service's own parts. */
-  context: (base: RequestContext, req: Request) => Promise<C> | C;
+  context: (base: RequestContext, req?: Request) => Promise<C> | C;
   /** Readiness probe behind /health and /health/ready. */
   ready: () => Promise<boolean> | boolean;
   bodyLimit?: string;

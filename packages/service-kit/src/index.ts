@@ -5,6 +5,7 @@ export * from './loaders';
 export * from './logger';
 export * from './mongo';
 export * from './pagination';
+export * from './run-subgraph';
 export * from './shutdown';
 export * from './subgraph';
 export * from './validation';

@@ -1,44 +1,78 @@
 import DataLoader from 'dataloader';
 import { ObjectId } from 'mongodb';
-
-const HEX_ID = /^[0-9a-fA-F]{24}$/;
+import type { Page } from './pagination';
 
 /**
- * A per-request loader keyed by id hex: all loads of one tick become ONE query through `fetch`,
- * whose results are matched back by `_id`. Missing or malformed ids resolve to null.
+ * Per-request DataLoaders: all loads of one tick become ONE query. Keys are id hex strings because a
+ * gateway representation can carry any string: malformed keys are dropped before MongoDB and
+ * resolve to "nothing", and keys are compared lower-cased (ObjectId hex is case-insensitive).
  */
+const HEX_ID = /^[0-9a-fA-F]{24}$/;
+const validIds = (keys: readonly string[]) => keys.filter((k) => HEX_ID.test(k)).map((k) => new ObjectId(k));
+
+/** Documents by `_id`; an id that matches nothing resolves to null. */
 export function loaderById<T extends { _id: ObjectId }>(
   fetch: (ids: ObjectId[]) => Promise<T[]>,
 ): DataLoader<string, T | null> {
+  return loaderOfMap(async (ids) => new Map((await fetch(ids)).map((d) => [d._id.toHexString(), d])));
+}
+
+/** Values a fetch already returns keyed by id hex (e.g. aggregates); missing ids resolve to null. */
+export function loaderOfMap<V>(fetch: (ids: ObjectId[]) => Promise<Map<string, V>>): DataLoader<string, V | null> {
   return new DataLoader(async (keys) => {
-    const ids = keys.filter((k) => HEX_ID.test(k)).map((k) => new ObjectId(k));
-    const docs = ids.length > 0 ? await fetch(ids) : [];
-    const byId = new Map(docs.map((d) => [d._id.toHexString(), d]));
-    return keys.map((k) => byId.get(k.toLowerCase()) ?? null);
+    const ids = validIds(keys);
+    const found = ids.length > 0 ? await fetch(ids) : new Map<string, V>();
+    return keys.map((k) => found.get(k.toLowerCase()) ?? null);
   });
 }
 
-/**
- * A per-request loader for one-to-many lookups (reviews of a movie, screenings of a cinema):
- * one query for all parents of a tick, grouped back by `groupKey`.
- */
-export function loaderGroupedBy<T, K = string>(
-  fetch: (keys: readonly K[]) => Promise<T[]>,
-  groupKey: (doc: T) => string,
-  cacheKey: (key: K) => string = String,
-): DataLoader<K, T[], string> {
-  return new DataLoader<K, T[], string>(
+/** One-to-many (a city's cinemas): children of all parents of a tick, grouped by `parentId`. */
+export function loaderGroupedById<T>(
+  fetch: (ids: ObjectId[]) => Promise<T[]>,
+  parentId: (doc: T) => ObjectId,
+): DataLoader<string, T[]> {
+  return new DataLoader(
     async (keys) => {
-      const docs = await fetch(keys);
+      const ids = validIds(keys);
       const groups = new Map<string, T[]>();
-      for (const doc of docs) {
-        const k = groupKey(doc);
-        const list = groups.get(k);
-        if (list) list.push(doc);
-        else groups.set(k, [doc]);
+      for (const doc of ids.length > 0 ? await fetch(ids) : []) {
+        const k = parentId(doc).toHexString();
+        groups.set(k, [...(groups.get(k) ?? []), doc]);
       }
-      return keys.map((k) => groups.get(cacheKey(k)) ?? []);
+      return keys.map((k) => groups.get(k.toLowerCase()) ?? []);
     },
-    { cacheKeyFn: cacheKey },
+    { cacheKeyFn: (k) => k.toLowerCase() },
+  );
+}
+
+/** A parent's id and the page of its children a field asked for. */
+export interface PagedKey {
+  id: string;
+  page: Page;
+}
+const pageKey = (page: Page) => `${page.limit}|${page.after?.toHexString() ?? ''}`;
+const pagedCacheKey = (key: PagedKey) => `${key.id.toLowerCase()}|${pageKey(key.page)}`;
+
+/**
+ * Children of many parents, one page each. Parents asking for the same page (the usual case: one
+ * field in one selection set) share ONE fetch; different page arguments get one fetch each.
+ */
+export function pagedLoaderByParent<T>(
+  fetch: (ids: ObjectId[], page: Page) => Promise<Map<string, T[]>>,
+): DataLoader<PagedKey, T[], string> {
+  return new DataLoader<PagedKey, T[], string>(
+    async (keys) => {
+      const byPage = new Map<string, PagedKey[]>();
+      for (const key of keys) byPage.set(pageKey(key.page), [...(byPage.get(pageKey(key.page)) ?? []), key]);
+      const results = new Map<string, T[]>();
+      await Promise.all(
+        [...byPage.values()].map(async (group) => {
+          const found = await fetch(validIds(group.map((k) => k.id)), group[0]!.page);
+          for (const key of group) results.set(pagedCacheKey(key), found.get(key.id.toLowerCase()) ?? []);
+        }),
+      );
+      return keys.map((key) => results.get(pagedCacheKey(key)) ?? []);
+    },
+    { cacheKeyFn: pagedCacheKey },
   );
 }

@@ -11,11 +11,14 @@ export interface SubgraphOptions<C extends RequestContext>
 }
 
 /** A Federation 2 subgraph served over HTTP with this project's error masking and health. */
-export function createSubgraphServer<C extends RequestContext>(options: SubgraphOptions<C>): GraphQLHttpServer {
+export function createSubgraphServer<C extends RequestContext>(options: SubgraphOptions<C>) {
   const { typeDefs, resolvers, ...http } = options;
-  return createGraphQLHttpServer<C>({
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
+  const server: GraphQLHttpServer = createGraphQLHttpServer<C>({
     ...http,
     // No Apollo Studio here: federated tracing would only cost time on every request.
-    apollo: { schema: buildSubgraphSchema([{ typeDefs, resolvers }]), plugins: [ApolloServerPluginInlineTraceDisabled()] },
+    apollo: { schema, plugins: [ApolloServerPluginInlineTraceDisabled()] },
   });
+  // `schema` and `createContext` let tests run the subgraph in-process behind the gateway.
+  return { ...server, schema, createContext: (base: RequestContext) => options.context(base) };
 }

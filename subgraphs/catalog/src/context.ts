@@ -1,7 +1,6 @@
-import { loaderById, type RequestContext } from '@cinema/service-kit';
+import { loaderById, loaderGroupedById, type RequestContext } from '@cinema/service-kit';
 import type { CinemaRepository } from './cinema/repository';
 import type { CityRepository } from './city/repository';
-import { loaderGroupedById } from './loaders';
 import type { ScreeningRepository } from './screening/repository';
 
 export interface CatalogRepositories {

@@ -1,5 +1,4 @@
-import { loaderById, type RequestContext } from '@cinema/service-kit';
-import { loaderOfMap, pagedLoaderByParent } from './loaders';
+import { loaderById, loaderOfMap, pagedLoaderByParent, type RequestContext } from '@cinema/service-kit';
 import type { MovieRepository } from './movie/repository';
 import type { ReviewRepository } from './review/repository';
 

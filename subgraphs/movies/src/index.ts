@@ -1,18 +1,5 @@
-import { connectMongo, createLogger, onShutdown } from '@cinema/service-kit';
-import { loadMoviesConfig } from './config';
+import { runSubgraph } from '@cinema/service-kit';
+import { moviesEnv } from './config';
 import { createMoviesServer } from './server';
 
-async function main() {
-  const config = loadMoviesConfig();
-  const logger = createLogger('movies', config.LOG_LEVEL);
-  const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
-  const server = createMoviesServer({ db: mongo.db, logger, production: config.NODE_ENV === 'production' });
-  await server.ensureIndexes();
-  await server.listen(config.PORT, config.HOST);
-  onShutdown(logger, [() => server.stop(), () => mongo.close()]);
-}
-
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runSubgraph('movies', moviesEnv, ({ db, logger, production }) => createMoviesServer({ db, logger, production }));

@@ -1,18 +1,5 @@
-import { connectMongo, createLogger, onShutdown } from '@cinema/service-kit';
-import { loadUsersConfig } from './config';
+import { runSubgraph } from '@cinema/service-kit';
+import { usersEnv } from './config';
 import { createUsersServer } from './server';
 
-async function main() {
-  const config = loadUsersConfig();
-  const logger = createLogger('users', config.LOG_LEVEL);
-  const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
-  const server = createUsersServer({ db: mongo.db, logger, production: config.NODE_ENV === 'production' });
-  await server.ensureIndexes();
-  await server.listen(config.PORT, config.HOST);
-  onShutdown(logger, [() => server.stop(), () => mongo.close()]);
-}
-
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runSubgraph('users', usersEnv, ({ db, logger, production }) => createUsersServer({ db, logger, production }));
