@@ -9,7 +9,7 @@ describe('gateway process', () => {
   it('serves another supergraph on another port when configured to', async () => {
     const toy = await startToyGraph();
     const port = await freePort();
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'index.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
       env: { ...process.env, PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });
@@ -29,7 +29,7 @@ describe('gateway process', () => {
   });
 
   it('refuses to start with a clear message when the supergraph file is missing', async () => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'index.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
       env: { ...process.env, PORT: String(await freePort()), SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

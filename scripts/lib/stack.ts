@@ -30,7 +30,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const entry = (s: ServiceName) => join(ROOT, s === 'gateway' ? 'gateway' : join('subgraphs', s), 'src', 'index.ts');
 
 async function healthy(port: number): Promise<boolean> {
@@ -39,7 +38,8 @@ async function healthy(port: number): Promise<boolean> {
 }
 
 function launch(service: ServiceName, env: NodeJS.ProcessEnv, options: StackOptions, stopping: () => boolean) {
-  const child = spawn(TSX, [entry(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process per service (node + the tsx loader), so a signal reaches the service itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const sink = options.output?.(service);
   if (sink) {
     child.stdout!.pipe(sink, { end: false });

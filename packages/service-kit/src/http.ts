@@ -50,6 +50,8 @@ export function createGraphQLHttpServer<C extends RequestContext>(
     introspection: !production,
     formatError: maskUnexpectedErrors(logger),
     includeStacktraceInErrorResponses: false,
+    // The process owns shutdown (onShutdown: stop HTTP, then consumers, then connections).
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './http';
 export * from './loaders';
 export * from './logger';
+export * from './messaging';
 export * from './mongo';
 export * from './pagination';
 export * from './run-subgraph';

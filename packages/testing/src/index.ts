@@ -3,6 +3,7 @@ import pino from 'pino';
 export * from './database';
 export * from './graphql';
 export * from './ports';
+export * from './broker';
 
 /** Tests assert on behaviour, not on log lines. */
 export const silentLogger = pino({ level: 'silent' });

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The envelope every event travels in (architecture.md, "Events"). `messageId` on the wire equals
+ * `eventId` and the routing key equals `type`. Events carry the entity's state after the change
+ * (event-carried state transfer), so a consumer needs only the newest version it has seen.
+ */
+export const envelopeSchema = z.object({
+  eventId: z.uuid(),
+  type: z.string().regex(/^[a-z]+(\.[a-z]+)+$/),
+  schemaVersion: z.number().int().positive(),
+  source: z.string().min(1),
+  aggregateType: z.string().min(1),
+  aggregateId: z.string().min(1),
+  aggregateVersion: z.number().int().positive(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  correlationId: z.string().min(1).max(200),
+  causationId: z.string().max(200).nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export type Envelope<T extends string = string, D = Record<string, unknown>> = Omit<
+  z.infer<typeof envelopeSchema>,
+  'type' | 'data'
+> & { type: T; data: D };
+
+/** What links an event to the request (or the event) that caused it. */
+export interface Cause {
+  correlationId: string;
+  causationId?: string | null;
+}
+
+export function envelope<T extends string, D>(
+  fields: { type: T; source: string; aggregateType: string; schemaVersion: number; data: D },
+  aggregate: { id: string; version: number },
+  cause: Cause,
+  now: Date = new Date(),
+): Envelope<T, D> {
+  return {
+    eventId: randomUUID(),
+    type: fields.type,
+    schemaVersion: fields.schemaVersion,
+    source: fields.source,
+    aggregateType: fields.aggregateType,
+    aggregateId: aggregate.id,
+    aggregateVersion: aggregate.version,
+    occurredAt: now.toISOString(),
+    correlationId: cause.correlationId,
+    causationId: cause.causationId ?? null,
+    data: fields.data,
+  };
+}

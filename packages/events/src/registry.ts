@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import { envelope, envelopeSchema, type Cause, type Envelope } from './envelope';
+import { catalogEvents } from './catalog';
+import { movieEvents } from './movies';
+import { userEvents } from './users';
+
+/** Every event of the system, once: its exchange, aggregate type, current schema version and data. */
+export const EVENTS = { ...userEvents, ...movieEvents, ...catalogEvents } as const;
+
+export type EventType = keyof typeof EVENTS;
+export type EventData<T extends EventType> = z.infer<(typeof EVENTS)[T]['data']>;
+export type DomainEvent<T extends EventType = EventType> = { [K in T]: Envelope<K, EventData<K>> }[T];
+export type Exchange = (typeof EVENTS)[EventType]['exchange'];
+
+export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENTS, type);
+export const exchangeOf = (type: EventType): Exchange => EVENTS[type].exchange;
+export const eventTypesOf = (exchange: Exchange) =>
+  (Object.keys(EVENTS) as EventType[]).filter((t) => EVENTS[t].exchange === exchange);
+
+/** Builds an event of `type` for the aggregate at `version` (its version after the change). */
+export function newEvent<T extends EventType>(
+  type: T,
+  aggregate: { id: string; version: number },
+  data: EventData<T>,
+  cause: Cause,
+  now?: Date,
+): DomainEvent<T> {
+  const def = EVENTS[type];
+  return envelope(
+    { type, source: def.exchange, aggregateType: def.aggregateType, schemaVersion: def.schemaVersion, data },
+    aggregate,
+    cause,
+    now,
+  ) as DomainEvent<T>;
+}
+
+export type ParseResult = { ok: true; event: DomainEvent } | { ok: false; reason: string };
+
+/**
+ * Validates an incoming message before any handler sees it. Every failure here is permanent
+ * (retrying cannot fix it): the consumer dead-letters the message with `reason`.
+ */
+export function parseEvent(content: unknown): ParseResult {
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    return { ok: false, reason: 'message body is not a JSON object' };
+  }
+  const shape = envelopeSchema.safeParse(content);
+  if (!shape.success) return { ok: false, reason: `invalid envelope: ${describe(shape.error)}` };
+  const { type, schemaVersion, data } = shape.data;
+  if (!isEventType(type)) return { ok: false, reason: `unknown event type "${type}"` };
+  const def = EVENTS[type];
+  if (schemaVersion !== def.schemaVersion) {
+    return { ok: false, reason: `unsupported schemaVersion ${schemaVersion} of ${type} (supported: ${def.schemaVersion})` };
+  }
+  if (shape.data.aggregateType !== def.aggregateType) {
+    return { ok: false, reason: `aggregateType "${shape.data.aggregateType}" does not match ${type}` };
+  }
+  const parsed = def.data.safeParse(data);
+  if (!parsed.success) return { ok: false, reason: `invalid data of ${type}: ${describe(parsed.error)}` };
+  return { ok: true, event: { ...shape.data, type, data: parsed.data } as DomainEvent };
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'} ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,72 @@
+import { BrokerAsPromised, withDefaultConfig, type BrokerConfig } from 'rascal';
+import type { Logger } from 'pino';
+
+export type Broker = BrokerAsPromised;
+
+/**
+ * Creates the Rascal broker and attaches the listeners Rascal requires: without them an amqplib
+ * error would crash the process instead of being recovered from. Rascal reconnects by itself and
+ * re-applies the topology (`vhost_initialised`).
+ */
+export async function createBroker(config: BrokerConfig, logger: Logger): Promise<Broker> {
+  const broker = await BrokerAsPromised.create(withDefaultConfig(config));
+  broker.on('error', (err: Error, ctx?: { vhost?: string }) => logger.error({ err, vhost: ctx?.vhost }, 'broker error'));
+  broker.on('vhost_initialised', ({ vhost }: { vhost: string }) => logger.info({ vhost }, 'broker (re)connected'));
+  broker.on('blocked', (reason: string) => logger.warn({ reason }, 'broker blocked publishing (resource alarm)'));
+  broker.on('unblocked', () => logger.info('broker unblocked publishing'));
+  return broker;
+}
+
+export class UnroutableError extends Error {
+  constructor(messageId: string, routingKey: string) {
+    super(`message ${messageId} (${routingKey}) was returned unroutable`);
+  }
+}
+export class BrokerUnavailableError extends Error {}
+
+export interface PublishOptions {
+  routingKey: string;
+  messageId: string;
+  correlationId?: string;
+  type?: string;
+  headers?: Record<string, unknown>;
+}
+
+/**
+ * Publishes one persistent, mandatory message and resolves only when the broker confirmed it.
+ * An unroutable return rejects (RabbitMQ sends basic.return before the confirm). While the
+ * connection is down the publish is aborted instead of queued in memory: the caller (the outbox)
+ * still holds the message and will try again.
+ */
+export async function publishConfirmed(
+  broker: Broker,
+  publication: string,
+  content: unknown,
+  o: PublishOptions,
+): Promise<void> {
+  const pub = await broker.publish(publication, content, {
+    routingKey: o.routingKey,
+    options: {
+      messageId: o.messageId,
+      correlationId: o.correlationId,
+      type: o.type,
+      timestamp: Math.floor(Date.now() / 1000),
+      headers: o.headers,
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    let returned = false;
+    pub.on('return', () => {
+      returned = true;
+      reject(new UnroutableError(o.messageId, o.routingKey));
+    });
+    pub.on('success', () => setImmediate(() => (returned ? undefined : resolve())));
+    pub.on('error', (err: Error) => reject(err));
+    // 'paused' and abort() exist in Rascal but not in @types/rascal.
+    const session = pub as unknown as { on(e: 'paused', cb: () => void): void; abort(): void };
+    session.on('paused', () => {
+      session.abort();
+      reject(new BrokerUnavailableError('broker connection is down; message left for a later attempt'));
+    });
+  });
+}

@@ -1,0 +1,98 @@
+import { parseEvent, type DomainEvent, type EventType } from '@cinema/events';
+import type { Logger } from 'pino';
+import type { Message } from 'amqplib';
+import type { AckOrNack } from 'rascal';
+import type { Broker } from './broker';
+
+/** A failure that retrying cannot fix: the message goes to the dead-letter queue with the reason. */
+export class PermanentError extends Error {}
+
+export type Outcome = 'handled' | 'retried' | 'dead-lettered';
+
+export interface ConsumerOptions {
+  broker: Broker;
+  /** Rascal subscription name (= the consumer queue). */
+  subscription: string;
+  /** The event types this consumer's bindings deliver; anything else is a topology error. */
+  handles: readonly EventType[];
+  handle: (event: DomainEvent, log: Logger) => Promise<void>;
+  logger: Logger;
+  onOutcome?: (outcome: Outcome, event: DomainEvent | null) => void;
+}
+
+// Dead-lettering through republish lets Rascal write the reason into the message headers
+// (rascal.error.message) before the nack routes it to the queue's dead-letter exchange.
+const DEAD_LETTER = { strategy: 'republish', immediateNack: true } as const;
+// Database down and the like: back off, keep the message, never give up.
+const RETRY_TRANSIENT = [
+  { strategy: 'republish', defer: 200, attempts: 3 },
+  { strategy: 'republish', defer: 1_000, attempts: 10 },
+  { strategy: 'republish', defer: 5_000 },
+] as const;
+// A bug in a handler: retry a while (it may be a race), then park the message for a human.
+const RETRY_UNEXPECTED = [{ strategy: 'republish', defer: 1_000, attempts: 10 }, DEAD_LETTER] as const;
+
+const isTransient = (err: unknown) =>
+  err instanceof Error && /^Mongo(Network|ServerSelection|NotConnected|Topology)|PoolCleared|Timeout/.test(err.name);
+
+/**
+ * Consistency rule 4: validate, handle, then ack (after the write). Every message ends acked,
+ * retried with backoff, or dead-lettered with a reason: nothing is dropped, nothing crashes.
+ */
+export async function startConsumer(o: ConsumerOptions): Promise<{ stop(): Promise<void> }> {
+  const inFlight = new Set<Promise<void>>();
+  const subscription = await o.broker.subscribe(o.subscription);
+
+  const onMessage = async (message: Message, content: unknown, ackOrNack: AckOrNack) => {
+    const parsed = parseEvent(content);
+    if (!parsed.ok || !o.handles.includes(parsed.event.type)) {
+      const reason = parsed.ok ? `unexpected event type ${parsed.event.type} on ${o.subscription}` : parsed.reason;
+      o.logger.warn({ messageId: message.properties.messageId, reason }, 'dead-lettering a message that cannot be handled');
+      ackOrNack(new PermanentError(reason), DEAD_LETTER);
+      return o.onOutcome?.('dead-lettered', null);
+    }
+    const event = parsed.event;
+    const log = o.logger.child({ eventId: event.eventId, correlationId: event.correlationId, type: event.type, aggregateId: event.aggregateId });
+    try {
+      await o.handle(event, log);
+      ackOrNack();
+      log.debug({ version: event.aggregateVersion }, 'event handled');
+      o.onOutcome?.('handled', event);
+    } catch (err) {
+      if (err instanceof PermanentError) {
+        log.warn({ err }, 'dead-lettering an event its handler rejected');
+        ackOrNack(err, DEAD_LETTER);
+        return o.onOutcome?.('dead-lettered', event);
+      }
+      log.warn({ err, transient: isTransient(err) }, 'event handling failed; retrying with backoff');
+      ackOrNack(err as Error, (isTransient(err) ? RETRY_TRANSIENT : RETRY_UNEXPECTED) as never);
+      o.onOutcome?.('retried', event);
+    }
+  };
+
+  subscription
+    .on('message', (message: Message, content: unknown, ackOrNack: AckOrNack) => {
+      const task = onMessage(message, content, ackOrNack);
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+    })
+    .on('invalid_content', (err: Error, message: Message, ackOrNack: AckOrNack) => {
+      o.logger.warn({ err, messageId: message.properties.messageId }, 'dead-lettering a message that is not JSON');
+      ackOrNack(new PermanentError(`invalid content: ${err.message}`), DEAD_LETTER);
+      o.onOutcome?.('dead-lettered', null);
+    })
+    .on('redeliveries_exceeded', (err: Error, message: Message, ackOrNack: AckOrNack) => {
+      o.logger.warn({ err, messageId: message.properties.messageId }, 'dead-lettering a message redelivered too often');
+      ackOrNack(err, DEAD_LETTER);
+      o.onOutcome?.('dead-lettered', null);
+    })
+    .on('error', (err: Error) => o.logger.error({ err, subscription: o.subscription }, 'subscription error'));
+
+  return {
+    /** Stops consuming, then waits for the messages being handled to be acked. */
+    async stop() {
+      await subscription.cancel().catch((err: Error) => o.logger.warn({ err }, 'cancel failed'));
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

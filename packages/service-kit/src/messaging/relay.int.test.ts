@@ -1,0 +1,92 @@
+import { newEvent, type DomainEvent } from '@cinema/events';
+import { ObjectId } from 'mongodb';
+import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
+import { createBroker, publishConfirmed, UnroutableError, type Broker } from './broker';
+import { updateWithEvent } from './outbox';
+import { OutboxRelay } from './relay';
+import { buildTopology, PUBLICATION } from './topology';
+
+let t: TestDatabase;
+let owner: Broker;
+let consumer: Broker;
+const received: DomainEvent[] = [];
+
+beforeAll(async () => {
+  t = await testDatabase('relay');
+  const namespace = testNamespace('relay');
+  owner = await createBroker(buildTopology({ url: amqpUrl(), namespace, owns: 'users' }), silentLogger);
+  consumer = await createBroker(buildTopology({ url: amqpUrl(), namespace, consumes: ['movies:user:replicate'] }), silentLogger);
+  const sub = await consumer.subscribe('movies:user:replicate');
+  sub.on('message', (_m, content: DomainEvent, ack) => {
+    received.push(content);
+    ack();
+  });
+  sub.on('error', () => undefined);
+});
+afterAll(async () => {
+  await owner.nuke();
+  await consumer.nuke();
+  await t.drop();
+});
+
+const users = () => t.db.collection<any>('users');
+const publish = (e: DomainEvent) =>
+  publishConfirmed(owner, PUBLICATION.events, e, { routingKey: e.type, messageId: e.eventId, correlationId: e.correlationId });
+
+async function createUser(name: string) {
+  const _id = new ObjectId();
+  const event = newEvent('user.created', { id: _id.toHexString(), version: 1 }, { id: _id.toHexString(), email: `${name}@x.io`, fullName: name }, { correlationId: 'test' });
+  await users().insertOne({ _id, fullName: name, version: 1, outbox: [event] });
+  return { _id, event };
+}
+
+describe('outbox relay (real RabbitMQ, real MongoDB wire server)', () => {
+  it('rejects a publish nobody can route instead of counting it', async () => {
+    await expect(
+      publishConfirmed(owner, PUBLICATION.direct, { x: 1 }, { routingKey: 'no-such-queue', messageId: 'm1' }),
+    ).rejects.toBeInstanceOf(UnroutableError);
+  });
+
+  it('publishes right after the write and removes the entry only once confirmed', async () => {
+    const relay = new OutboxRelay({ collections: [users()], publish, logger: silentLogger });
+    const { _id, event } = await createUser('ann');
+    relay.dispatch(users(), _id, [event]);
+    expect(await eventually(() => received.some((e) => e.eventId === event.eventId))).toBe(true);
+    expect(await eventually(async () => (await users().findOne({ _id }))!.outbox.length === 0)).toBe(true);
+    await relay.stop();
+  });
+
+  it('versions each change and records its event in the same write', async () => {
+    const { _id } = await createUser('bob');
+    const updated = await updateWithEvent(users(), { _id }, (current, version) => ({
+      set: { fullName: 'Robert' },
+      event: newEvent('user.profile.updated', { id: _id.toHexString(), version }, { id: _id.toHexString(), email: 'bob@x.io', fullName: 'Robert' }, { correlationId: 'c' }),
+    }));
+    expect(updated).toMatchObject({ version: 2, fullName: 'Robert' });
+    const stored = await users().findOne({ _id });
+    expect(stored.outbox.map((e: DomainEvent) => [e.type, e.aggregateVersion])).toEqual([
+      ['user.created', 1],
+      ['user.profile.updated', 2],
+    ]);
+  });
+
+  it('lets the sweep publish what no immediate publish got out, with many confirms in flight', async () => {
+    const created = await Promise.all(Array.from({ length: 200 }, (_, i) => createUser(`bulk${i}`)));
+    const relay = new OutboxRelay({ collections: [users()], publish, logger: silentLogger });
+    await relay.sweep();
+    const ids = new Set(created.map((c) => c.event.eventId));
+    expect(await eventually(() => received.filter((e) => ids.has(e.eventId)).length === 200, 10_000)).toBe(true);
+    expect(await relay.backlog()).toBe(0);
+  });
+
+  it('loses nothing when two relays sweep the same outboxes at once', async () => {
+    const created = await Promise.all(Array.from({ length: 100 }, (_, i) => createUser(`race${i}`)));
+    const a = new OutboxRelay({ collections: [users()], publish, logger: silentLogger });
+    const b = new OutboxRelay({ collections: [users()], publish, logger: silentLogger });
+    await Promise.all([a.sweep(), b.sweep(), a.sweep(), b.sweep()]);
+    await Promise.all([a.sweep(), b.sweep()]);
+    const ids = new Set(created.map((c) => c.event.eventId));
+    expect(await eventually(() => new Set(received.filter((e) => ids.has(e.eventId)).map((e) => e.eventId)).size === 100, 10_000)).toBe(true);
+    expect(await a.backlog()).toBe(0);
+  });
+});

@@ -1,0 +1,120 @@
+import type { DomainEvent } from '@cinema/events';
+import type { AnyBulkWriteOperation, Collection, ObjectId, UpdateFilter } from 'mongodb';
+import type { Logger } from 'pino';
+import type { OutboxDoc } from './outbox';
+
+const BULK_CHUNK = 50;
+
+export interface RelayOptions {
+  collections: Collection<any>[];
+  publish: (event: DomainEvent) => Promise<void>;
+  logger: Logger;
+  /** How often the sweep looks for entries the immediate publish did not get out. */
+  sweepIntervalMs?: number;
+  /** Documents per sweep round. */
+  batchSize?: number;
+  /** Told how many events each flush confirmed (metrics, tests). */
+  onPublished?: (count: number) => void;
+}
+
+/**
+ * Publishes outbox entries: right after a write (`dispatch`, low latency) and by a periodic sweep
+ * (whatever a crash or a broker outage left). Publishes are pipelined: all entries of a round are
+ * in flight at once and confirmed together. Any number of relays may run over the same collection:
+ * a duplicate publish is harmless (consumers are idempotent), removing an unconfirmed entry is
+ * the only thing that must never happen, and `$pullAll` removes exactly the confirmed entries.
+ */
+export class OutboxRelay {
+  private readonly inFlight = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
+  private pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly o: RelayOptions) {}
+
+  /** Publishes the events a write just recorded, without waiting (the sweep is the safety net). */
+  dispatch = (collection: Collection<any>, id: ObjectId, events: DomainEvent[]): void => {
+    const task = this.flush(collection, [{ _id: id, version: 0, outbox: events }]).catch((err) =>
+      this.o.logger.debug({ err }, 'immediate publish failed; the sweep will retry'),
+    );
+    this.pending.add(task);
+    void task.finally(() => this.pending.delete(task));
+  };
+
+  /** One pass over every collection; resolves with the number of events confirmed. */
+  sweep(): Promise<number> {
+    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  start(): void {
+    const every = this.o.sweepIntervalMs ?? 1_000;
+    const tick = () => {
+      this.timer = setTimeout(async () => {
+        await this.sweep().catch((err) => this.o.logger.warn({ err }, 'outbox sweep failed'));
+        if (this.timer) tick();
+      }, every);
+    };
+    tick();
+  }
+
+  /** Stops sweeping and waits for publishes under way. */
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([this.sweeping, ...this.pending]);
+  }
+
+  /** Events still waiting in the outboxes (backlog). */
+  async backlog(): Promise<number> {
+    let n = 0;
+    for (const c of this.o.collections) {
+      const docs = await c.find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 } }).toArray();
+      n += docs.reduce((sum, d) => sum + (d.outbox?.length ?? 0), 0);
+    }
+    return n;
+  }
+
+  private async sweepOnce(): Promise<number> {
+    let confirmed = 0;
+    for (const collection of this.o.collections) {
+      const docs = (await collection
+        .find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1, version: 1 } })
+        .limit(this.o.batchSize ?? 500)
+        .toArray()) as OutboxDoc[];
+      if (docs.length > 0) confirmed += await this.flush(collection, docs);
+    }
+    return confirmed;
+  }
+
+  private async flush(collection: Collection<any>, docs: OutboxDoc[]): Promise<number> {
+    const tasks = docs.flatMap((doc) =>
+      (doc.outbox ?? []).filter((e) => !this.inFlight.has(e.eventId)).map((event) => ({ doc, event })),
+    );
+    if (tasks.length === 0) return 0;
+    for (const t of tasks) this.inFlight.add(t.event.eventId);
+    try {
+      const results = await Promise.allSettled(tasks.map((t) => this.o.publish(t.event)));
+      const done = new Map<OutboxDoc, DomainEvent[]>();
+      results.forEach((r, i) => {
+        if (r.status === 'fulfilled') done.set(tasks[i]!.doc, [...(done.get(tasks[i]!.doc) ?? []), tasks[i]!.event]);
+      });
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (done.size > 0) {
+        const ops: AnyBulkWriteOperation<any>[] = [...done].map(([doc, events]) => ({
+          updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: events } } as unknown as UpdateFilter<any> },
+        }));
+        // Chunked: FerretDB 1.24 (SQLite) stalls on update batches of ~100 statements and more.
+        for (let i = 0; i < ops.length; i += BULK_CHUNK) {
+          await collection.bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: false });
+        }
+      }
+      const count = [...done.values()].reduce((n, e) => n + e.length, 0);
+      if (count > 0) this.o.onPublished?.(count);
+      if (failed) throw failed.reason;
+      return count;
+    } finally {
+      for (const t of tasks) this.inFlight.delete(t.event.eventId);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import {
+  CONSUMERS,
+  deadLetterExchange,
+  deadLetterQueue,
+  resyncQueue,
+  unroutedExchange,
+  unroutedQueue,
+  type ConsumerQueue,
+  type Exchange,
+} from '@cinema/events';
+import type { BrokerConfig } from 'rascal';
+
+/**
+ * Rascal topology as data, built from the contract in @cinema/events. A service lists what it owns
+ * (the exchange it publishes on) and what it consumes; both sides assert every exchange and queue
+ * they use with identical arguments, so start order never matters.
+ */
+type Vhost = NonNullable<BrokerConfig['vhosts']>[string];
+
+export interface TopologyOptions {
+  url: string;
+  /** Prefix for every name (tests isolate themselves on a shared broker this way). */
+  namespace?: string;
+  owns?: Exchange;
+  consumes?: ConsumerQueue[];
+  prefetch?: number;
+}
+
+export const PUBLICATION = { events: 'events', direct: 'direct' } as const;
+
+const qualify = (name: string, ns?: string) => (ns ? `${ns}:${name}` : name);
+
+/** A quorum queue: replicated, durable, with a poison-message limit and safe dead-lettering. */
+function quorumQueue(deadLetterTo?: string) {
+  return {
+    options: {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        ...(deadLetterTo
+          ? {
+              'x-dead-letter-exchange': deadLetterTo,
+              // at-least-once dead-lettering needs reject-publish overflow (RabbitMQ 3.10+).
+              'x-dead-letter-strategy': 'at-least-once',
+              'x-overflow': 'reject-publish',
+              // A message that crashes its consumer this many times is dead-lettered, not looped.
+              'x-delivery-limit': 20,
+            }
+          : {}),
+      },
+    },
+  };
+}
+
+/** An owner's topic exchange; its alternate exchange keeps events no queue is bound for yet. */
+function ownerExchange(owner: Exchange, ns?: string) {
+  return {
+    [owner]: { type: 'topic', options: { durable: true, alternateExchange: qualify(unroutedExchange(owner), ns) } },
+    [unroutedExchange(owner)]: { type: 'fanout', options: { durable: true } },
+  };
+}
+
+export function buildTopology(o: TopologyOptions): BrokerConfig {
+  const vhost: Vhost = { connection: { url: o.url, retry: { min: 500, max: 5_000, factor: 2, strategy: 'exponential' } }, exchanges: {}, queues: {}, bindings: {}, publications: {}, subscriptions: {} };
+  if (o.namespace) vhost.namespace = o.namespace;
+  const add = <K extends 'exchanges' | 'queues' | 'bindings' | 'publications' | 'subscriptions'>(k: K, v: object) =>
+    Object.assign(vhost[k] as object, v);
+
+  if (o.owns) {
+    const owner = o.owns;
+    add('exchanges', ownerExchange(owner, o.namespace));
+    // Bounded and classic: inspection of events nobody subscribes to, not a second source of truth.
+    add('queues', { [unroutedQueue(owner)]: { options: { durable: true, arguments: { 'x-max-length': 100_000, 'x-overflow': 'drop-head' } } } });
+    add('bindings', { [`${unroutedExchange(owner)} -> ${unroutedQueue(owner)}`]: {} });
+    add('queues', { [resyncQueue(owner)]: quorumQueue() });
+    add('publications', {
+      [PUBLICATION.events]: { exchange: owner, confirm: true, options: { persistent: true, mandatory: true, contentType: 'application/json' } },
+      // Straight to one queue by name (resync to one consumer, progress replies).
+      [PUBLICATION.direct]: { exchange: '', confirm: true, options: { persistent: true, mandatory: true, contentType: 'application/json' } },
+    });
+    add('subscriptions', { [resyncQueue(owner)]: { queue: resyncQueue(owner), prefetch: 1, contentType: 'application/json' } });
+  }
+
+  for (const queue of o.consumes ?? []) {
+    const c = CONSUMERS[queue];
+    add('exchanges', ownerExchange(c.exchange, o.namespace));
+    add('exchanges', { [deadLetterExchange(queue)]: { type: 'fanout', options: { durable: true } } });
+    add('queues', { [queue]: quorumQueue(deadLetterExchange(queue)), [deadLetterQueue(queue)]: quorumQueue() });
+    add('queues', { [resyncQueue(c.owner)]: quorumQueue() });
+    add('bindings', {
+      [`${c.exchange}[${c.bindingKeys.join(', ')}] -> ${queue}`]: {},
+      [`${deadLetterExchange(queue)} -> ${deadLetterQueue(queue)}`]: {},
+    });
+    add('publications', {
+      [`resync:${c.owner}`]: { queue: resyncQueue(c.owner), confirm: true, options: { persistent: true, contentType: 'application/json' } },
+    });
+    add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 50, contentType: 'application/json' } });
+  }
+  return { vhosts: { '/': vhost } };
+}
