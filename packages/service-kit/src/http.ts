@@ -104,3 +104,6 @@ export function createGraphQLHttpServer<C extends RequestContext>(
     },
   };
 }
+
+/** The cause a mutation's events carry: the request id is the correlation id across services. */
+export const cause = (ctx: RequestContext) => ({ correlationId: ctx.requestId, causationId: null });

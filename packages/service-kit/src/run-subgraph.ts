@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { env, loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './mongo';
+import type { Messaging } from './messaging/runtime';
 import { onShutdown } from './shutdown';
 
 /** The environment every subgraph reads; a service adds its own keys with `.extend()`. */
@@ -14,6 +15,10 @@ export const subgraphEnv = (name: string, port: number) =>
     MONGO_URL: env.mongoUrl(),
     MONGO_DB: env.dbName(name),
     LOG_LEVEL: env.logLevel(),
+    AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
+    // Prefixes every exchange and queue name: isolates test runs that share one broker.
+    AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
+    OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   });
 export type SubgraphEnv = z.infer<ReturnType<typeof subgraphEnv>>;
 
@@ -23,23 +28,30 @@ export interface RunnableSubgraph {
   stop(): Promise<void>;
 }
 
+export interface SubgraphParts {
+  server: RunnableSubgraph;
+  messaging: Messaging;
+}
+
 /**
- * A subgraph process: validated config → logger → its own database → indexes → listen, and on
- * SIGTERM/SIGINT the reverse. Exits with a one-line reason when it cannot start.
+ * A subgraph process: validated config → logger → its own database → indexes → listen →
+ * messaging, and on SIGTERM/SIGINT the reverse (drain HTTP, stop consuming and relaying, close). Exits with a one-line reason when it cannot start.
  */
 export function runSubgraph<S extends ReturnType<typeof subgraphEnv>>(
   name: string,
   schema: S,
-  create: (deps: { db: Db; logger: Logger; config: z.infer<S>; production: boolean }) => RunnableSubgraph,
+  create: (deps: { db: Db; logger: Logger; config: z.infer<S>; production: boolean }) => SubgraphParts,
 ): void {
   const main = async () => {
     const config = loadConfig(schema);
     const logger = createLogger(name, config.LOG_LEVEL);
     const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
-    const server = create({ db: mongo.db, logger, config, production: config.NODE_ENV === 'production' });
+    const { server, messaging } = create({ db: mongo.db, logger, config, production: config.NODE_ENV === 'production' });
     await server.ensureIndexes();
     await server.listen(config.PORT, config.HOST);
-    onShutdown(logger, [() => server.stop(), () => mongo.close()]);
+    // Serving does not wait for RabbitMQ: mutations record their events in the outbox meanwhile.
+    messaging.start();
+    onShutdown(logger, [() => server.stop(), () => messaging.stop(), () => mongo.close()]);
   };
   main().catch((err) => {
     console.error(`${name}: ${err instanceof Error ? err.message : err}`);

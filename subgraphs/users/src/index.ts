@@ -1,5 +1,10 @@
 import { runSubgraph } from '@cinema/service-kit';
 import { usersEnv } from './config';
+import { createUsersMessaging } from './messaging';
 import { createUsersServer } from './server';
 
-runSubgraph('users', usersEnv, ({ db, logger, production }) => createUsersServer({ db, logger, production }));
+runSubgraph('users', usersEnv, ({ db, logger, config, production }) => {
+  const messaging = createUsersMessaging(db, logger, config);
+  const server = createUsersServer({ db, logger, production, onEvents: messaging.relay.dispatch });
+  return { server, messaging };
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
-import { createSubgraphServer, type Logger } from '@cinema/service-kit';
+import { createSubgraphServer, type Logger, type OnEvents } from '@cinema/service-kit';
 import { createLoaders, type UsersContext } from './context';
 import { UserRepository } from './user/repository';
 import { userResolvers } from './user/resolvers';
@@ -13,11 +13,13 @@ export interface UsersServerOptions {
   db: Db;
   logger: Logger;
   production?: boolean;
+  /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
+  onEvents?: OnEvents;
 }
 
 /** Builds the users subgraph (not listening yet) over its own database. */
-export function createUsersServer({ db, logger, production = false }: UsersServerOptions) {
-  const users = new UserRepository(db);
+export function createUsersServer({ db, logger, production = false, onEvents }: UsersServerOptions) {
+  const users = new UserRepository(db, { onEvents });
   const server = createSubgraphServer<UsersContext>({
     logger,
     production,

@@ -25,7 +25,8 @@ export class UnroutableError extends Error {
 export class BrokerUnavailableError extends Error {}
 
 export interface PublishOptions {
-  routingKey: string;
+  /** Omitted for a publication that names its queue. */
+  routingKey?: string;
   messageId: string;
   correlationId?: string;
   type?: string;
@@ -45,7 +46,7 @@ export async function publishConfirmed(
   o: PublishOptions,
 ): Promise<void> {
   const pub = await broker.publish(publication, content, {
-    routingKey: o.routingKey,
+    ...(o.routingKey !== undefined ? { routingKey: o.routingKey } : {}),
     options: {
       messageId: o.messageId,
       correlationId: o.correlationId,
@@ -58,7 +59,7 @@ export async function publishConfirmed(
     let returned = false;
     pub.on('return', () => {
       returned = true;
-      reject(new UnroutableError(o.messageId, o.routingKey));
+      reject(new UnroutableError(o.messageId, o.routingKey ?? publication));
     });
     pub.on('success', () => setImmediate(() => (returned ? undefined : resolve())));
     pub.on('error', (err: Error) => reject(err));

@@ -4,6 +4,7 @@ import { UserRepository } from './repository';
 
 let t: TestDatabase;
 let repo: UserRepository;
+const c = { correlationId: 'test-request' };
 
 beforeAll(async () => {
   t = await testDatabase('users_repo');
@@ -14,31 +15,45 @@ afterAll(() => t.drop());
 
 describe('UserRepository (real MongoDB wire server)', () => {
   it('creates users at version 1 and rejects a second registration of the same email', async () => {
-    const ann = await repo.create({ email: 'ann@example.com', fullName: 'Ann' });
+    const ann = await repo.create({ email: 'ann@example.com', fullName: 'Ann' }, c);
     expect(ann.version).toBe(1);
-    await expect(repo.create({ email: 'ann@example.com', fullName: 'Other' })).rejects.toMatchObject({
+    await expect(repo.create({ email: 'ann@example.com', fullName: 'Other' }, c)).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
     });
     expect(await repo.users.countDocuments({ email: 'ann@example.com' })).toBe(1);
   });
 
   it('updates a profile and bumps the version; unknown ids change nothing', async () => {
-    const bob = await repo.create({ email: 'bob@example.com', fullName: 'Bob' });
-    const updated = await repo.updateProfile(bob._id, { fullName: 'Robert' });
+    const bob = await repo.create({ email: 'bob@example.com', fullName: 'Bob' }, c);
+    const updated = await repo.updateProfile(bob._id, { fullName: 'Robert' }, c);
     expect(updated).toMatchObject({ fullName: 'Robert', version: 2 });
-    expect(await repo.updateProfile(new ObjectId(), { fullName: 'Nobody' })).toBeNull();
+    expect(await repo.updateProfile(new ObjectId(), { fullName: 'Nobody' }, c)).toBeNull();
+  });
+
+  it('records the event of each change, with the new version and state, in the same document', async () => {
+    const dee = await repo.create({ email: 'dee@example.com', fullName: 'Dee' }, c);
+    await repo.updateProfile(dee._id, { fullName: 'Deirdre' }, c);
+    await repo.delete(dee._id, c);
+    const stored = await repo.users.findOne({ _id: dee._id });
+    const id = dee._id.toHexString();
+    expect(stored!.outbox!.map((e) => [e.type, e.aggregateVersion, e.data, e.correlationId])).toEqual([
+      ['user.created', 1, { id, email: 'dee@example.com', fullName: 'Dee' }, 'test-request'],
+      ['user.profile.updated', 2, { id, email: 'dee@example.com', fullName: 'Deirdre' }, 'test-request'],
+      ['user.deleted', 3, { id }, 'test-request'],
+    ]);
+    expect(stored!.version).toBe(3);
   });
 
   it('deletes into a tombstone that erases personal data, frees the email and still resolves by id', async () => {
-    const cy = await repo.create({ email: 'cy@example.com', fullName: 'Cy' });
-    expect(await repo.delete(cy._id)).toBe(true);
-    expect(await repo.delete(cy._id)).toBe(false);
+    const cy = await repo.create({ email: 'cy@example.com', fullName: 'Cy' }, c);
+    expect(await repo.delete(cy._id, c)).toBe(true);
+    expect(await repo.delete(cy._id, c)).toBe(false);
     expect(await repo.findLive(cy._id)).toBeNull();
     const [tomb] = await repo.findByIds([cy._id]);
     expect(tomb).toMatchObject({ fullName: 'Deleted user', version: 2 });
     expect(tomb!.email).not.toContain('cy@example.com');
     expect(tomb!.deletedAt).toBeInstanceOf(Date);
-    await expect(repo.create({ email: 'cy@example.com', fullName: 'Cy again' })).resolves.toBeTruthy();
+    await expect(repo.create({ email: 'cy@example.com', fullName: 'Cy again' }, c)).resolves.toBeTruthy();
   });
 
   it('pages in creation order with keyset pagination', async () => {

@@ -1,19 +1,36 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import { afterFilter, badUserInput, isDuplicateKeyError, type Page } from '@cinema/service-kit';
+import type { Cause, DomainEvent } from '@cinema/events';
+import { afterFilter, badUserInput, isDuplicateKeyError, updateWithEvent, type OnEvents, type Page } from '@cinema/service-kit';
 import {
   DELETED_USER_NAME,
+  snapshotEvent,
   tombstoneEmail,
+  userDeletedEvent,
+  userEvent,
   type CreateUserInput,
   type UpdateUserProfileInput,
   type UserDoc,
 } from './user';
 
-/** All MongoDB access for users: every write to a user goes through here. */
+export interface UserRepositoryOptions {
+  now?: () => Date;
+  /** Told about the events each write recorded, so they can be published at once. */
+  onEvents?: OnEvents;
+}
+
+/**
+ * All MongoDB access for users. Every write changes the document, bumps its version and records
+ * its event in the document's outbox in ONE single-document write (consistency rule 1).
+ */
 export class UserRepository {
   readonly users: Collection<UserDoc>;
+  private readonly now: () => Date;
+  private readonly onEvents?: OnEvents;
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, options: UserRepositoryOptions = {}) {
     this.users = db.collection<UserDoc>('users');
+    this.now = options.now ?? (() => new Date());
+    this.onEvents = options.onEvents;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -21,38 +38,47 @@ export class UserRepository {
     await this.users.createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
   }
 
-  async create(input: CreateUserInput): Promise<UserDoc> {
+  async create(input: CreateUserInput, cause: Cause): Promise<UserDoc> {
     const at = this.now();
-    const doc: UserDoc = { _id: new ObjectId(), ...input, createdAt: at, updatedAt: at, version: 1, deletedAt: null };
+    const _id = new ObjectId();
+    const event = userEvent('user.created', { _id, ...input }, 1, cause);
+    const doc: UserDoc = { _id, ...input, createdAt: at, updatedAt: at, version: 1, deletedAt: null, outbox: [event] };
     try {
       await this.users.insertOne(doc);
     } catch (err) {
       if (isDuplicateKeyError(err)) throw badUserInput('input.email is already registered', 'input.email');
       throw err;
     }
+    this.onEvents?.(this.users, _id, [event]);
     return doc;
   }
 
   /** Null when there is no live user with that id. */
-  async updateProfile(id: ObjectId, input: UpdateUserProfileInput): Promise<UserDoc | null> {
-    return this.users.findOneAndUpdate(
+  updateProfile(id: ObjectId, input: UpdateUserProfileInput, cause: Cause): Promise<UserDoc | null> {
+    return updateWithEvent(
+      this.users,
       { _id: id, deletedAt: null },
-      { $set: { fullName: input.fullName, updatedAt: this.now() }, $inc: { version: 1 } },
-      { returnDocument: 'after' },
+      (current, version) => ({
+        set: { fullName: input.fullName, updatedAt: this.now() },
+        event: userEvent('user.profile.updated', { ...current, fullName: input.fullName }, version, cause),
+      }),
+      this.onEvents,
     );
   }
 
-  /** Turns a live user into a tombstone; false when there was none. */
-  async delete(id: ObjectId): Promise<boolean> {
+  /** Turns a live user into a tombstone (personal data erased); false when there was none. */
+  async delete(id: ObjectId, cause: Cause): Promise<boolean> {
     const at = this.now();
-    const result = await this.users.updateOne(
+    const done = await updateWithEvent(
+      this.users,
       { _id: id, deletedAt: null },
-      {
-        $set: { deletedAt: at, updatedAt: at, email: tombstoneEmail(id), fullName: DELETED_USER_NAME },
-        $inc: { version: 1 },
-      },
+      (_current, version) => ({
+        set: { deletedAt: at, updatedAt: at, email: tombstoneEmail(id), fullName: DELETED_USER_NAME },
+        event: userDeletedEvent(id, version, cause),
+      }),
+      this.onEvents,
     );
-    return result.modifiedCount === 1;
+    return done !== null;
   }
 
   findLive(id: ObjectId): Promise<UserDoc | null> {
@@ -71,5 +97,16 @@ export class UserRepository {
   /** Live users and tombstones alike: references to a deleted user must still resolve. */
   findByIds(ids: ObjectId[]): Promise<UserDoc[]> {
     return this.users.find({ _id: { $in: ids } }).toArray();
+  }
+
+  count(): Promise<number> {
+    return this.users.estimatedDocumentCount();
+  }
+
+  /** Every user's current state as an event, in id order (rule 6: rebuilding a replica). */
+  async *snapshot(cause: Cause): AsyncIterable<DomainEvent> {
+    for await (const doc of this.users.find({}, { projection: { outbox: 0 } }).sort({ _id: 1 })) {
+      yield snapshotEvent(doc, cause);
+    }
   }
 }

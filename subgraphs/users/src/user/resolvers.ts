@@ -1,4 +1,4 @@
-import { badUserInput, parseId, parseInput, parsePage } from '@cinema/service-kit';
+import { badUserInput, cause, parseId, parseInput, parsePage } from '@cinema/service-kit';
 import type { UsersContext } from '../context';
 import { createUserInput, toGraphQL, updateUserProfileInput } from './user';
 
@@ -16,17 +16,17 @@ export const userResolvers = {
   Mutation: {
     async createUser(_: unknown, args: { input: unknown }, ctx: UsersContext) {
       const input = parseInput(createUserInput, args.input);
-      return toGraphQL(await ctx.users.create(input));
+      return toGraphQL(await ctx.users.create(input, cause(ctx)));
     },
     async updateUserProfile(_: unknown, args: { id: unknown; input: unknown }, ctx: UsersContext) {
       const id = parseId(args.id);
       const input = parseInput(updateUserProfileInput, args.input);
-      const doc = await ctx.users.updateProfile(id, input);
+      const doc = await ctx.users.updateProfile(id, input, cause(ctx));
       if (!doc) throw badUserInput(`no user with id ${id.toHexString()}`, 'id');
       return toGraphQL(doc);
     },
     async deleteUser(_: unknown, args: { id: unknown }, ctx: UsersContext) {
-      return ctx.users.delete(parseId(args.id));
+      return ctx.users.delete(parseId(args.id), cause(ctx));
     },
   },
   User: {

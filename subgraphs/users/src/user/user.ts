@@ -1,10 +1,15 @@
 import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
+import { newEvent, type Cause, type DomainEvent } from '@cinema/events';
 import { email, text } from '@cinema/service-kit';
 
-/** The users collection's document. `version` is the aggregate version events will carry. */
+/**
+ * The users collection's document. `version` is the aggregate version its events carry; `outbox`
+ * holds the events of recent changes until the broker confirmed them.
+ */
 export interface UserDoc {
   _id: ObjectId;
+  outbox?: DomainEvent[];
   email: string;
   fullName: string;
   createdAt: Date;
@@ -37,4 +42,24 @@ export function toGraphQL(doc: UserDoc) {
     updatedAt: doc.updatedAt.toISOString(),
     deletedAt: doc.deletedAt ? doc.deletedAt.toISOString() : null,
   };
+}
+
+/** The state a user's events carry (what replicas need), at `version`. */
+export function userEvent(
+  type: 'user.created' | 'user.profile.updated',
+  doc: Pick<UserDoc, '_id' | 'email' | 'fullName'>,
+  version: number,
+  cause: Cause,
+): DomainEvent {
+  const id = doc._id.toHexString();
+  return newEvent(type, { id, version }, { id, email: doc.email, fullName: doc.fullName }, cause);
+}
+
+export function userDeletedEvent(id: ObjectId, version: number, cause: Cause): DomainEvent {
+  return newEvent('user.deleted', { id: id.toHexString(), version }, { id: id.toHexString() }, cause);
+}
+
+/** A user's current state as an event, for a resync: tombstones as deletions, the rest as profiles. */
+export function snapshotEvent(doc: UserDoc, cause: Cause): DomainEvent {
+  return doc.deletedAt ? userDeletedEvent(doc._id, doc.version, cause) : userEvent('user.profile.updated', doc, doc.version, cause);
 }

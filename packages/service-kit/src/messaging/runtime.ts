@@ -1,0 +1,113 @@
+import type { ConsumerQueue, DomainEvent, Exchange } from '@cinema/events';
+import { CONSUMERS, resyncQueue, type ResyncRequest } from '@cinema/events';
+import { randomUUID } from 'node:crypto';
+import type { Collection } from 'mongodb';
+import type { Logger } from 'pino';
+import { BrokerUnavailableError, createBroker, publishConfirmed, type Broker } from './broker';
+import { startConsumer, type ConsumerOptions } from './consumer';
+import { OutboxRelay } from './relay';
+import { serveResync, type Snapshot } from './resync';
+import { buildTopology, PUBLICATION } from './topology';
+
+export interface MessagingOptions {
+  url: string;
+  namespace?: string;
+  logger: Logger;
+  /** The exchange this service publishes on, the collections whose outboxes feed it, and its state for resyncs. */
+  owns?: { exchange: Exchange; outboxes: Collection<any>[]; snapshot: Snapshot; count: () => Promise<number> };
+  /** The queues this service consumes, each with its handler; `isEmpty` triggers a resync at start. */
+  consumes?: Array<{ queue: ConsumerQueue; handle: ConsumerOptions['handle']; isEmpty?: () => Promise<boolean> }>;
+  sweepIntervalMs?: number;
+  onOutcome?: ConsumerOptions['onOutcome'];
+}
+
+/**
+ * Everything a service does with RabbitMQ, started after its HTTP server: connect (retrying in the
+ * background, so the service serves requests while the broker is down and its outbox fills), then
+ * sweep outboxes, consume, answer resync requests. `stop` reverses it and leaves nothing in flight.
+ */
+export class Messaging {
+  readonly relay: OutboxRelay;
+  private broker: Broker | undefined;
+  private stopped = false;
+  private connecting: Promise<void> | undefined;
+  private readonly stops: Array<() => Promise<unknown>> = [];
+
+  constructor(private readonly o: MessagingOptions) {
+    this.relay = new OutboxRelay({
+      collections: o.owns?.outboxes ?? [],
+      publish: (event) => this.publish(event),
+      logger: o.logger,
+      sweepIntervalMs: o.sweepIntervalMs,
+    });
+  }
+
+  get connected(): boolean {
+    return this.broker !== undefined;
+  }
+
+  start(): void {
+    this.connecting = this.connect();
+  }
+
+  /** Resolves once connected and consuming (tests, and callers that must not go on without it). */
+  async ready(): Promise<void> {
+    await this.connecting;
+  }
+
+  publish(event: DomainEvent): Promise<void> {
+    if (!this.broker) return Promise.reject(new BrokerUnavailableError('not connected to the broker yet'));
+    return publishConfirmed(this.broker, PUBLICATION.events, event, {
+      routingKey: event.type,
+      messageId: event.eventId,
+      correlationId: event.correlationId,
+      type: event.type,
+      headers: { 'x-schema-version': event.schemaVersion },
+    });
+  }
+
+  /** Asks an owner to re-publish its state to one of this service's queues (rule 6). */
+  async requestResync(queue: ConsumerQueue, replyTo?: string): Promise<string> {
+    if (!this.broker) throw new BrokerUnavailableError('not connected to the broker yet');
+    const request: ResyncRequest = { requestId: randomUUID(), queue, ...(replyTo ? { replyTo } : {}) };
+    await publishConfirmed(this.broker, `resync:${CONSUMERS[queue].owner}`, request, { messageId: request.requestId });
+    return request.requestId;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const stop of this.stops.reverse()) await stop().catch((err) => this.o.logger.warn({ err }, 'stop step failed'));
+    await this.relay.stop();
+    await this.broker?.shutdown().catch((err: Error) => this.o.logger.warn({ err }, 'broker shutdown failed'));
+  }
+
+  private async connect(): Promise<void> {
+    const { o } = this;
+    const topology = buildTopology({ url: o.url, namespace: o.namespace, owns: o.owns?.exchange, consumes: o.consumes?.map((c) => c.queue) });
+    for (let attempt = 0, delay = 500; !this.stopped; attempt++, delay = Math.min(delay * 2, 10_000)) {
+      try {
+        this.broker = await createBroker(topology, o.logger);
+        break;
+      } catch (err) {
+        if (attempt % 5 === 0) o.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'broker unreachable; retrying');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    const broker = this.broker;
+    if (!broker || this.stopped) return;
+    this.relay.start();
+    void this.relay.sweep().catch(() => undefined);
+    if (o.owns) {
+      const sub = await serveResync({ broker, owner: o.owns.exchange, namespace: o.namespace, subscription: resyncQueue(o.owns.exchange), snapshot: o.owns.snapshot, count: o.owns.count, logger: o.logger });
+      this.stops.push(() => sub.cancel());
+    }
+    for (const c of o.consumes ?? []) {
+      const consumer = await startConsumer({ broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle, logger: o.logger, onOutcome: o.onOutcome });
+      this.stops.push(() => consumer.stop());
+      if (c.isEmpty && (await c.isEmpty())) {
+        const requestId = await this.requestResync(c.queue);
+        o.logger.info({ queue: c.queue, requestId }, 'read model is empty: asked its owner for a resync');
+      }
+    }
+  }
+}
