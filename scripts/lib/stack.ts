@@ -17,6 +17,8 @@ export interface StackOptions {
   /** Database name per subgraph (default: the subgraph's name). */
   databases?: Partial<Record<(typeof SUBGRAPHS)[number], string>>;
   env?: NodeJS.ProcessEnv;
+  /** Extra environment for one service (e.g. its AMQP_URL through a fault-injecting proxy). */
+  serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
   /** Where each service's stdout/stderr goes (default: discarded). */
   output?: (service: ServiceName) => Writable | undefined;
   /** Called if a service exits while the stack is meant to be up. */
@@ -27,6 +29,10 @@ export interface Stack {
   gatewayUrl: string;
   urls: Record<ServiceName, string>;
   processes: Map<ServiceName, ChildProcess>;
+  /** Kills one service (SIGKILL by default: no chance to ack or flush) and waits for it to exit. */
+  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a killed service again with the same environment and waits until it is ready. */
+  restart(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,37 +69,48 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     (Object.keys(ports) as ServiceName[]).map((s) => [s, `http://127.0.0.1:${ports[s]}/graphql`]),
   ) as Record<ServiceName, string>;
 
+  const envs = new Map<ServiceName, NodeJS.ProcessEnv>();
+  const killed = new Set<ServiceName>();
+  const exited = (child: ChildProcess, signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      child.kill(signal);
+    });
+  const start = (service: ServiceName, env: NodeJS.ProcessEnv) => {
+    envs.set(service, env);
+    processes.set(service, launch(service, env, options, () => stopping || killed.has(service)));
+  };
   const stop = async () => {
     stopping = true;
-    await Promise.all(
-      [...processes.values()].map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-            child.once('exit', () => {
-              clearTimeout(kill);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all([...processes.values()].map((child) => exited(child, 'SIGTERM')));
+  };
+  const kill = async (service: ServiceName, signal: NodeJS.Signals = 'SIGKILL') => {
+    killed.add(service);
+    await exited(processes.get(service)!, signal);
+  };
+  const restart = async (service: ServiceName) => {
+    start(service, envs.get(service)!);
+    killed.delete(service);
+    await waitFor(`${service} on port ${ports[service]}`, () => healthy(ports[service]), 60_000);
   };
 
   try {
     for (const s of SUBGRAPHS) {
-      const env = { ...base, PORT: String(ports[s]), MONGO_URL: options.mongoUrl, MONGO_DB: options.databases?.[s] ?? s };
-      processes.set(s, launch(s, env, options, () => stopping));
+      start(s, { ...base, PORT: String(ports[s]), MONGO_URL: options.mongoUrl, MONGO_DB: options.databases?.[s] ?? s, ...options.serviceEnv?.[s] });
     }
     await Promise.all(SUBGRAPHS.map((s) => waitFor(`${s} on port ${ports[s]}`, () => healthy(ports[s]), 60_000)));
-    const gatewayEnv: NodeJS.ProcessEnv = { ...base, PORT: String(ports.gateway) };
+    const gatewayEnv: NodeJS.ProcessEnv = { ...base, PORT: String(ports.gateway), ...options.serviceEnv?.gateway };
     for (const s of SUBGRAPHS) gatewayEnv[`SUBGRAPH_URL_${s.toUpperCase()}`] = urls[s];
-    processes.set('gateway', launch('gateway', gatewayEnv, options, () => stopping));
+    start('gateway', gatewayEnv);
     await waitFor(`gateway on port ${ports.gateway}`, () => healthy(ports.gateway), 60_000);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { gatewayUrl: urls.gateway, urls, processes, stop };
+  return { gatewayUrl: urls.gateway, urls, processes, kill, restart, stop };
 }

@@ -4,6 +4,7 @@ export * from './database';
 export * from './graphql';
 export * from './ports';
 export * from './broker';
+export * from './tcp-proxy';
 
 /** Tests assert on behaviour, not on log lines. */
 export const silentLogger = pino({ level: 'silent' });
