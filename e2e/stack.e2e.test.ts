@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { errorCodes, freePort, gql } from '@cinema/testing';
+import { errorCodes, freePort, gql, runId } from '@cinema/testing';
 import { startStack, SUBGRAPHS, type Stack } from '../scripts/lib/stack';
 import { BAD_INPUTS } from './support/bad-inputs';
 import { ACROSS_ALL_SUBGRAPHS, must, seedCinemaGraph } from './support/scenario';
@@ -9,7 +9,7 @@ jest.setTimeout(120_000);
 
 // The real thing: four processes, real HTTP between gateway and subgraphs, a real MongoDB-wire server.
 const run = randomBytes(3).toString('hex');
-const databases = { users: `e2e_users_${run}`, movies: `e2e_movies_${run}`, catalog: `e2e_catalog_${run}` };
+const databases = { users: `e2e_${runId()}_users_${run}`, movies: `e2e_${runId()}_movies_${run}`, catalog: `e2e_${runId()}_catalog_${run}` };
 let stack: Stack;
 let mongo: MongoClient;
 let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { runId } from './run-id';
 
 /** A namespace no other test shares: every exchange and queue name of one test gets this prefix. */
-export const testNamespace = (prefix: string) => `t-${prefix}-${randomBytes(3).toString('hex')}`;
+export const testNamespace = (prefix: string) => `t-${runId()}-${prefix}-${randomBytes(3).toString('hex')}`;
 
 export const amqpUrl = () => {
   const url = process.env.AMQP_URL;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Db } from 'mongodb';
+import { runId } from './run-id';
 
 export interface TestDatabase {
   client: MongoClient;
@@ -20,7 +21,7 @@ export async function testDatabase(prefix: string): Promise<TestDatabase> {
   if (!url) throw new Error('MONGO_URL is not set: run the tests through `npm test` (jest global setup)');
   const client = new MongoClient(url, { monitorCommands: true, serverSelectionTimeoutMS: 5_000 });
   await client.connect();
-  const name = `t_${prefix}_${randomBytes(4).toString('hex')}`.slice(0, 60);
+  const name = `t_${runId()}_${prefix}_${randomBytes(3).toString('hex')}`.slice(0, 60);
   const db = client.db(name);
   const commands: string[] = [];
   client.on('commandStarted', (e) => {

@@ -3,6 +3,7 @@ import pino from 'pino';
 export * from './database';
 export * from './graphql';
 export * from './ports';
+export * from './run-id';
 export * from './broker';
 export * from './tcp-proxy';
 
