@@ -7,6 +7,22 @@ export async function must<T = any>(url: string, query: string, variables?: Reco
   return res.data;
 }
 
+/**
+ * Like `must`, for a mutation that depends on a replica another subgraph keeps current from events
+ * (addReview needs the author in movies' replica, scheduleScreening the movie in catalog's): retried
+ * while the replica does not know the entity yet, for at most `timeoutMs`.
+ */
+export async function mustOnceReplicated<T = any>(url: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await gql<T>(url, query, variables);
+    if (!res.errors?.length && res.data) return res.data;
+    const pending = res.errors?.every((e) => e.extensions?.code === 'BAD_USER_INPUT' && /unknown|deleted/i.test(e.message));
+    if (!pending || Date.now() > deadline) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const inAWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
 
 /** A small cinema world created through the public API only: 2 users, a movie, reviews, a premiere. */
@@ -25,7 +41,7 @@ export async function seedCinemaGraph(url: string, tag = Math.random().toString(
     [ann, 5],
     [bob, 4],
   ] as const) {
-    await must(url, 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', {
+    await mustOnceReplicated(url, 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', {
       i: { movieId, authorId, rating, body: 'A film about language and time.' },
     });
   }
@@ -35,7 +51,7 @@ export async function seedCinemaGraph(url: string, tag = Math.random().toString(
   const { createCinema } = await must(url, 'mutation($i: CreateCinemaInput!) { createCinema(input: $i) { id } }', {
     i: { cityId: createCity.id, name: 'Cinema Ideal' },
   });
-  const { scheduleScreening } = await must(
+  const { scheduleScreening } = await mustOnceReplicated(
     url,
     'mutation($i: ScheduleScreeningInput!) { scheduleScreening(input: $i) { id } }',
     { i: { cinemaId: createCinema.id, movieId, startsAt: inAWeek(), isPremiere: true } },

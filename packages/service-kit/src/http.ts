@@ -85,7 +85,8 @@ export function createGraphQLHttpServer<C extends RequestContext>(
           context: async ({ req }) => {
             const header = req.headers['x-request-id'];
             const requestId = typeof header === 'string' && header.length <= 128 ? header : randomUUID();
-            return options.context({ requestId, logger: logger.child({ requestId }) }, req);
+            // The request id is the correlation id: it reaches every subgraph and every event it causes.
+            return options.context({ requestId, logger: logger.child({ correlationId: requestId }) }, req);
           },
         }),
       );

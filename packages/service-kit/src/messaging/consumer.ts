@@ -15,7 +15,8 @@ export interface ConsumerOptions {
   subscription: string;
   /** The event types this consumer's bindings deliver; anything else is a topology error. */
   handles: readonly EventType[];
-  handle: (event: DomainEvent, log: Logger) => Promise<void>;
+  /** Applies the event; may say how it went (e.g. 'applied' or 'stale'), which is logged. */
+  handle: (event: DomainEvent, log: Logger) => Promise<unknown>;
   logger: Logger;
   onOutcome?: (outcome: Outcome, event: DomainEvent | null) => void;
 }
@@ -54,9 +55,9 @@ export async function startConsumer(o: ConsumerOptions): Promise<{ stop(): Promi
     const event = parsed.event;
     const log = o.logger.child({ eventId: event.eventId, correlationId: event.correlationId, type: event.type, aggregateId: event.aggregateId });
     try {
-      await o.handle(event, log);
+      const outcome = await o.handle(event, log);
       ackOrNack();
-      log.debug({ version: event.aggregateVersion }, 'event handled');
+      log.info({ version: event.aggregateVersion, outcome: typeof outcome === 'string' ? outcome : undefined }, 'event handled');
       o.onOutcome?.('handled', event);
     } catch (err) {
       if (err instanceof PermanentError) {

@@ -109,6 +109,9 @@ export class OutboxRelay {
           await collection.bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: false });
         }
       }
+      for (const e of [...done.values()].flat()) {
+        this.o.logger.info({ eventId: e.eventId, correlationId: e.correlationId, type: e.type, aggregateId: e.aggregateId, version: e.aggregateVersion }, 'event published');
+      }
       const count = [...done.values()].reduce((n, e) => n + e.length, 0);
       if (count > 0) this.o.onPublished?.(count);
       if (failed) throw failed.reason;

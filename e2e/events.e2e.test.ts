@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { freePort, runId, TcpProxy, testNamespace } from '@cinema/testing';
+import { compare } from '../scripts/lib/convergence';
+import { READ_MODELS } from '../scripts/lib/read-models';
+import { startStack, type Stack } from '../scripts/lib/stack';
+import { must, seedCinemaGraph } from './support/scenario';
+
+jest.setTimeout(120_000);
+
+// Replication end to end: real processes, real HTTP, real RabbitMQ (users reaches it through a
+// proxy this test can cut), real MongoDB-wire server. Every assertion is made through the gateway.
+const run = randomBytes(3).toString('hex');
+const databases = { users: `e2e_${runId()}_users_${run}`, movies: `e2e_${runId()}_movies_${run}`, catalog: `e2e_${runId()}_catalog_${run}` };
+let stack: Stack;
+let proxy: TcpProxy;
+let mongo: MongoClient;
+let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
+
+beforeAll(async () => {
+  const amqp = new URL(process.env.AMQP_URL!);
+  proxy = new TcpProxy({ host: amqp.hostname, port: Number(amqp.port || 5672) });
+  const proxied = new URL(amqp);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(await proxy.start());
+  const [gateway, users, movies, catalog] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  stack = await startStack({
+    mongoUrl: process.env.MONGO_URL!,
+    amqpUrl: process.env.AMQP_URL!,
+    ports: { gateway, users, movies, catalog },
+    databases,
+    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: testNamespace('events'), OUTBOX_SWEEP_MS: '200' },
+    serviceEnv: { users: { AMQP_URL: proxied.toString() } },
+  });
+  mongo = await new MongoClient(process.env.MONGO_URL!).connect();
+  seed = await seedCinemaGraph(stack.gatewayUrl);
+});
+afterAll(async () => {
+  await stack?.stop();
+  await proxy?.stop();
+  await mongo?.close();
+});
+
+/** Polls a query through the gateway until `accept` holds; fails after `timeoutMs`. */
+async function until<T>(query: string, variables: Record<string, unknown>, accept: (data: any) => T | undefined, timeoutMs = 2_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    last = await must(stack.gatewayUrl, query, variables);
+    const hit = accept(last);
+    if (hit !== undefined && hit !== false) return hit;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms; last answer: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const REVIEW_AUTHORS = 'query($id: ID!) { movie(id: $id) { reviews { authorName author { id } } } }';
+const authorNameOf = (userId: string) => (d: any) => d.movie.reviews.find((r: any) => r.author.id === userId)?.authorName;
+const PREMIERES = 'query($c: ID!) { catalog(cityId: $c) { premieres { id movieTitle } } }';
+
+describe('events keep the replicas current', () => {
+  it('updateUserProfile → the review’s authorName follows within 2 s', async () => {
+    await must(stack.gatewayUrl, 'mutation($id: ID!) { updateUserProfile(id: $id, input: { fullName: "Ann Lee-Park" }) { id } }', { id: seed.ann });
+    const name = await until(REVIEW_AUTHORS, { id: seed.movieId }, (d) => (authorNameOf(seed.ann)(d) === 'Ann Lee-Park' ? 'ok' : undefined));
+    expect(name).toBe('ok');
+  });
+
+  it('updateMovie → catalog(cityId) premieres carry the new title within 2 s', async () => {
+    await must(stack.gatewayUrl, 'mutation($id: ID!) { updateMovie(id: $id, input: { title: "Arrival (Director’s Cut)" }) { id } }', { id: seed.movieId });
+    const titles = await until(PREMIERES, { c: seed.cityId }, (d) => {
+      const t = d.catalog.flatMap((c: any) => c.premieres.map((p: any) => p.movieTitle));
+      return t.length === 1 && t[0] === 'Arrival (Director’s Cut)' ? t : undefined;
+    });
+    expect(titles).toEqual(['Arrival (Director’s Cut)']);
+  });
+
+  it('survives RabbitMQ going away during a mutation: the mutation succeeds, its event arrives when the broker is back', async () => {
+    proxy.reset();
+    const res = await must(stack.gatewayUrl, 'mutation($id: ID!) { updateUserProfile(id: $id, input: { fullName: "Ann Offline" }) { fullName } }', { id: seed.ann });
+    expect(res.updateUserProfile.fullName).toBe('Ann Offline');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(authorNameOf(seed.ann)(await must(stack.gatewayUrl, REVIEW_AUTHORS, { id: seed.movieId }))).toBe('Ann Lee-Park');
+    proxy.pass();
+    expect(await until(REVIEW_AUTHORS, { id: seed.movieId }, (d) => authorNameOf(seed.ann)(d) === 'Ann Offline' || undefined, 20_000)).toBe(true);
+  });
+
+  it('deleteMovie → its upcoming screenings are cancelled and disappear from the catalog', async () => {
+    await must(stack.gatewayUrl, 'mutation($id: ID!) { deleteMovie(id: $id) }', { id: seed.movieId });
+    await until(PREMIERES, { c: seed.cityId }, (d) => d.catalog.every((c: any) => c.premieres.length === 0) || undefined);
+    const { city } = await must(stack.gatewayUrl, 'query($c: ID!) { city(id: $c) { cinemas { screenings { id } } } }', { c: seed.cityId });
+    expect(city.cinemas.flatMap((c: any) => c.screenings)).toEqual([]);
+  });
+
+  it('ends with every read model equal to its source', async () => {
+    for (const [queue, pair] of Object.entries(READ_MODELS)) {
+      const named = {
+        source: { ...pair.source, db: databases[pair.source.db as keyof typeof databases] },
+        replica: { ...pair.replica, db: databases[pair.replica.db as keyof typeof databases] },
+      };
+      const result = await compare(mongo, named);
+      expect({ queue, differences: result.differences }).toEqual({ queue, differences: [] });
+      expect(result.entities).toBeGreaterThan(0);
+    }
+  });
+});
