@@ -1,6 +1,6 @@
 import { errorCodes, gql } from '@cinema/testing';
 import { startInProcessGraph } from './support/in-process';
-import { ACROSS_ALL_SUBGRAPHS, must, seedCinemaGraph } from './support/scenario';
+import { ACROSS_ALL_SUBGRAPHS, must, mustOnceReplicated, seedCinemaGraph } from './support/scenario';
 
 type Graph = Awaited<ReturnType<typeof startInProcessGraph>>;
 let graph: Graph;
@@ -38,7 +38,7 @@ describe('the committed supergraph over the real subgraphs, in one process', () 
         const d = await must(graph.url, 'mutation { createMovie(input: { title: "Batch", durationMinutes: 90 }) { id } }');
         movieIds.push(d.createMovie.id);
         for (const authorId of authors) {
-          await must(graph.url, 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', {
+          await mustOnceReplicated(graph.url, 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', {
             i: { movieId: d.createMovie.id, authorId, rating: 3, body: 'fine' },
           });
         }

@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { LocalGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { graphql, type GraphQLSchema } from 'graphql';
-import type { RequestContext } from '@cinema/service-kit';
-import { silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
+import type { Messaging, RequestContext, SubgraphEnv } from '@cinema/service-kit';
+import { amqpUrl, silentLogger, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
 import { createGatewayServer } from '../../gateway/src/server';
 import { createUsersServer } from '../../subgraphs/users/src/server';
+import { createUsersMessaging } from '../../subgraphs/users/src/messaging';
 import { createMoviesServer } from '../../subgraphs/movies/src/server';
+import { createMoviesMessaging } from '../../subgraphs/movies/src/messaging';
 import { createCatalogServer } from '../../subgraphs/catalog/src/server';
+import { createCatalogMessaging } from '../../subgraphs/catalog/src/messaging';
 
 interface InProcess {
   schema: GraphQLSchema;
@@ -37,19 +40,35 @@ class InProcessSubgraph extends LocalGraphQLDataSource {
 
 export const committedSupergraph = () => readFileSync(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), 'utf8');
 
-/** The real supergraph and the three real subgraphs, each on its own test database, in one process. */
+/**
+ * The real supergraph and the three real subgraphs, each on its own test database, in one process:
+ * the gateway calls them in-process; their events still travel through the real RabbitMQ (in a
+ * namespace of this test's own).
+ */
 export async function startInProcessGraph() {
   const dbs: Record<'users' | 'movies' | 'catalog', TestDatabase> = {
     users: await testDatabase('ip_users'),
     movies: await testDatabase('ip_movies'),
     catalog: await testDatabase('ip_catalog'),
   };
+  const namespace = testNamespace('inprocess');
+  const config = (name: keyof typeof dbs): SubgraphEnv => ({
+    NODE_ENV: 'test', PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGO_URL: process.env.MONGO_URL!,
+    MONGO_DB: dbs[name].db.databaseName, AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: 200,
+  });
+  const messaging: Record<keyof typeof dbs, Messaging> = {
+    users: createUsersMessaging(dbs.users.db, silentLogger, config('users')),
+    movies: createMoviesMessaging(dbs.movies.db, silentLogger, config('movies')),
+    catalog: createCatalogMessaging(dbs.catalog.db, silentLogger, config('catalog')),
+  };
   const subgraphs = {
-    users: createUsersServer({ db: dbs.users.db, logger: silentLogger }),
-    movies: createMoviesServer({ db: dbs.movies.db, logger: silentLogger }),
-    catalog: createCatalogServer({ db: dbs.catalog.db, logger: silentLogger }),
+    users: createUsersServer({ db: dbs.users.db, logger: silentLogger, onEvents: messaging.users.relay.dispatch }),
+    movies: createMoviesServer({ db: dbs.movies.db, logger: silentLogger, onEvents: messaging.movies.relay.dispatch }),
+    catalog: createCatalogServer({ db: dbs.catalog.db, logger: silentLogger, onEvents: messaging.catalog.relay.dispatch }),
   };
   await Promise.all(Object.values(subgraphs).map((s) => s.ensureIndexes()));
+  for (const m of Object.values(messaging)) m.start();
+  await Promise.all(Object.values(messaging).map((m) => m.ready()));
   const gateway = createGatewayServer({
     supergraphSdl: committedSupergraph(),
     logger: silentLogger,
@@ -61,6 +80,7 @@ export async function startInProcessGraph() {
     dbs,
     async stop() {
       await gateway.stop();
+      await Promise.all(Object.values(messaging).map((m) => m.stop()));
       await Promise.all(Object.values(dbs).map((d) => d.drop()));
     },
   };

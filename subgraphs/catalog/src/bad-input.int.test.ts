@@ -1,12 +1,14 @@
 import { ObjectId } from 'mongodb';
 import { errorCodes, gql } from '@cinema/testing';
+import { movieDeleted } from './test-events';
 import { startCatalog, type RunningCatalog } from './test-server';
 
 let c: RunningCatalog;
 let cityId: string;
 let cinemaId: string;
 const unknownId = new ObjectId().toHexString();
-const movieId = new ObjectId().toHexString();
+let movieId: string;
+let deletedMovieId: string;
 const OPERATOR = '{"$ne": null}';
 
 const CREATE_CITY = 'mutation($i: CreateCityInput!) { createCity(input: $i) { id } }';
@@ -20,11 +22,16 @@ beforeAll(async () => {
   c = await startCatalog('catalog_bad_input', new Date('2030-01-01T00:00:00Z'));
   cityId = (await gql(c.url, CREATE_CITY, { i: { name: 'Berlin' } })).data!.createCity.id;
   cinemaId = (await gql(c.url, CREATE_CINEMA, { i: { cityId, name: 'Astor' } })).data!.createCinema.id;
+  // A movie the replica knows, so each case below is wrong in exactly one way; and one it knows as deleted.
+  movieId = await c.seedMovie('Dune');
+  deletedMovieId = await c.seedMovie('Heat');
+  await c.applyMovieEvent(movieDeleted(deletedMovieId, 2));
 });
 afterAll(() => c.stop());
 
+// Placeholders, because the cases are listed before beforeAll has created what they refer to.
 const screening = (overrides: Record<string, unknown>) => ({
-  i: { cinemaId, movieId, startsAt: '2030-02-01T20:00:00Z', ...overrides },
+  i: { cinemaId: '__cinema__', movieId: '__movie__', startsAt: '2030-02-01T20:00:00Z', ...overrides },
 });
 
 // Each case is one request that must be refused as the client's mistake, with nothing written.
@@ -43,6 +50,8 @@ const cases: Array<[string, string, Record<string, unknown>]> = [
   ['a malformed cinema id', SCHEDULE, screening({ cinemaId: OPERATOR })],
   ['an operator object as cinema id', SCHEDULE, screening({ cinemaId: { $ne: null } })],
   ['a malformed movie id', SCHEDULE, screening({ movieId: OPERATOR })],
+  ['a movie the replica does not know', SCHEDULE, screening({ movieId: unknownId })],
+  ['a movie the replica knows as deleted', SCHEDULE, screening({ movieId: '__deleted_movie__' })],
   ['a start of "tomorrow"', SCHEDULE, screening({ startsAt: 'tomorrow' })],
   ['a start in month 13', SCHEDULE, screening({ startsAt: '2030-13-01' })],
   ['a start without T and offset', SCHEDULE, screening({ startsAt: '2030-01-01 20:00' })],
@@ -57,7 +66,13 @@ const cases: Array<[string, string, Record<string, unknown>]> = [
 
 describe('bad input is BAD_USER_INPUT and writes nothing', () => {
   it.each(cases)('%s', async (_, query, variables) => {
-    const vars = JSON.parse(JSON.stringify(variables).replace('__city__', cityId));
+    const vars = JSON.parse(
+      JSON.stringify(variables)
+        .replace('__city__', cityId)
+        .replace('__cinema__', cinemaId)
+        .replace('__deleted_movie__', deletedMovieId)
+        .replace('__movie__', movieId),
+    );
     const before = await c.countAll();
     const r = await gql(c.url, query, vars);
     // graphql-js may report one error per bad variable field, all of them BAD_USER_INPUT.
@@ -73,12 +88,19 @@ describe('bad input is BAD_USER_INPUT and writes nothing', () => {
       message: `no city with id ${unknownId}`,
       extensions: { code: 'BAD_USER_INPUT', field: 'input.cityId' },
     });
-    const s = await gql(c.url, SCHEDULE, screening({ cinemaId: unknownId }));
+    const s = await gql(c.url, SCHEDULE, { i: { cinemaId: unknownId, movieId, startsAt: '2030-02-01T20:00:00Z' } });
     expect(s.errors![0]!.extensions).toMatchObject({ field: 'input.cinemaId' });
+    for (const [movie, message] of [
+      [unknownId, `movie ${unknownId} is unknown to the catalog`],
+      [deletedMovieId, `movie ${deletedMovieId} has been deleted`],
+    ]) {
+      const m = await gql(c.url, SCHEDULE, { i: { cinemaId, movieId: movie, startsAt: '2030-02-01T20:00:00Z' } });
+      expect(m.errors![0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT', field: 'input.movieId' } });
+    }
   });
 
   it('refuses an operator object before any resolver runs', async () => {
-    const r = await gql(c.url, SCHEDULE, screening({ startsAt: { $gt: '' } }));
+    const r = await gql(c.url, SCHEDULE, { i: { cinemaId, movieId, startsAt: { $gt: '' } } });
     expect(r.status).toBe(400);
     expect(r.errors!.map((e) => e.message).join('\n')).toContain('String cannot represent a non string value');
   });

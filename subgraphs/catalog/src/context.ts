@@ -1,12 +1,15 @@
 import { loaderById, loaderGroupedById, type RequestContext } from '@cinema/service-kit';
 import type { CinemaRepository } from './cinema/repository';
 import type { CityRepository } from './city/repository';
+import type { MovieReplica } from './projections/movies';
 import type { ScreeningRepository } from './screening/repository';
 
 export interface CatalogRepositories {
   cities: CityRepository;
   cinemas: CinemaRepository;
   screenings: ScreeningRepository;
+  /** Catalog's replica of movies (read only here): titles, and whether a movie may be scheduled. */
+  movies: MovieReplica;
 }
 
 export interface CatalogContext extends RequestContext, CatalogRepositories {
@@ -19,11 +22,12 @@ export interface CatalogContext extends RequestContext, CatalogRepositories {
  * response is cut at the same instant (a premiere cannot be in Cinema.premieres yet missing from
  * Movie.screenings because a millisecond passed between the two queries).
  */
-export function createLoaders({ cities, cinemas, screenings }: CatalogRepositories, now: Date) {
+export function createLoaders({ cities, cinemas, screenings, movies }: CatalogRepositories, now: Date) {
   return {
     cityById: loaderById((ids) => cities.findByIds(ids)),
     cinemaById: loaderById((ids) => cinemas.findByIds(ids)),
     screeningById: loaderById((ids) => screenings.findByIds(ids)),
+    movieById: loaderById((ids) => movies.findByIds(ids)),
     cinemasByCity: loaderGroupedById((ids) => cinemas.findByCityIds(ids), (c) => c.cityId),
     upcomingScreeningsByCinema: loaderGroupedById(
       (ids) => screenings.upcomingByCinemas(ids, now),

@@ -2,6 +2,8 @@ import { ObjectId } from 'mongodb';
 import { gql } from '@cinema/testing';
 import { startCatalog, type RunningCatalog } from './test-server';
 
+const request = { correlationId: 'test-request' };
+
 const NOW = new Date('2030-01-01T00:00:00Z');
 const at = (day: number) => new Date(Date.UTC(2030, 0, day, 20)).toISOString();
 let c: RunningCatalog;
@@ -14,7 +16,7 @@ const CINEMAS = `query($r: [_Any!]!) { _entities(representations: $r) {
 const MOVIES = `query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Movie { id screenings { id startsAt cinema { name } } } } }`;
 const SCREENINGS = `query($r: [_Any!]!) { _entities(representations: $r) {
-  ... on Screening { id cancelledAt cinema { id } movie { id } } } }`;
+  ... on Screening { id cancelledAt cinema { id } movie { id } movieTitle } } }`;
 
 const refs = (typename: string, ids: string[]) => ids.map((id) => ({ __typename: typename, id }));
 
@@ -32,16 +34,16 @@ beforeAll(async () => {
   const city = await c.server.cities.create({ name: 'Berlin' });
   for (let i = 0; i < 10; i++) {
     const cinema = await c.server.cinemas.create({ cityId: city._id, name: `Kino ${i}` });
-    const movieId = new ObjectId();
-    await c.server.screenings.schedule({ cinemaId: cinema._id, movieId, startsAt: new Date(at(2 + i)), isPremiere: true });
-    await c.server.screenings.schedule({ cinemaId: cinema._id, movieId, startsAt: new Date(at(20)), isPremiere: false });
+    const movieId = new ObjectId(await c.seedMovie(`Movie ${i}`));
+    await c.server.screenings.schedule({ cinemaId: cinema._id, movieId, startsAt: new Date(at(2 + i)), isPremiere: true }, request);
+    await c.server.screenings.schedule({ cinemaId: cinema._id, movieId, startsAt: new Date(at(20)), isPremiere: false }, request);
     cinemaIds.push(cinema._id.toHexString());
     movieIds.push(movieId.toHexString());
   }
   const cancelled = await c.server.screenings.schedule({
-    cinemaId: new ObjectId(cinemaIds[0]), movieId: new ObjectId(), startsAt: new Date(at(3)), isPremiere: true,
-  });
-  await c.server.screenings.cancel(cancelled._id);
+    cinemaId: new ObjectId(cinemaIds[0]), movieId: new ObjectId(movieIds[0]), startsAt: new Date(at(3)), isPremiere: true,
+  }, request);
+  await c.server.screenings.cancel(cancelled._id, 'cancelled', request);
   cancelledId = cancelled._id.toHexString();
 });
 afterAll(() => c.stop());
@@ -89,8 +91,8 @@ describe('federation entities', () => {
     const [movie] = (await gql(c.url, MOVIES, { r: refs('Movie', [movieIds[1]!]) })).data!._entities;
     const ids = [cancelledId, ...movie.screenings.map((s: { id: string }) => s.id)];
     const commands = await commandsFor(SCREENINGS, refs('Screening', ids));
-    expect(commands).toEqual(['find', 'find']); // screenings, then their cinemas
+    expect(commands).toEqual(['find', 'find', 'find']); // screenings, then their cinemas and movie titles
     const r = await gql(c.url, SCREENINGS, { r: refs('Screening', [cancelledId]) });
-    expect(r.data!._entities[0]).toMatchObject({ id: cancelledId, cancelledAt: expect.any(String) });
+    expect(r.data!._entities[0]).toMatchObject({ id: cancelledId, cancelledAt: expect.any(String), movieTitle: 'Movie 0' });
   });
 });

@@ -1,5 +1,11 @@
 import { runSubgraph } from '@cinema/service-kit';
 import { catalogEnv } from './config';
+import { createCatalogMessaging } from './messaging';
 import { createCatalogServer } from './server';
 
-runSubgraph('catalog', catalogEnv, ({ db, logger, production }) => createCatalogServer({ db, logger, production }));
+runSubgraph('catalog', catalogEnv, ({ db, logger, config, production }) => {
+  const messaging = createCatalogMessaging(db, logger, config);
+  // Mutations hand their recorded events to the same relay, so they are published at once.
+  const server = createCatalogServer({ db, logger, production, onEvents: messaging.relay.dispatch });
+  return { server, messaging };
+});

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
-import { createSubgraphServer, type Logger } from '@cinema/service-kit';
+import { createSubgraphServer, type Logger, type OnEvents } from '@cinema/service-kit';
 import { CinemaRepository } from './cinema/repository';
 import { cinemaResolvers } from './cinema/resolvers';
 import { CityRepository } from './city/repository';
 import { cityResolvers } from './city/resolvers';
 import { createLoaders, type CatalogContext } from './context';
 import { movieResolvers } from './movie/resolvers';
+import { MovieReplica } from './projections/movies';
 import { ScreeningRepository } from './screening/repository';
 import { screeningResolvers } from './screening/resolvers';
 
@@ -29,14 +30,18 @@ export interface CatalogServerOptions {
   production?: boolean;
   /** The clock for timestamps and for what counts as "upcoming"; tests pin it. */
   now?: () => Date;
+  /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
+  onEvents?: OnEvents;
 }
 
 /** Builds the catalog subgraph (not listening yet) over its own database. */
-export function createCatalogServer({ db, logger, production = false, now = () => new Date() }: CatalogServerOptions) {
-  const cities = new CityRepository(db, now);
-  const cinemas = new CinemaRepository(db, now);
-  const screenings = new ScreeningRepository(db, now);
-  const repositories = { cities, cinemas, screenings };
+export function createCatalogServer({ db, logger, production = false, now = () => new Date(), onEvents }: CatalogServerOptions) {
+  const cities = new CityRepository(db, { now });
+  const cinemas = new CinemaRepository(db, { now });
+  const screenings = new ScreeningRepository(db, { now, onEvents });
+  // Read only: the replica is written by the messaging consumer (createCatalogMessaging).
+  const movies = new MovieReplica(db);
+  const repositories = { cities, cinemas, screenings, movies };
   const server = createSubgraphServer<CatalogContext>({
     logger,
     production,
@@ -48,5 +53,5 @@ export function createCatalogServer({ db, logger, production = false, now = () =
   const ensureIndexes = async () => {
     await Promise.all([cities.ensureIndexes(), cinemas.ensureIndexes(), screenings.ensureIndexes()]);
   };
-  return { ...server, cities, cinemas, screenings, ensureIndexes };
+  return { ...server, cities, cinemas, screenings, movies, ensureIndexes };
 }

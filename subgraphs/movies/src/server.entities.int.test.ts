@@ -4,21 +4,25 @@ import { startMovies, type RunningMovies } from './test-server';
 
 let s: RunningMovies;
 const movieIds: string[] = [];
+const authorNames = ['Ann', 'Bob', 'Cy'];
 
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
-  ... on Movie { id title deletedAt reviews { id author { id } } averageRating } } }`;
+  ... on Movie { id title deletedAt reviews { id author { id } authorName } averageRating } } }`;
 const ADD = 'mutation($input: AddReviewInput!) { addReview(input: $input) { id } }';
 const asRefs = (ids: unknown[]) => ids.map((id) => ({ __typename: 'Movie', id }));
 
 beforeAll(async () => {
   s = await startMovies('movies_entities_http');
+  // Reviews need authors that movies' replica of user profiles knows.
+  const authors = [];
+  for (const name of authorNames) authors.push(await s.knownUser(name));
   for (let i = 0; i < 10; i++) {
     const r = await gql(s.url, 'mutation($t: String!) { createMovie(input: { title: $t, durationMinutes: 90 }) { id } }', {
       t: `Movie ${i}`,
     });
     movieIds.push(r.data!.createMovie.id);
     for (let k = 0; k < 3; k++) {
-      await gql(s.url, ADD, { input: { movieId: movieIds[i], authorId: new ObjectId().toHexString(), rating: 1 + ((i + k) % 5), body: 'ok' } });
+      await gql(s.url, ADD, { input: { movieId: movieIds[i], authorId: authors[k], rating: 1 + ((i + k) % 5), body: 'ok' } });
     }
   }
 });
@@ -33,15 +37,17 @@ async function fetchEntities(representations: unknown[]) {
 }
 
 describe('movies subgraph over HTTP: entity references', () => {
-  it('resolves any number of movie references with the same three database commands', async () => {
+  it('resolves any number of movie references with the same four database commands', async () => {
     const two = await fetchEntities(asRefs(movieIds.slice(0, 2)));
     const ten = await fetchEntities(asRefs(movieIds));
-    // Movies by id, reviews of all movies, ratings of all movies: one each, whatever the batch size.
-    expect(two.commands).toEqual(['aggregate', 'find', 'find']);
+    // Movies by id, reviews of all movies, ratings of all movies, their authors' profiles: one
+    // each, whatever the batch size.
+    expect(two.commands).toEqual(['aggregate', 'find', 'find', 'find']);
     expect(ten.commands).toEqual(two.commands);
     expect(ten.entities.map((m) => m!.id)).toEqual(movieIds);
     expect(ten.entities.every((m) => m!.reviews.length === 3 && typeof m!.averageRating === 'number')).toBe(true);
     expect(ten.entities[0]!.reviews[0].author.id).toMatch(/^[0-9a-f]{24}$/);
+    expect(ten.entities[0]!.reviews.map((r: { authorName: string }) => r.authorName)).toEqual(authorNames);
   });
 
   it('resolves a deleted movie as its tombstone and unknown or malformed ids as null', async () => {

@@ -87,4 +87,19 @@ describe('movies subgraph over HTTP: movies', () => {
     expect(errorCodes(await gql(s.url, MOVIES, { first: 101 }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await gql(s.url, MOVIES, { after: '{"$ne": null}' }))).toEqual(['BAD_USER_INPUT']);
   });
+
+  it('records each mutation`s event with the request id as correlation id', async () => {
+    const header = (id: string) => ({ 'x-request-id': id });
+    const created = await gql(s.url, CREATE, { input: { title: 'Ran', durationMinutes: 162 } }, header('req-1'));
+    const id = created.data!.createMovie.id as string;
+    await gql(s.url, UPDATE, { id, input: { genres: ['Drama'] } }, header('req-2'));
+    await gql(s.url, DELETE, { id }, header('req-3'));
+    const doc = await s.server.movies.movies.findOne({ title: 'Ran' });
+    expect(doc!.outbox!.map((e) => [e.type, e.aggregateVersion, e.correlationId])).toEqual([
+      ['movie.created', 1, 'req-1'],
+      ['movie.updated', 2, 'req-2'],
+      ['movie.deleted', 3, 'req-3'],
+    ]);
+    expect(doc!.outbox![1]!.data).toMatchObject({ id, title: 'Ran', genres: ['Drama'] });
+  });
 });

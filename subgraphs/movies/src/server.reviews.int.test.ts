@@ -1,11 +1,14 @@
 import { ObjectId } from 'mongodb';
 import { errorCodes, gql } from '@cinema/testing';
 import { startMovies, type RunningMovies } from './test-server';
+import { userDeleted, userProfileUpdated } from './test-user-events';
 
 let s: RunningMovies;
 let movieId: string;
 let deletedId: string;
-const authorId = new ObjectId().toHexString();
+// Authors must be known to movies' replica of user profiles: seeded through its projection.
+let authorId: string;
+let deletedAuthorId: string;
 
 const ADD = `mutation($input: AddReviewInput!) {
   addReview(input: $input) { id rating body createdAt author { id } movie { id title } } }`;
@@ -24,6 +27,9 @@ beforeAll(async () => {
   movieId = await createMovie('Alien');
   deletedId = await createMovie('Gone');
   await gql(s.url, 'mutation($id: ID!) { deleteMovie(id: $id) }', { id: deletedId });
+  authorId = await s.knownUser('Ann Author');
+  deletedAuthorId = await s.knownUser('Gone Author');
+  await s.replicate(userDeleted(new ObjectId(deletedAuthorId), 2));
 });
 afterAll(() => s.stop());
 
@@ -49,6 +55,8 @@ describe('movies subgraph over HTTP: reviews', () => {
     ['an operator string as author id', () => ({ authorId: '{"$ne": null}' }), 'input.authorId is not a valid id'],
     ['an operator object as movie id', () => ({ movieId: { $ne: null } }), 'movieId'],
     ['an operator object as author id', () => ({ authorId: { $ne: null } }), 'authorId'],
+    ['an author the replica does not know', () => ({ authorId: 'abcdefabcdefabcdefabcdef' }), 'no user with id abcdefabcdefabcdefabcdef (unknown or deleted)'],
+    ['a deleted author', () => ({ authorId: deletedAuthorId }), '(unknown or deleted)'],
   ])('rejects %s with BAD_USER_INPUT and writes nothing', async (_, over, message) => {
     const before = await s.server.reviews.reviews.countDocuments();
     const r = await gql(s.url, ADD, review(over()));
@@ -80,6 +88,59 @@ describe('movies subgraph over HTTP: reviews', () => {
     expect(r.data?._entities).toEqual([
       { id: authorId, reviews: [{ rating: 4, movie: { id: movieId } }, { rating: 5, movie: { id: movieId } }] },
       { id: stranger, reviews: [] },
+    ]);
+  });
+
+  it.each<[string, () => string]>([
+    ['an unknown author', () => new ObjectId().toHexString()],
+    ['a deleted author', () => deletedAuthorId],
+  ])('points at input.authorId for %s and records no event', async (_, author) => {
+    const before = { reviews: await s.server.reviews.reviews.find().toArray(), movies: await s.server.movies.movies.find().toArray() };
+    const id = author();
+    const r = await gql(s.url, ADD, review({ authorId: id }));
+    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.message])).toEqual([
+      ['BAD_USER_INPUT', 'input.authorId', `no user with id ${id} (unknown or deleted)`],
+    ]);
+    expect(r.data).toBeNull();
+    expect({ reviews: await s.server.reviews.reviews.find().toArray(), movies: await s.server.movies.movies.find().toArray() }).toEqual(before);
+  });
+
+  it('names the author from the replica, following the profile events applied later', async () => {
+    const zoeId = await s.knownUser('Zoe');
+    const filmId = await createMovie('Solaris');
+    const added = await gql(s.url, 'mutation($input: AddReviewInput!) { addReview(input: $input) { authorName } }', {
+      input: { movieId: filmId, authorId: zoeId, rating: 5, body: 'Slow and true.' },
+    });
+    expect(added.data?.addReview).toEqual({ authorName: 'Zoe' });
+    const names = async () =>
+      (await gql(s.url, 'query($id: ID!) { movie(id: $id) { reviews { authorName } } }', { id: filmId })).data?.movie.reviews;
+
+    await s.replicate(userProfileUpdated(new ObjectId(zoeId), 'Zoe Q.', 2));
+    expect(await names()).toEqual([{ authorName: 'Zoe Q.' }]);
+    // A late, older event changes nothing; the deletion then replaces the name by the placeholder.
+    await s.replicate(userProfileUpdated(new ObjectId(zoeId), 'Zoe (stale)', 1));
+    expect(await names()).toEqual([{ authorName: 'Zoe Q.' }]);
+    await s.replicate(userDeleted(new ObjectId(zoeId), 3));
+    expect(await names()).toEqual([{ authorName: 'Deleted user' }]);
+  });
+
+  it('calls an author the replica does not know "Unknown user" instead of failing the query', async () => {
+    const filmId = await createMovie('Stalker');
+    // A review older than the replica: written below the resolver, which would have refused it.
+    await s.server.reviews.create(
+      { movieId: new ObjectId(filmId), authorId: new ObjectId(), rating: 3, body: 'The Zone.' },
+      { correlationId: 'test' },
+    );
+    const r = await gql(s.url, 'query($id: ID!) { movie(id: $id) { reviews { authorName author { id } } } }', { id: filmId });
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.movie.reviews).toEqual([{ authorName: 'Unknown user', author: { id: expect.any(String) } }]);
+  });
+
+  it('records review.created with the request id as correlation id', async () => {
+    const r = await gql(s.url, ADD, review({ rating: 2 }), { 'x-request-id': 'req-review-1' });
+    const doc = await s.server.reviews.reviews.findOne({ _id: new ObjectId(r.data!.addReview.id as string) });
+    expect(doc!.outbox!.map((e) => [e.type, e.aggregateVersion, e.correlationId, e.data])).toEqual([
+      ['review.created', 1, 'req-review-1', expect.objectContaining({ movieId, authorId, rating: 2 })],
     ]);
   });
 });

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
-import { createSubgraphServer, type Logger } from '@cinema/service-kit';
+import { createSubgraphServer, type Logger, type OnEvents } from '@cinema/service-kit';
 import { createLoaders, type MoviesContext } from './context';
 import { MovieRepository } from './movie/repository';
 import { movieResolvers } from './movie/resolvers';
+import { UserProfiles } from './projections/user-profiles';
 import { ReviewRepository } from './review/repository';
 import { reviewResolvers } from './review/resolvers';
 
@@ -24,23 +25,27 @@ export interface MoviesServerOptions {
   db: Db;
   logger: Logger;
   production?: boolean;
+  /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
+  onEvents?: OnEvents;
 }
 
 /** Builds the movies subgraph (not listening yet) over its own database. */
-export function createMoviesServer({ db, logger, production = false }: MoviesServerOptions) {
-  const movies = new MovieRepository(db);
-  const reviews = new ReviewRepository(db);
+export function createMoviesServer({ db, logger, production = false, onEvents }: MoviesServerOptions) {
+  const movies = new MovieRepository(db, { onEvents });
+  const reviews = new ReviewRepository(db, { onEvents });
+  // Read only: the messaging consumer is the one writer of the replica.
+  const profiles = new UserProfiles(db);
   const server = createSubgraphServer<MoviesContext>({
     logger,
     production,
     typeDefs,
     resolvers,
-    context: (base) => ({ ...base, movies, reviews, loaders: createLoaders(movies, reviews) }),
+    context: (base) => ({ ...base, movies, reviews, profiles, loaders: createLoaders(movies, reviews, profiles) }),
     ready: async () => (await db.command({ ping: 1 })).ok === 1,
   });
   const ensureIndexes = async () => {
     await movies.ensureIndexes();
     await reviews.ensureIndexes();
   };
-  return { ...server, movies, reviews, ensureIndexes };
+  return { ...server, movies, reviews, profiles, ensureIndexes };
 }

@@ -9,6 +9,13 @@ export type ApplyOutcome = 'applied' | 'stale';
  * misses, the upsert tries to insert the same `_id` and fails with a duplicate key: the event is a
  * duplicate or arrived late, and changes nothing. Tombstones stay, so a late older event after a
  * delete is ignored the same way.
+ *
+ * A duplicate key can also mean a race: two events of an entity the read model does not hold yet,
+ * handled at once (a consumer works on its whole prefetch concurrently), both miss and both insert;
+ * if the older wins, the newer gets the duplicate key. Read-model documents are never deleted, so
+ * after a duplicate key the document exists and a plain conditional update decides atomically.
+ * Measured before this second step: v1 and v2 of a new user applied together lost v2 in 119 of 200
+ * runs on FerretDB.
  */
 export async function applyVersioned<S extends object>(
   collection: Collection<any>,
@@ -16,15 +23,14 @@ export async function applyVersioned<S extends object>(
   version: number,
   state: S,
 ): Promise<ApplyOutcome> {
+  const filter = { _id: id, version: { $lt: version } } as Filter<any>;
+  const update = { $set: { ...state, version } } as UpdateFilter<any>;
   try {
-    const result = await collection.updateOne(
-      { _id: id, version: { $lt: version } } as Filter<any>,
-      { $set: { ...state, version } } as UpdateFilter<any>,
-      { upsert: true },
-    );
+    const result = await collection.updateOne(filter, update, { upsert: true });
     return result.upsertedCount + result.modifiedCount > 0 ? 'applied' : 'stale';
   } catch (err) {
-    if (isDuplicateKeyError(err)) return 'stale';
-    throw err;
+    if (!isDuplicateKeyError(err)) throw err;
+    const again = await collection.updateOne(filter, update);
+    return again.modifiedCount > 0 ? 'applied' : 'stale';
   }
 }

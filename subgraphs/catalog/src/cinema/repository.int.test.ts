@@ -9,7 +9,7 @@ const lisbon = new ObjectId();
 
 beforeAll(async () => {
   t = await testDatabase('catalog_cinemas');
-  repo = new CinemaRepository(t.db, () => new Date('2030-01-01T00:00:00Z'));
+  repo = new CinemaRepository(t.db, { now: () => new Date('2030-01-01T00:00:00Z') });
   await repo.ensureIndexes();
   for (const name of ['Zoo Palast', 'Astor', 'Kino International']) await repo.create({ cityId: berlin, name });
   await repo.create({ cityId: lisbon, name: 'Cinema São Jorge' });

@@ -1,12 +1,22 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { CinemaDoc, CreateCinemaInput } from './cinema';
 
+/**
+ * No `onEvents` here: no cinema event is in the contract (architecture.md, "Events"), so nothing is
+ * published. Documents still carry `version`, ready for the day one is.
+ */
+export interface CinemaRepositoryOptions {
+  now?: () => Date;
+}
+
 /** All MongoDB access for cinemas: every write to a cinema goes through here. */
 export class CinemaRepository {
   readonly cinemas: Collection<CinemaDoc>;
+  private readonly now: () => Date;
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, options: CinemaRepositoryOptions = {}) {
     this.cinemas = db.collection<CinemaDoc>('cinemas');
+    this.now = options.now ?? (() => new Date());
   }
 
   async ensureIndexes(): Promise<void> {

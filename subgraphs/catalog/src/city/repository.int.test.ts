@@ -7,7 +7,7 @@ const at = new Date('2030-01-01T00:00:00Z');
 
 beforeAll(async () => {
   t = await testDatabase('catalog_cities');
-  repo = new CityRepository(t.db, () => at);
+  repo = new CityRepository(t.db, { now: () => at });
   await repo.ensureIndexes();
 });
 afterAll(() => t.drop());

@@ -2,12 +2,22 @@ import { ObjectId, type Collection, type Db } from 'mongodb';
 import { badUserInput, isDuplicateKeyError } from '@cinema/service-kit';
 import { cityNameKey, type CityDoc, type CreateCityInput } from './city';
 
+/**
+ * No `onEvents` here: no city event is in the contract (architecture.md, "Events"), so nothing is
+ * published. Documents still carry `version`, ready for the day one is.
+ */
+export interface CityRepositoryOptions {
+  now?: () => Date;
+}
+
 /** All MongoDB access for cities: every write to a city goes through here. */
 export class CityRepository {
   readonly cities: Collection<CityDoc>;
+  private readonly now: () => Date;
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, options: CityRepositoryOptions = {}) {
     this.cities = db.collection<CityDoc>('cities');
+    this.now = options.now ?? (() => new Date());
   }
 
   async ensureIndexes(): Promise<void> {

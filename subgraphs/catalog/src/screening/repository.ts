@@ -1,47 +1,96 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
-import type { ScheduleScreeningInput, ScreeningDoc } from './screening';
+import type { Cause, DomainEvent } from '@cinema/events';
+import { updateWithEvent, type OnEvents } from '@cinema/service-kit';
+import { screeningCancelledEvent, screeningScheduledEvent, snapshotEvent } from './events';
+import type { CancelReason, ScheduleScreeningInput, ScreeningDoc } from './screening';
 
-/** All MongoDB access for screenings: every write to a screening goes through here. */
+export interface ScreeningRepositoryOptions {
+  /** The clock for timestamps and for what counts as "upcoming"; tests pin it. */
+  now?: () => Date;
+  /** Told about the events each write recorded, so they can be published at once. */
+  onEvents?: OnEvents;
+}
+
+/**
+ * All MongoDB access for screenings. Every write changes the document, bumps its version and
+ * records its event in the document's outbox in ONE single-document write (consistency rule 1).
+ */
 export class ScreeningRepository {
   readonly screenings: Collection<ScreeningDoc>;
+  private readonly now: () => Date;
+  private readonly onEvents?: OnEvents;
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, options: ScreeningRepositoryOptions = {}) {
     this.screenings = db.collection<ScreeningDoc>('screenings');
+    this.now = options.now ?? (() => new Date());
+    this.onEvents = options.onEvents;
   }
 
   async ensureIndexes(): Promise<void> {
     // One per way upcoming screenings are listed: by cinema and by movie, both in time order.
+    // The movie one also serves cancelling a deleted movie's upcoming screenings.
     await this.screenings.createIndexes([
       { key: { cinemaId: 1, startsAt: 1 }, name: 'cinemaId_startsAt' },
       { key: { movieId: 1, startsAt: 1 }, name: 'movieId_startsAt' },
     ]);
   }
 
-  /** The caller checks that the cinema exists: cinemas are never deleted, so the check cannot go stale. */
-  async schedule(input: ScheduleScreeningInput): Promise<ScreeningDoc> {
-    const doc: ScreeningDoc = {
-      _id: new ObjectId(),
-      ...input,
-      createdAt: this.now(),
-      version: 1,
-      cancelledAt: null,
-    };
+  /**
+   * The caller checks the cinema (never deleted, so the check cannot go stale) and the movie
+   * (which can be deleted meanwhile: see the scheduleScreening resolver).
+   */
+  async schedule(input: ScheduleScreeningInput, cause: Cause): Promise<ScreeningDoc> {
+    const at = this.now();
+    const _id = new ObjectId();
+    const event = screeningScheduledEvent({ _id, ...input }, 1, cause, at);
+    const doc: ScreeningDoc = { _id, ...input, createdAt: at, version: 1, cancelledAt: null, outbox: [event] };
     await this.screenings.insertOne(doc);
+    this.onEvents?.(this.screenings, _id, [event]);
     return doc;
   }
 
-  /** True when a screening that was on is now cancelled; false when unknown or already cancelled. */
-  async cancel(id: ObjectId): Promise<boolean> {
-    const result = await this.screenings.updateOne(
+  /**
+   * The cancelled screening, or null when it is unknown or already cancelled. The filter on
+   * `cancelledAt: null` plus the version guard of updateWithEvent make concurrent cancellations
+   * (a user and a movie deletion, two consumers) cancel once and record ONE event.
+   */
+  cancel(id: ObjectId, reason: CancelReason, cause: Cause): Promise<ScreeningDoc | null> {
+    return updateWithEvent(
+      this.screenings,
       { _id: id, cancelledAt: null },
-      { $set: { cancelledAt: this.now() }, $inc: { version: 1 } },
+      (current, version) => {
+        const at = this.now();
+        return {
+          set: { cancelledAt: at, cancelReason: reason },
+          event: screeningCancelledEvent(current, version, reason, cause, at),
+        };
+      },
+      this.onEvents,
     );
-    return result.modifiedCount === 1;
+  }
+
+  /**
+   * Cancels every upcoming, still-on screening of a movie, one document at a time (each with its
+   * own event; FerretDB also stalls on large update batches). Past screenings stay as history.
+   * Returns how many this call cancelled: running it again cancels nothing more.
+   */
+  async cancelUpcomingOfMovie(movieId: ObjectId, reason: CancelReason, cause: Cause): Promise<number> {
+    const ids = await this.screenings
+      .find({ movieId, startsAt: { $gte: this.now() }, cancelledAt: null }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .toArray();
+    let cancelled = 0;
+    for (const { _id } of ids) if (await this.cancel(_id, reason, cause)) cancelled++;
+    return cancelled;
+  }
+
+  findById(id: ObjectId): Promise<ScreeningDoc | null> {
+    return this.screenings.findOne({ _id: id }, { projection: { outbox: 0 } });
   }
 
   /** Cancelled and past screenings included: references to them must still resolve. */
   findByIds(ids: ObjectId[]): Promise<ScreeningDoc[]> {
-    return this.screenings.find({ _id: { $in: ids } }).toArray();
+    return this.screenings.find({ _id: { $in: ids } }, { projection: { outbox: 0 } }).toArray();
   }
 
   /** Upcoming (from `from` on, not cancelled) screenings of all these cinemas in one query. */
@@ -55,10 +104,22 @@ export class ScreeningRepository {
     return this.upcoming({ movieId: { $in: movieIds } }, from);
   }
 
+  count(): Promise<number> {
+    return this.screenings.estimatedDocumentCount();
+  }
+
+  /** Every screening's current state as an event, in id order (rule 6: rebuilding a replica). */
+  async *snapshot(cause: Cause): AsyncIterable<DomainEvent> {
+    for await (const doc of this.screenings.find({}, { projection: { outbox: 0 } }).sort({ _id: 1 })) {
+      yield snapshotEvent(doc, cause);
+    }
+  }
+
   // Sorted globally by time, so each parent's group comes out in time order once the loader splits it.
+  // Outboxes are never read here: they are the relay's business and can be large during an outage.
   private upcoming(filter: Filter<ScreeningDoc>, from: Date): Promise<ScreeningDoc[]> {
     return this.screenings
-      .find({ ...filter, startsAt: { $gte: from }, cancelledAt: null })
+      .find({ ...filter, startsAt: { $gte: from }, cancelledAt: null }, { projection: { outbox: 0 } })
       .sort({ startsAt: 1, _id: 1 })
       .toArray();
   }

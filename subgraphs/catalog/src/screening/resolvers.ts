@@ -1,19 +1,36 @@
-import { badUserInput, parseId, parseInput } from '@cinema/service-kit';
+import { badUserInput, cause, parseId, parseInput } from '@cinema/service-kit';
 import { toGraphQL as cinemaToGraphQL } from '../cinema/cinema';
 import type { CatalogContext } from '../context';
+import { isSchedulable, titleOf } from '../projections/movies';
 import { scheduleScreeningInput, toGraphQL, type ScreeningObject } from './screening';
 
 export const screeningResolvers = {
   Mutation: {
     async scheduleScreening(_: unknown, args: { input: unknown }, ctx: CatalogContext) {
       const input = parseInput(scheduleScreeningInput, args.input);
-      if (!(await ctx.cinemas.findById(input.cinemaId))) {
-        throw badUserInput(`no cinema with id ${input.cinemaId.toHexString()}`, 'input.cinemaId');
+      // Both checks at once; the movie is checked against catalog's own replica, never by calling movies.
+      const [cinema, movie] = await Promise.all([ctx.cinemas.findById(input.cinemaId), ctx.movies.findById(input.movieId)]);
+      if (!cinema) throw badUserInput(`no cinema with id ${input.cinemaId.toHexString()}`, 'input.cinemaId');
+      if (!isSchedulable(movie)) {
+        const why = movie ? 'has been deleted' : 'is unknown to the catalog';
+        throw badUserInput(`movie ${input.movieId.toHexString()} ${why}`, 'input.movieId');
       }
-      return toGraphQL(await ctx.screenings.schedule(input));
+      const requestCause = cause(ctx);
+      const doc = await ctx.screenings.schedule(input, requestCause);
+      // A movie.deleted applied between the check above and the insert would miss this screening:
+      // its handler lists the movie's screenings after writing the tombstone. Re-reading the replica
+      // after the insert closes that gap (either the handler saw our insert or we see its tombstone;
+      // if both, cancel's guard keeps it to one cancellation). Not through the loader: its cache
+      // would answer the pre-insert read.
+      if ((await ctx.movies.findById(input.movieId))?.deleted) {
+        // Null when the deletion's handler got there first: then the stored screening is the truth.
+        const cancelled = (await ctx.screenings.cancel(doc._id, 'movie-deleted', requestCause)) ?? (await ctx.screenings.findById(doc._id));
+        return toGraphQL(cancelled ?? doc);
+      }
+      return toGraphQL(doc);
     },
     async cancelScreening(_: unknown, args: { id: unknown }, ctx: CatalogContext) {
-      return ctx.screenings.cancel(parseId(args.id));
+      return (await ctx.screenings.cancel(parseId(args.id), 'cancelled', cause(ctx))) !== null;
     },
   },
   Screening: {
@@ -29,6 +46,10 @@ export const screeningResolvers = {
     // A reference the gateway completes from the movies subgraph: nothing to read here.
     movie(screening: ScreeningObject) {
       return { __typename: 'Movie', id: screening.movieId };
+    },
+    // From catalog's replica, batched: a catalog page costs one read of titles, no call to movies.
+    async movieTitle(screening: ScreeningObject, _: unknown, ctx: CatalogContext) {
+      return titleOf(await ctx.loaders.movieById.load(screening.movieId));
     },
   },
 };

@@ -1,21 +1,29 @@
 import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
+import type { DomainEvent } from '@cinema/events';
 import { id, isoDateTime } from '@cinema/service-kit';
 
+/** Why a screening was cancelled: by cancelScreening, or because its movie was deleted. */
+export type CancelReason = 'cancelled' | 'movie-deleted';
+
 /**
- * The screenings collection's document. `version` is the aggregate version events will carry.
+ * The screenings collection's document. `version` is the aggregate version its events carry;
+ * `outbox` holds the events of recent changes until the broker confirmed them.
  * Cancelling sets `cancelledAt` instead of deleting, so references to the screening still resolve.
  */
 export interface ScreeningDoc {
   _id: ObjectId;
+  outbox?: DomainEvent[];
   cinemaId: ObjectId;
-  /** Owned by the movies subgraph; only its format is checked until catalog replicates movies. */
+  /** Owned by the movies subgraph; checked against catalog's replica of movies when scheduled. */
   movieId: ObjectId;
   startsAt: Date;
   isPremiere: boolean;
   createdAt: Date;
   version: number;
   cancelledAt: Date | null;
+  /** Kept so a resync can re-publish the cancellation as it was; absent on screenings still on. */
+  cancelReason?: CancelReason;
 }
 
 export const scheduleScreeningInput = z.object({

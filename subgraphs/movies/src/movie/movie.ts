@@ -1,10 +1,15 @@
 import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
+import { newEvent, type Cause, type DomainEvent, type EventData } from '@cinema/events';
 import { isoDate, text } from '@cinema/service-kit';
 
-/** The movies collection's document. `version` is the aggregate version events will carry. */
+/**
+ * The movies collection's document. `version` is the aggregate version its events carry; `outbox`
+ * holds the events of recent changes until the broker confirmed them.
+ */
 export interface MovieDoc {
   _id: ObjectId;
+  outbox?: DomainEvent[];
   title: string;
   synopsis: string | null;
   durationMinutes: number;
@@ -76,3 +81,34 @@ export function toGraphQL(doc: MovieDoc) {
   };
 }
 export type MovieGraphQL = ReturnType<typeof toGraphQL>;
+
+type MovieState = Pick<MovieDoc, '_id' | 'title' | 'durationMinutes' | 'genres' | 'releaseDate' | 'synopsis'>;
+
+/** What replicas of a movie (catalog) need: the catalogue fields, none of the bookkeeping. */
+function movieState(doc: MovieState): EventData<'movie.created'> {
+  return {
+    id: doc._id.toHexString(),
+    title: doc.title,
+    durationMinutes: doc.durationMinutes,
+    genres: doc.genres,
+    releaseDate: doc.releaseDate,
+    synopsis: doc.synopsis,
+  };
+}
+
+/** A movie's state at `version`, as the event of the change that produced it. */
+export function movieEvent(type: 'movie.created' | 'movie.updated', doc: MovieState, version: number, cause: Cause): DomainEvent {
+  return newEvent(type, { id: doc._id.toHexString(), version }, movieState(doc), cause);
+}
+
+export function movieDeletedEvent(id: ObjectId, version: number, cause: Cause): DomainEvent {
+  return newEvent('movie.deleted', { id: id.toHexString(), version }, { id: id.toHexString() }, cause);
+}
+
+/**
+ * A movie's current state as an event, for a resync: tombstones as deletions, the rest as updates
+ * (a replica that never saw the creation treats an update as the whole state anyway).
+ */
+export function snapshotEvent(doc: MovieDoc, cause: Cause): DomainEvent {
+  return doc.deletedAt ? movieDeletedEvent(doc._id, doc.version, cause) : movieEvent('movie.updated', doc, doc.version, cause);
+}

@@ -1,34 +1,63 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import { afterFilter, type Page } from '@cinema/service-kit';
-import type { CreateMovieInput, MovieDoc, UpdateMovieInput } from './movie';
+import type { Cause, DomainEvent } from '@cinema/events';
+import { afterFilter, updateWithEvent, type OnEvents, type Page } from '@cinema/service-kit';
+import {
+  movieDeletedEvent,
+  movieEvent,
+  snapshotEvent,
+  type CreateMovieInput,
+  type MovieDoc,
+  type UpdateMovieInput,
+} from './movie';
 
-/** All MongoDB access for movies: every write to a movie goes through here and bumps its version. */
+export interface MovieRepositoryOptions {
+  now?: () => Date;
+  /** Told about the events each write recorded, so they can be published at once. */
+  onEvents?: OnEvents;
+}
+
+/**
+ * All MongoDB access for movies. Every write changes the document, bumps its version and records
+ * its event in the document's outbox in ONE single-document write (consistency rule 1).
+ */
 export class MovieRepository {
   readonly movies: Collection<MovieDoc>;
+  private readonly now: () => Date;
+  private readonly onEvents?: OnEvents;
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, options: MovieRepositoryOptions = {}) {
     this.movies = db.collection<MovieDoc>('movies');
+    this.now = options.now ?? (() => new Date());
+    this.onEvents = options.onEvents;
   }
 
   async ensureIndexes(): Promise<void> {
     // Lookups are by _id and keyset pages walk _id: the default index serves both.
   }
 
-  async create(input: CreateMovieInput): Promise<MovieDoc> {
+  async create(input: CreateMovieInput, cause: Cause): Promise<MovieDoc> {
     const at = this.now();
-    const doc: MovieDoc = { _id: new ObjectId(), ...input, createdAt: at, updatedAt: at, version: 1, deletedAt: null };
+    const _id = new ObjectId();
+    const event = movieEvent('movie.created', { _id, ...input }, 1, cause);
+    const doc: MovieDoc = { _id, ...input, createdAt: at, updatedAt: at, version: 1, deletedAt: null, outbox: [event] };
     await this.movies.insertOne(doc);
+    this.onEvents?.(this.movies, _id, [event]);
     return doc;
   }
 
   /** Null when there is no live movie with that id. Only the fields present in `patch` change. */
-  async update(id: ObjectId, patch: UpdateMovieInput): Promise<MovieDoc | null> {
+  update(id: ObjectId, patch: UpdateMovieInput, cause: Cause): Promise<MovieDoc | null> {
     // An undefined value would be stored as null by the driver, silently clearing a field.
-    const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    return this.movies.findOneAndUpdate(
+    const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<MovieDoc>;
+    return updateWithEvent(
+      this.movies,
       { _id: id, deletedAt: null },
-      { $set: { ...changes, updatedAt: this.now() }, $inc: { version: 1 } },
-      { returnDocument: 'after' },
+      (current, version) => ({
+        set: { ...changes, updatedAt: this.now() },
+        // The event carries the whole state after the change, not the patch (event-carried state).
+        event: movieEvent('movie.updated', { ...current, ...changes }, version, cause),
+      }),
+      this.onEvents,
     );
   }
 
@@ -36,13 +65,15 @@ export class MovieRepository {
    * Turns a live movie into a tombstone; false when there was none. Unlike a user, a movie holds
    * nothing personal, so its data stays: a past screening in catalog must still show its title.
    */
-  async delete(id: ObjectId): Promise<boolean> {
+  async delete(id: ObjectId, cause: Cause): Promise<boolean> {
     const at = this.now();
-    const result = await this.movies.updateOne(
+    const done = await updateWithEvent(
+      this.movies,
       { _id: id, deletedAt: null },
-      { $set: { deletedAt: at, updatedAt: at }, $inc: { version: 1 } },
+      (_current, version) => ({ set: { deletedAt: at, updatedAt: at }, event: movieDeletedEvent(id, version, cause) }),
+      this.onEvents,
     );
-    return result.modifiedCount === 1;
+    return done !== null;
   }
 
   findLive(id: ObjectId): Promise<MovieDoc | null> {
@@ -62,5 +93,20 @@ export class MovieRepository {
   /** Live movies and tombstones alike: references to a deleted movie must still resolve. */
   findByIds(ids: ObjectId[]): Promise<MovieDoc[]> {
     return this.movies.find({ _id: { $in: ids } }).toArray();
+  }
+
+  count(): Promise<number> {
+    return this.movies.estimatedDocumentCount();
+  }
+
+  /**
+   * Every movie's current state as an event, in id order (rule 6: rebuilding a replica). Outboxes
+   * are left out of the read: they can be large while the broker is down and a snapshot never
+   * needs them.
+   */
+  async *snapshot(cause: Cause): AsyncIterable<DomainEvent> {
+    for await (const doc of this.movies.find({}, { projection: { outbox: 0 } }).sort({ _id: 1 })) {
+      yield snapshotEvent(doc, cause);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { badUserInput, parseId, parseInput, parsePage } from '@cinema/service-kit';
+import { badUserInput, cause, parseId, parseInput, parsePage } from '@cinema/service-kit';
 import type { MoviesContext } from '../context';
 import { createMovieInput, toGraphQL, updateMovieInput } from './movie';
 
@@ -18,17 +18,17 @@ export const movieResolvers = {
   Mutation: {
     async createMovie(_: unknown, args: { input: unknown }, ctx: MoviesContext) {
       const input = parseInput(createMovieInput, args.input);
-      return toGraphQL(await ctx.movies.create(input));
+      return toGraphQL(await ctx.movies.create(input, cause(ctx)));
     },
     async updateMovie(_: unknown, args: { id: unknown; input: unknown }, ctx: MoviesContext) {
       const id = parseId(args.id);
       const input = parseInput(updateMovieInput, args.input);
-      const doc = await ctx.movies.update(id, input);
+      const doc = await ctx.movies.update(id, input, cause(ctx));
       if (!doc) throw badUserInput(`no movie with id ${id.toHexString()}`, 'id');
       return toGraphQL(doc);
     },
     async deleteMovie(_: unknown, args: { id: unknown }, ctx: MoviesContext) {
-      return ctx.movies.delete(parseId(args.id));
+      return ctx.movies.delete(parseId(args.id), cause(ctx));
     },
   },
   Movie: {

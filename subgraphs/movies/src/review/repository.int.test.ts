@@ -4,18 +4,20 @@ import { ReviewRepository } from './repository';
 
 let t: TestDatabase;
 let repo: ReviewRepository;
+const c = { correlationId: 'test-request' };
+const clock = new Date('2026-01-01T00:00:00Z');
 const [alien, heat, quiet] = [new ObjectId(), new ObjectId(), new ObjectId()];
 const [ann, bob] = [new ObjectId(), new ObjectId()];
 
 beforeAll(async () => {
   t = await testDatabase('reviews_repo');
-  repo = new ReviewRepository(t.db);
+  repo = new ReviewRepository(t.db, { now: () => clock });
   await repo.ensureIndexes();
   // Sequential on purpose: creation order is what the pages are sorted by.
   for (const [movieId, authorId, rating] of [
     [alien, ann, 5], [alien, bob, 4], [heat, ann, 2], [alien, ann, 2], [heat, bob, 3],
   ] as const) {
-    await repo.create({ movieId, authorId, rating, body: `${rating} stars` });
+    await repo.create({ movieId, authorId, rating, body: `${rating} stars` }, c);
   }
 });
 afterAll(() => t.drop());
@@ -23,9 +25,33 @@ afterAll(() => t.drop());
 const ratings = (docs: Array<{ rating: number }> | undefined) => docs?.map((d) => d.rating);
 
 describe('ReviewRepository (real MongoDB wire server)', () => {
-  it('creates immutable reviews at version 1', async () => {
-    const doc = await repo.create({ movieId: quiet, authorId: bob, rating: 1, body: 'Silent.' });
+  it('creates immutable reviews at version 1, with their review.created event in the same document', async () => {
+    const doc = await repo.create({ movieId: quiet, authorId: bob, rating: 1, body: 'Silent.' }, c);
     expect(doc).toMatchObject({ version: 1, rating: 1 });
+    const stored = await repo.reviews.findOne({ _id: doc._id });
+    expect(stored!.outbox!.map((e) => [e.type, e.aggregateVersion, e.data, e.correlationId])).toEqual([
+      [
+        'review.created',
+        1,
+        {
+          id: doc._id.toHexString(),
+          movieId: quiet.toHexString(),
+          authorId: bob.toHexString(),
+          rating: 1,
+          body: 'Silent.',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+        'test-request',
+      ],
+    ]);
+    await repo.reviews.deleteOne({ _id: doc._id });
+  });
+
+  it('tells the relay about the recorded event at once', async () => {
+    const told: string[] = [];
+    const relayed = new ReviewRepository(t.db, { onEvents: (_c, id, events) => told.push(`${id.toHexString()} ${events[0]!.type}`) });
+    const doc = await relayed.create({ movieId: quiet, authorId: ann, rating: 3, body: 'Hm.' }, c);
+    expect(told).toEqual([`${doc._id.toHexString()} review.created`]);
     await repo.reviews.deleteOne({ _id: doc._id });
   });
 

@@ -1,16 +1,27 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
-import { afterFilter, type Page } from '@cinema/service-kit';
-import type { AddReviewInput, ReviewDoc } from './review';
+import type { Cause } from '@cinema/events';
+import { afterFilter, type OnEvents, type Page } from '@cinema/service-kit';
+import { reviewCreatedEvent, type AddReviewInput, type ReviewDoc } from './review';
 
 /** Reviews grouped by the hex id of their parent (movie or author), each group in creation order. */
 export type ReviewsByParent = Map<string, ReviewDoc[]>;
 
-/** All MongoDB access for reviews. */
+export interface ReviewRepositoryOptions {
+  now?: () => Date;
+  /** Told about the events each write recorded, so they can be published at once. */
+  onEvents?: OnEvents;
+}
+
+/** All MongoDB access for reviews. A review is written once, with its event in its own outbox (rule 1). */
 export class ReviewRepository {
   readonly reviews: Collection<ReviewDoc>;
+  private readonly now: () => Date;
+  private readonly onEvents?: OnEvents;
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, options: ReviewRepositoryOptions = {}) {
     this.reviews = db.collection<ReviewDoc>('reviews');
+    this.now = options.now ?? (() => new Date());
+    this.onEvents = options.onEvents;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -19,10 +30,13 @@ export class ReviewRepository {
     await this.reviews.createIndex({ authorId: 1, _id: 1 }, { name: 'author_reviews' });
   }
 
-  /** The caller has checked that the movie is live. */
-  async create(input: AddReviewInput): Promise<ReviewDoc> {
-    const doc: ReviewDoc = { _id: new ObjectId(), ...input, createdAt: this.now(), version: 1 };
+  /** The caller has checked that the movie is live and the author known. */
+  async create(input: AddReviewInput, cause: Cause): Promise<ReviewDoc> {
+    const review = { _id: new ObjectId(), ...input, createdAt: this.now(), version: 1 as const };
+    const event = reviewCreatedEvent(review, cause);
+    const doc: ReviewDoc = { ...review, outbox: [event] };
     await this.reviews.insertOne(doc);
+    this.onEvents?.(this.reviews, doc._id, [event]);
     return doc;
   }
 

@@ -1,7 +1,7 @@
-import { badUserInput, parseInput, parsePage } from '@cinema/service-kit';
+import { badUserInput, cause, parseInput, parsePage } from '@cinema/service-kit';
 import type { MoviesContext } from '../context';
 import { toGraphQL as movieToGraphQL } from '../movie/movie';
-import { addReviewInput, toGraphQL, type ReviewGraphQL } from './review';
+import { addReviewInput, authorName, toGraphQL, type ReviewGraphQL } from './review';
 
 type PageArgs = { first?: number | null; after?: string | null };
 
@@ -9,11 +9,18 @@ export const reviewResolvers = {
   Mutation: {
     async addReview(_: unknown, args: { input: unknown }, ctx: MoviesContext) {
       const input = parseInput(addReviewInput, args.input);
-      // Check-then-insert: a delete landing in between leaves a review on a tombstone, which
-      // still resolves, so no transaction (FerretDB has none) is needed for consistency.
+      // Check-then-insert: a delete (of the movie, or of the author) landing in between leaves a
+      // review on a tombstone, which still resolves, so no transaction (FerretDB has none) is needed.
       const movie = await ctx.movies.findLive(input.movieId);
       if (!movie) throw badUserInput(`no movie with id ${input.movieId.toHexString()}`, 'input.movieId');
-      return toGraphQL(await ctx.reviews.create(input));
+      // The author is checked against movies' own replica, never by asking users. A user created a
+      // moment ago may not have replicated yet: that is the price of not depending on users being up.
+      // Through the loader, so a selected `authorName` costs no second read.
+      const author = await ctx.loaders.userProfileById.load(input.authorId.toHexString());
+      if (!author || author.deleted) {
+        throw badUserInput(`no user with id ${input.authorId.toHexString()} (unknown or deleted)`, 'input.authorId');
+      }
+      return toGraphQL(await ctx.reviews.create(input, cause(ctx)));
     },
   },
   Movie: {
@@ -36,9 +43,14 @@ export const reviewResolvers = {
     author(review: ReviewGraphQL) {
       return { __typename: 'User', id: review.authorId };
     },
+    // From the replica, batched: a page of reviews costs one `find` for all their authors.
+    async authorName(review: ReviewGraphQL, _: unknown, ctx: MoviesContext) {
+      return authorName(await ctx.loaders.userProfileById.load(review.authorId));
+    },
   },
   User: {
-    // Movies stores nothing about users (yet): the key alone is the entity here.
+    // User.reviews needs only the key, so the replica is not consulted: a user it does not know
+    // (yet) simply has no reviews here.
     __resolveReference(ref: { id: unknown }) {
       return typeof ref.id === 'string' ? { id: ref.id } : null;
     },

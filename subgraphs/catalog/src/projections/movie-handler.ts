@@ -1,0 +1,36 @@
+import { ObjectId } from 'mongodb';
+import type { DomainEvent } from '@cinema/events';
+import { PermanentError, type ApplyOutcome, type Logger } from '@cinema/service-kit';
+import type { ScreeningRepository } from '../screening/repository';
+import type { MovieEvent, MovieReplica } from './movies';
+
+const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
+const isMovieEvent = (e: DomainEvent): e is MovieEvent =>
+  e.type === 'movie.created' || e.type === 'movie.updated' || e.type === 'movie.deleted';
+
+/**
+ * What catalog does with an event of the `catalog:movie:replicate` queue: update its replica of
+ * movies and, for a deletion, cancel the movie's upcoming screenings (publishing screening.cancelled
+ * for each, caused by the deletion).
+ */
+export function movieEventHandler(deps: { movies: MovieReplica; screenings: ScreeningRepository }) {
+  return async (event: DomainEvent, log: Logger): Promise<ApplyOutcome> => {
+    // The consumer only delivers the types CONSUMERS lists; anything else is a topology bug.
+    if (!isMovieEvent(event)) throw new PermanentError(`catalog does not handle ${event.type}`);
+    // The envelope only promises a non-empty string; retrying a malformed id can never succeed.
+    if (!OBJECT_ID.test(event.aggregateId)) throw new PermanentError(`aggregateId "${event.aggregateId}" is not a movie id`);
+
+    const outcome = await deps.movies.apply(event);
+    if (event.type !== 'movie.deleted') return outcome;
+
+    // Runs even when the deletion was already applied ('stale'): a redelivery after a crash between
+    // the projection write and the cancellations must finish the job. It is idempotent: only
+    // screenings still on are cancelled, so none is cancelled twice or gets a second event.
+    const cancelled = await deps.screenings.cancelUpcomingOfMovie(new ObjectId(event.aggregateId), 'movie-deleted', {
+      correlationId: event.correlationId,
+      causationId: event.eventId,
+    });
+    log.info({ outcome, cancelled }, 'movie deleted: cancelled its upcoming screenings');
+    return outcome;
+  };
+}
