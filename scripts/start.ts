@@ -1,4 +1,4 @@
-import { Transform } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import pretty from 'pino-pretty';
 import { ensureMongo, ensureRabbit } from './lib/infra';
 import { startStack, type ServiceName } from './lib/stack';
@@ -12,7 +12,9 @@ const port = (name: string, fallback: number) => Number(process.env[name] ?? fal
 /** Pretty, service-tagged logs on a terminal; raw JSON lines otherwise (pipe them to a collector). */
 function output(service: ServiceName) {
   if (!process.stdout.isTTY) {
-    return new Transform({ transform: (chunk, _e, done) => done(null, chunk) }).pipe(process.stdout) as never;
+    const lines = new PassThrough();
+    lines.pipe(process.stdout);
+    return lines;
   }
   return pretty({ colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service', messageFormat: `[${service}] {msg}` });
 }

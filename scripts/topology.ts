@@ -46,7 +46,7 @@ async function read() {
     };
   }
   return {
-    exchanges: rabbitmqctl('list_exchanges', ['name', 'type', 'durable', 'arguments']).map((e) => ({ name: e.name!, type: e.type!, durable: e.durable!, ae: /alternate-exchange[^"]*"([^"]+)"/.exec(e.arguments ?? '')?.[1] ?? '' })),
+    exchanges: rabbitmqctl('list_exchanges', ['name', 'type', 'durable', 'arguments']).map((e) => ({ name: e.name!, type: e.type!, durable: e.durable!, ae: /"alternate-exchange","([^"]+)"/.exec(e.arguments ?? '')?.[1] ?? '' })),
     queues: rabbitmqctl('list_queues', ['name', 'type', 'messages_ready', 'messages_unacknowledged', 'consumers']).map((x) => ({ name: x.name!, type: x.type!, ready: x.messages_ready!, unacked: x.messages_unacknowledged!, consumers: x.consumers! })),
     bindings: rabbitmqctl('list_bindings', ['source_name', 'destination_name', 'routing_key']).map((b) => ({ source: b.source_name!, destination: b.destination_name!, key: b.routing_key! })),
   };

@@ -1,6 +1,6 @@
 import { ObjectId, type Collection } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { buildTopology, createBroker, loadConfig, Messaging } from '@cinema/service-kit';
+import { buildTopology, createBroker, loadConfig, Messaging, withEvent } from '@cinema/service-kit';
 import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
 import { catalogEnv } from './config';
 import { createCatalogMessaging } from './messaging';
@@ -60,7 +60,7 @@ afterAll(async () => {
 /** What the movies subgraph's createMovie does: the movie and its event in one document. */
 async function createMovie(title: string): Promise<ObjectId> {
   const _id = new ObjectId();
-  await moviesOutbox.insertOne({ _id, title, version: 1, outbox: [movieCreated(_id, title)] });
+  await moviesOutbox.insertOne(withEvent({ _id, title, version: 1 }, movieCreated(_id, title)));
   return _id;
 }
 
@@ -82,7 +82,7 @@ describe('catalog messaging (real RabbitMQ, real MongoDB wire server)', () => {
     );
 
     const deleted = movieDeleted(id, 2);
-    await moviesOutbox.updateOne({ _id: id, version: 1 }, { $set: { version: 2 }, $push: { outbox: deleted } });
+    await moviesOutbox.updateOne({ _id: id, version: 1 }, { $set: { version: 2, outboxPending: true }, $push: { outbox: deleted } });
 
     const cancelled = await eventually(async () => (await screenings.findById(screening._id))?.cancelledAt, 10_000);
     expect(cancelled).toBeInstanceOf(Date);

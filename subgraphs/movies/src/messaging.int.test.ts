@@ -1,6 +1,6 @@
 import { ObjectId, type Collection } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { buildTopology, createBroker, loadConfig, Messaging } from '@cinema/service-kit';
+import { buildTopology, createBroker, loadConfig, Messaging, withEvent } from '@cinema/service-kit';
 import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
 import { moviesEnv } from './config';
 import { createMoviesMessaging } from './messaging';
@@ -72,9 +72,9 @@ afterAll(async () => {
 });
 
 /** What the users subgraph does: the change and its event in one document write. The sweep does the rest. */
-const createUser = (id: ObjectId, fullName: string) => userDocs.insertOne({ _id: id, fullName, version: 1, outbox: [userCreated(id, fullName)] });
+const createUser = (id: ObjectId, fullName: string) => userDocs.insertOne(withEvent({ _id: id, fullName, version: 1 }, userCreated(id, fullName)));
 const changeUser = (id: ObjectId, fullName: string, event: DomainEvent) =>
-  userDocs.updateOne({ _id: id }, { $set: { fullName, version: event.aggregateVersion }, $push: { outbox: event } });
+  userDocs.updateOne({ _id: id }, { $set: { fullName, version: event.aggregateVersion, outboxPending: true }, $push: { outbox: event } });
 const profile = (id: ObjectId) => profiles.collection.findOne({ _id: id });
 const outboxDrained = async (c: Collection<any>, id: ObjectId) => ((await c.findOne({ _id: id }))?.outbox ?? []).length === 0;
 

@@ -2,7 +2,7 @@ import { newEvent, type DomainEvent } from '@cinema/events';
 import { ObjectId } from 'mongodb';
 import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
 import { createBroker, publishConfirmed, UnroutableError, type Broker } from './broker';
-import { updateWithEvent } from './outbox';
+import { updateWithEvent, withEvent } from './outbox';
 import { OutboxRelay } from './relay';
 import { buildTopology, PUBLICATION } from './topology';
 
@@ -36,7 +36,7 @@ const publish = (e: DomainEvent) =>
 async function createUser(name: string) {
   const _id = new ObjectId();
   const event = newEvent('user.created', { id: _id.toHexString(), version: 1 }, { id: _id.toHexString(), email: `${name}@x.io`, fullName: name }, { correlationId: 'test' });
-  await users().insertOne({ _id, fullName: name, version: 1, outbox: [event] });
+  await users().insertOne(withEvent({ _id, fullName: name, version: 1 }, event));
   return { _id, event };
 }
 
@@ -68,6 +68,24 @@ describe('outbox relay (real RabbitMQ, real MongoDB wire server)', () => {
       ['user.created', 1],
       ['user.profile.updated', 2],
     ]);
+  });
+
+  it('keeps a document flagged for the sweep while any of its events is unconfirmed', async () => {
+    const relay = new OutboxRelay({ collections: [users()], publish, logger: silentLogger });
+    const { _id, event: first } = await createUser('flag');
+    await updateWithEvent(users(), { _id }, (_c, version) => ({
+      set: { fullName: 'Flagged' },
+      event: newEvent('user.profile.updated', { id: _id.toHexString(), version }, { id: _id.toHexString(), email: 'f@x.io', fullName: 'Flagged' }, { correlationId: 'c' }),
+    }));
+    relay.dispatch(users(), _id, [first]);
+    await relay.stop();
+    const after = await users().findOne({ _id });
+    expect(after.outbox.map((e: DomainEvent) => e.type)).toEqual(['user.profile.updated']);
+    expect(after.outboxPending).toBe(true);
+    await relay.sweep();
+    const drained = await users().findOne({ _id });
+    expect(drained.outbox).toEqual([]);
+    expect(drained.outboxPending).toBeUndefined();
   });
 
   it('lets the sweep publish what no immediate publish got out, with many confirms in flight', async () => {

@@ -65,11 +65,16 @@ export class OutboxRelay {
     await Promise.allSettled([this.sweeping, ...this.pending]);
   }
 
+  /** The index the sweep's query needs, on every outbox collection. */
+  async ensureIndexes(): Promise<void> {
+    await Promise.all(this.o.collections.map((c) => c.createIndex({ outboxPending: 1 }, { name: 'outbox_pending' })));
+  }
+
   /** Events still waiting in the outboxes (backlog). */
   async backlog(): Promise<number> {
     let n = 0;
     for (const c of this.o.collections) {
-      const docs = await c.find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 } }).toArray();
+      const docs = await c.find({ outboxPending: true }, { projection: { outbox: 1 } }).toArray();
       n += docs.reduce((sum, d) => sum + (d.outbox?.length ?? 0), 0);
     }
     return n;
@@ -79,7 +84,7 @@ export class OutboxRelay {
     let confirmed = 0;
     for (const collection of this.o.collections) {
       const docs = (await collection
-        .find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1, version: 1 } })
+        .find({ outboxPending: true }, { projection: { outbox: 1, version: 1 } })
         .limit(this.o.batchSize ?? 500)
         .toArray()) as OutboxDoc[];
       if (docs.length > 0) confirmed += await this.flush(collection, docs);
@@ -101,12 +106,15 @@ export class OutboxRelay {
       });
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (done.size > 0) {
-        const ops: AnyBulkWriteOperation<any>[] = [...done].map(([doc, events]) => ({
-          updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: events } } as unknown as UpdateFilter<any> },
-        }));
+        // Remove exactly the confirmed entries; then drop the flag only if the outbox is empty at
+        // that instant (a write that recorded a new event in between keeps it set).
+        const ops: AnyBulkWriteOperation<any>[] = [...done].flatMap(([doc, events]) => [
+          { updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: events } } as unknown as UpdateFilter<any> } },
+          { updateOne: { filter: { _id: doc._id, outboxPending: true, outbox: { $size: 0 } }, update: { $unset: { outboxPending: '' } } } },
+        ]);
         // Chunked: FerretDB 1.24 (SQLite) stalls on update batches of ~100 statements and more.
         for (let i = 0; i < ops.length; i += BULK_CHUNK) {
-          await collection.bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: false });
+          await collection.bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: true });
         }
       }
       for (const e of [...done.values()].flat()) {

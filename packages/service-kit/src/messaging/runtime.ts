@@ -47,6 +47,7 @@ export class Messaging {
   }
 
   start(): void {
+    void this.relay.ensureIndexes().catch((err) => this.o.logger.warn({ err }, 'could not create the outbox index'));
     this.connecting = this.connect();
   }
 

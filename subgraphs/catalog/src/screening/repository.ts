@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Cause, DomainEvent } from '@cinema/events';
-import { updateWithEvent, type OnEvents } from '@cinema/service-kit';
+import { updateWithEvent, type OnEvents, withEvent } from '@cinema/service-kit';
 import { screeningCancelledEvent, screeningScheduledEvent, snapshotEvent } from './events';
 import type { CancelReason, ScheduleScreeningInput, ScreeningDoc } from './screening';
 
@@ -43,7 +43,7 @@ export class ScreeningRepository {
     const at = this.now();
     const _id = new ObjectId();
     const event = screeningScheduledEvent({ _id, ...input }, 1, cause, at);
-    const doc: ScreeningDoc = { _id, ...input, createdAt: at, version: 1, cancelledAt: null, outbox: [event] };
+    const doc: ScreeningDoc = withEvent({ _id, ...input, createdAt: at, version: 1, cancelledAt: null }, event);
     await this.screenings.insertOne(doc);
     this.onEvents?.(this.screenings, _id, [event]);
     return doc;

@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Cause, DomainEvent } from '@cinema/events';
-import { afterFilter, updateWithEvent, type OnEvents, type Page } from '@cinema/service-kit';
+import { afterFilter, updateWithEvent, type OnEvents, type Page, withEvent } from '@cinema/service-kit';
 import {
   movieDeletedEvent,
   movieEvent,
@@ -39,7 +39,7 @@ export class MovieRepository {
     const at = this.now();
     const _id = new ObjectId();
     const event = movieEvent('movie.created', { _id, ...input }, 1, cause);
-    const doc: MovieDoc = { _id, ...input, createdAt: at, updatedAt: at, version: 1, deletedAt: null, outbox: [event] };
+    const doc: MovieDoc = withEvent({ _id, ...input, createdAt: at, updatedAt: at, version: 1, deletedAt: null }, event);
     await this.movies.insertOne(doc);
     this.onEvents?.(this.movies, _id, [event]);
     return doc;

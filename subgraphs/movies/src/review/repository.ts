@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Cause } from '@cinema/events';
-import { afterFilter, type OnEvents, type Page } from '@cinema/service-kit';
+import { afterFilter, type OnEvents, type Page, withEvent } from '@cinema/service-kit';
 import { reviewCreatedEvent, type AddReviewInput, type ReviewDoc } from './review';
 
 /** Reviews grouped by the hex id of their parent (movie or author), each group in creation order. */
@@ -34,7 +34,7 @@ export class ReviewRepository {
   async create(input: AddReviewInput, cause: Cause): Promise<ReviewDoc> {
     const review = { _id: new ObjectId(), ...input, createdAt: this.now(), version: 1 as const };
     const event = reviewCreatedEvent(review, cause);
-    const doc: ReviewDoc = { ...review, outbox: [event] };
+    const doc: ReviewDoc = withEvent(review, event);
     await this.reviews.insertOne(doc);
     this.onEvents?.(this.reviews, doc._id, [event]);
     return doc;

@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Cause, DomainEvent } from '@cinema/events';
-import { afterFilter, badUserInput, isDuplicateKeyError, updateWithEvent, type OnEvents, type Page } from '@cinema/service-kit';
+import { afterFilter, badUserInput, isDuplicateKeyError, updateWithEvent, type OnEvents, type Page, withEvent } from '@cinema/service-kit';
 import {
   DELETED_USER_NAME,
   snapshotEvent,
@@ -42,7 +42,7 @@ export class UserRepository {
     const at = this.now();
     const _id = new ObjectId();
     const event = userEvent('user.created', { _id, ...input }, 1, cause);
-    const doc: UserDoc = { _id, ...input, createdAt: at, updatedAt: at, version: 1, deletedAt: null, outbox: [event] };
+    const doc: UserDoc = withEvent({ _id, ...input, createdAt: at, updatedAt: at, version: 1, deletedAt: null as Date | null }, event);
     try {
       await this.users.insertOne(doc);
     } catch (err) {
