@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { freePort, runId, TcpProxy, testNamespace } from '@cinema/testing';
 import { compare } from '../scripts/lib/convergence';
@@ -16,6 +18,7 @@ let stack: Stack;
 let proxy: TcpProxy;
 let mongo: MongoClient;
 let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
+const namespace = testNamespace('events');
 
 beforeAll(async () => {
   const amqp = new URL(process.env.AMQP_URL!);
@@ -29,7 +32,7 @@ beforeAll(async () => {
     amqpUrl: process.env.AMQP_URL!,
     ports: { gateway, users, movies, catalog },
     databases,
-    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: testNamespace('events'), OUTBOX_SWEEP_MS: '200' },
+    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: '200' },
     serviceEnv: { users: { AMQP_URL: proxied.toString() } },
   });
   mongo = await new MongoClient(process.env.MONGO_URL!).connect();
@@ -89,6 +92,21 @@ describe('events keep the replicas current', () => {
     await until(PREMIERES, { c: seed.cityId }, (d) => d.catalog.every((c: any) => c.premieres.length === 0) || undefined);
     const { city } = await must(stack.gatewayUrl, 'query($c: ID!) { city(id: $c) { cinemas { screenings { id } } } }', { c: seed.cityId });
     expect(city.cinemas.flatMap((c: any) => c.screenings)).toEqual([]);
+  });
+
+  it('npm run resync rebuilds a read model from scratch and checks it equals the source', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'scripts', 'resync.ts'), 'movies:user:replicate', '--from-scratch'], {
+      env: { ...process.env, AMQP_NAMESPACE: namespace, USERS_MONGO_DB: databases.users, MOVIES_MONGO_DB: databases.movies },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (c) => (out += c));
+    child.stderr!.on('data', (c) => (out += c));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect({ code, out }).toMatchObject({ code: 0 });
+    expect(out).toMatch(/cleared .*user_profiles \(2 documents\)/);
+    expect(out).toMatch(/users → movies:user:replicate: 2\/2 published \(100%\), done/);
+    expect(out).toMatch(/✓ .*user_profiles equals .*users \(2 entities\)/);
   });
 
   it('ends with every read model equal to its source', async () => {

@@ -2,4 +2,4 @@
 # npm start: install dependencies if needed, then bring up infrastructure, subgraphs and gateway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec bash scripts/with-deps.sh tsx scripts/start.ts
+exec bash scripts/with-deps.sh node --import tsx scripts/start.ts

@@ -8,4 +8,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "› installing dependencies (npm ci)…" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# `node …` runs as is (one process: signals reach the program itself); anything else from node_modules/.bin.
+if [ "$1" = node ]; then exec "$@"; fi
 exec node_modules/.bin/"$@"

@@ -26,8 +26,10 @@ class InProcessSubgraph extends LocalGraphQLDataSource {
   constructor(private readonly subgraph: InProcess) {
     super(subgraph.schema);
   }
-  override async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const contextValue = await this.subgraph.createContext({ requestId: 'in-process', logger: silentLogger });
+  override async process({ request, context }: GraphQLDataSourceProcessOptions<Partial<RequestContext>>): Promise<GatewayGraphQLResponse> {
+    // The gateway's request id, as the HTTP data source forwards it in x-request-id.
+    const requestId = context?.requestId ?? 'in-process';
+    const contextValue = await this.subgraph.createContext({ requestId, logger: silentLogger });
     return (await graphql({
       schema: this.schema,
       source: request.query!,
@@ -78,6 +80,7 @@ export async function startInProcessGraph() {
   return {
     url,
     dbs,
+    namespace,
     async stop() {
       await gateway.stop();
       await Promise.all(Object.values(messaging).map((m) => m.stop()));

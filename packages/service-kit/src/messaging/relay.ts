@@ -29,14 +29,17 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | undefined;
   private pending = new Set<Promise<unknown>>();
+  /** An immediate publish failed since the last sweep: sweep again soon. */
+  private missed = false;
 
   constructor(private readonly o: RelayOptions) {}
 
   /** Publishes the events a write just recorded, without waiting (the sweep is the safety net). */
   dispatch = (collection: Collection<any>, id: ObjectId, events: DomainEvent[]): void => {
-    const task = this.flush(collection, [{ _id: id, version: 0, outbox: events }]).catch((err) =>
-      this.o.logger.debug({ err }, 'immediate publish failed; the sweep will retry'),
-    );
+    const task = this.flush(collection, [{ _id: id, version: 0, outbox: events }]).catch((err) => {
+      this.missed = true;
+      this.o.logger.debug({ err }, 'immediate publish failed; the sweep will retry');
+    });
     this.pending.add(task);
     void task.finally(() => this.pending.delete(task));
   };
@@ -47,13 +50,24 @@ export class OutboxRelay {
     return this.sweeping;
   }
 
+  /**
+   * Sweeps every `sweepIntervalMs`, and less often (up to 10×) while sweeps find nothing: then the
+   * immediate publishes are keeping up, and on FerretDB each sweep is a collection scan. A failed
+   * publish or a sweep that found work brings the interval back at once.
+   */
   start(): void {
-    const every = this.o.sweepIntervalMs ?? 1_000;
+    const base = this.o.sweepIntervalMs ?? 1_000;
+    let delay = base;
     const tick = () => {
       this.timer = setTimeout(async () => {
-        await this.sweep().catch((err) => this.o.logger.warn({ err }, 'outbox sweep failed'));
+        const confirmed = await this.sweep().catch((err) => {
+          this.o.logger.warn({ err }, 'outbox sweep failed');
+          return -1;
+        });
+        delay = confirmed === 0 && !this.missed ? Math.min(delay * 2, base * 10) : base;
+        this.missed = false;
         if (this.timer) tick();
-      }, every);
+      }, delay);
     };
     tick();
   }

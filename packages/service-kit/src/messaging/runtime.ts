@@ -96,6 +96,8 @@ export class Messaging {
     }
     const broker = this.broker;
     if (!broker || this.stopped) return;
+    // After an outage, publish what waited in the outboxes now, not at the next sweep.
+    broker.on('vhost_initialised', () => void this.relay.sweep().catch(() => undefined));
     this.relay.start();
     void this.relay.sweep().catch(() => undefined);
     if (o.owns) {
