@@ -35,6 +35,7 @@ async function main() {
       void stack.stop().then(() => process.exit(1));
     },
   });
+  // (onExit fires only once the stack is up: a failure while starting rejects startStack instead.)
   console.log(`\n✓ Gateway ready: ${stack.gatewayUrl}  (open it in a browser for Apollo Sandbox)\n`);
   const shutdown = () => void stack.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);

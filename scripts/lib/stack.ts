@@ -43,10 +43,11 @@ async function healthy(port: number): Promise<boolean> {
   return res.ok;
 }
 
-function launch(service: ServiceName, env: NodeJS.ProcessEnv, options: StackOptions, stopping: () => boolean) {
-  // One process per service (node + the tsx loader), so a signal reaches the service itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const sink = options.output?.(service);
+function launch(service: ServiceName, env: NodeJS.ProcessEnv, output: StackOptions['output'], onExit: (code: number | null) => void) {
+  // One process per service (node + the tsx loader), so a signal reaches the service itself. The
+  // IPC channel closes when this process dies, however it dies: the service then shuts down too.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const sink = output?.(service);
   if (sink) {
     child.stdout!.pipe(sink, { end: false });
     child.stderr!.pipe(sink, { end: false });
@@ -54,9 +55,7 @@ function launch(service: ServiceName, env: NodeJS.ProcessEnv, options: StackOpti
     child.stdout!.resume();
     child.stderr!.resume();
   }
-  child.once('exit', (code) => {
-    if (!stopping()) options.onExit?.(service, code);
-  });
+  child.once('exit', onExit);
   return child;
 }
 
@@ -81,10 +80,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       child.kill(signal);
     });
+  // A service that exits while the stack starts fails the start at once, with its name; later,
+  // an exit nobody asked for is reported to onExit.
+  let starting = true;
+  let startupFailure: (err: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (startupFailure = reject));
+  failed.catch(() => undefined);
   const start = (service: ServiceName, env: NodeJS.ProcessEnv) => {
     envs.set(service, env);
-    processes.set(service, launch(service, env, options, () => stopping || killed.has(service)));
+    const onExit = (code: number | null) => {
+      if (stopping || killed.has(service)) return;
+      if (starting) startupFailure(new Error(`${service} exited during start-up (code ${code})`));
+      else options.onExit?.(service, code);
+    };
+    processes.set(service, launch(service, env, options.output, onExit));
   };
+  const ready = (s: ServiceName) => Promise.race([waitFor(`${s} on port ${ports[s]}`, () => healthy(ports[s]), 60_000), failed]);
   const stop = async () => {
     stopping = true;
     await Promise.all([...processes.values()].map((child) => exited(child, 'SIGTERM')));
@@ -103,11 +114,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const s of SUBGRAPHS) {
       start(s, { ...base, PORT: String(ports[s]), MONGO_URL: options.mongoUrl, MONGO_DB: options.databases?.[s] ?? s, ...options.serviceEnv?.[s] });
     }
-    await Promise.all(SUBGRAPHS.map((s) => waitFor(`${s} on port ${ports[s]}`, () => healthy(ports[s]), 60_000)));
+    await Promise.all(SUBGRAPHS.map(ready));
     const gatewayEnv: NodeJS.ProcessEnv = { ...base, PORT: String(ports.gateway), ...options.serviceEnv?.gateway };
     for (const s of SUBGRAPHS) gatewayEnv[`SUBGRAPH_URL_${s.toUpperCase()}`] = urls[s];
     start('gateway', gatewayEnv);
-    await waitFor(`gateway on port ${ports.gateway}`, () => healthy(ports.gateway), 60_000);
+    await ready('gateway');
+    starting = false;
   } catch (err) {
     await stop();
     throw err;

@@ -26,4 +26,6 @@ export function onShutdown(logger: Logger, steps: Array<() => Promise<unknown>>,
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Started by a parent with an IPC channel (npm start, the tests): when it dies, so do we.
+  if (process.connected) process.once('disconnect', () => void stop('parent exited'));
 }

@@ -29,6 +29,12 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 describe('ScreeningRepository (real MongoDB wire server)', () => {
+  it('creates its indexes again on every start without failing (an earlier FerretDB crash)', async () => {
+    await expect(repo.ensureIndexes()).resolves.toBeUndefined();
+    const names = (await repo.screenings.indexes()).map((i) => i.name);
+    expect(names).toEqual(expect.arrayContaining(['cinemaId_startsAt', 'movieId_startsAt']));
+  });
+
   it('schedules at version 1, not cancelled, stamped with the clock, with its event in the same document', async () => {
     const s = await schedule(odeon, hoursFromNow(48), true);
     expect(s).toMatchObject({ version: 1, cancelledAt: null, isPremiere: true, createdAt: clock });

@@ -29,10 +29,10 @@ export class ScreeningRepository {
   async ensureIndexes(): Promise<void> {
     // One per way upcoming screenings are listed: by cinema and by movie, both in time order.
     // The movie one also serves cancelling a deleted movie's upcoming screenings.
-    await this.screenings.createIndexes([
-      { key: { cinemaId: 1, startsAt: 1 }, name: 'cinemaId_startsAt' },
-      { key: { movieId: 1, startsAt: 1 }, name: 'movieId_startsAt' },
-    ]);
+    // One createIndex each: FerretDB 1.24 panics on a createIndexes of several indexes that all
+    // exist already (every restart), dropping the connection.
+    await this.screenings.createIndex({ cinemaId: 1, startsAt: 1 }, { name: 'cinemaId_startsAt' });
+    await this.screenings.createIndex({ movieId: 1, startsAt: 1 }, { name: 'movieId_startsAt' });
   }
 
   /**
