@@ -39,12 +39,16 @@ async function main() {
         if (p.done) resolve(p);
       }, { noAck: true });
     });
+    let returned = false;
+    ch.on('return', () => (returned = true));
     ch.sendToQueue(q(resyncQueue(owner)), Buffer.from(JSON.stringify(request)), {
-      persistent: true, contentType: 'application/json', messageId: request.requestId,
+      persistent: true, contentType: 'application/json', messageId: request.requestId, mandatory: true,
     });
     await ch.waitForConfirms();
+    if (returned) throw new Error(`${q(resyncQueue(owner))} does not exist: has ${owner} ever run (with this AMQP_NAMESPACE)?`);
     console.log(`asked ${owner} to resync ${queue} (request ${request.requestId}); waiting for ${owner}…`);
-    await Promise.race([finished, new Promise((_, reject) => setTimeout(() => reject(new Error(`${owner} did not answer within 60s: is it running?`)), 60_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([finished, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${owner} did not answer within 60s: is it running?`)), 60_000)))]).finally(() => clearTimeout(timer));
 
     let last = { entities: 0, differences: [] as unknown[] };
     await waitFor(`${queue} to apply everything`, async () => {

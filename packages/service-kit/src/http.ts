@@ -53,7 +53,8 @@ export function createGraphQLHttpServer<C extends RequestContext>(
     // The process owns shutdown (onShutdown: stop HTTP, then consumers, then connections).
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Leaves time, within the process's shutdown budget, to stop messaging and close connections.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -84,7 +85,8 @@ export function createGraphQLHttpServer<C extends RequestContext>(
         expressMiddleware(apollo, {
           context: async ({ req }) => {
             const header = req.headers['x-request-id'];
-            const requestId = typeof header === 'string' && header.length <= 128 ? header : randomUUID();
+            // Printable ASCII, 1..128: it becomes the correlationId every resulting event must carry.
+            const requestId = typeof header === 'string' && /^[\x21-\x7e]{1,128}$/.test(header) ? header : randomUUID();
             // The request id is the correlation id: it reaches every subgraph and every event it causes.
             return options.context({ requestId, logger: logger.child({ correlationId: requestId }) }, req);
           },

@@ -8,7 +8,10 @@ import type { Page } from './pagination';
  * resolve to "nothing", and keys are compared lower-cased (ObjectId hex is case-insensitive).
  */
 const HEX_ID = /^[0-9a-fA-F]{24}$/;
-const validIds = (keys: readonly string[]) => keys.filter((k) => HEX_ID.test(k)).map((k) => new ObjectId(k));
+const isHexId = (k: unknown): k is string => typeof k === 'string' && HEX_ID.test(k);
+const validIds = (keys: readonly unknown[]) => keys.filter(isHexId).map((k) => new ObjectId(k));
+// Keys come from representations (`_Any`): a number or an object must resolve to nothing, not throw.
+const norm = (k: unknown) => (typeof k === 'string' ? k.toLowerCase() : '');
 
 /** Documents by `_id`; an id that matches nothing resolves to null. */
 export function loaderById<T extends { _id: ObjectId }>(
@@ -22,7 +25,7 @@ export function loaderOfMap<V>(fetch: (ids: ObjectId[]) => Promise<Map<string, V
   return new DataLoader(async (keys) => {
     const ids = validIds(keys);
     const found = ids.length > 0 ? await fetch(ids) : new Map<string, V>();
-    return keys.map((k) => found.get(k.toLowerCase()) ?? null);
+    return keys.map((k) => found.get(norm(k)) ?? null);
   });
 }
 
@@ -31,7 +34,7 @@ export function loaderGroupedById<T>(
   fetch: (ids: ObjectId[]) => Promise<T[]>,
   parentId: (doc: T) => ObjectId,
 ): DataLoader<string, T[]> {
-  return new DataLoader(
+  return new DataLoader<string, T[], string>(
     async (keys) => {
       const ids = validIds(keys);
       const groups = new Map<string, T[]>();
@@ -39,9 +42,9 @@ export function loaderGroupedById<T>(
         const k = parentId(doc).toHexString();
         groups.set(k, [...(groups.get(k) ?? []), doc]);
       }
-      return keys.map((k) => groups.get(k.toLowerCase()) ?? []);
+      return keys.map((k) => groups.get(norm(k)) ?? []);
     },
-    { cacheKeyFn: (k) => k.toLowerCase() },
+    { cacheKeyFn: norm },
   );
 }
 
@@ -51,7 +54,7 @@ export interface PagedKey {
   page: Page;
 }
 const pageKey = (page: Page) => `${page.limit}|${page.after?.toHexString() ?? ''}`;
-const pagedCacheKey = (key: PagedKey) => `${key.id.toLowerCase()}|${pageKey(key.page)}`;
+const pagedCacheKey = (key: PagedKey) => `${norm(key.id)}|${pageKey(key.page)}`;
 
 /**
  * Children of many parents, one page each. Parents asking for the same page (the usual case: one
@@ -68,7 +71,7 @@ export function pagedLoaderByParent<T>(
       await Promise.all(
         [...byPage.values()].map(async (group) => {
           const found = await fetch(validIds(group.map((k) => k.id)), group[0]!.page);
-          for (const key of group) results.set(pagedCacheKey(key), found.get(key.id.toLowerCase()) ?? []);
+          for (const key of group) results.set(pagedCacheKey(key), found.get(norm(key.id)) ?? []);
         }),
       );
       return keys.map((key) => results.get(pagedCacheKey(key)) ?? []);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
  * Runs the steps in order on SIGINT/SIGTERM (stop accepting → drain → close connections), once,
  * and exits non-zero if a step fails or the whole takes longer than `timeoutMs`.
  */
-export function onShutdown(logger: Logger, steps: Array<() => Promise<unknown>>, timeoutMs = 10_000): void {
+export function onShutdown(logger: Logger, steps: Array<() => Promise<unknown>>, timeoutMs = 15_000): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -24,17 +24,22 @@ export interface ConsumerOptions {
 // Dead-lettering through republish lets Rascal write the reason into the message headers
 // (rascal.error.message) before the nack routes it to the queue's dead-letter exchange.
 const DEAD_LETTER = { strategy: 'republish', immediateNack: true } as const;
-// Database down and the like: back off, keep the message, never give up.
-const RETRY_TRANSIENT = [
+// Any failure that is not known to be permanent (a database down or failing over, a bug being
+// fixed): back off and keep the message, never give up. Not dead-lettered after N tries, because
+// Rascal counts republishes per queue, not per cause: a message that outlived a long database
+// outage would be dead-lettered by the first other error.
+const RETRY = [
   { strategy: 'republish', defer: 200, attempts: 3 },
   { strategy: 'republish', defer: 1_000, attempts: 10 },
   { strategy: 'republish', defer: 5_000 },
 ] as const;
-// A bug in a handler: retry a while (it may be a race), then park the message for a human.
-const RETRY_UNEXPECTED = [{ strategy: 'republish', defer: 1_000, attempts: 10 }, DEAD_LETTER] as const;
 
-const isTransient = (err: unknown) =>
-  err instanceof Error && /^Mongo(Network|ServerSelection|NotConnected|Topology)|PoolCleared|Timeout/.test(err.name);
+/** Network trouble, or an error the driver labels retryable (failover, pool reset): expected, not a bug. */
+function isTransient(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const labels = (err as unknown as { errorLabels?: unknown }).errorLabels;
+  return /^Mongo(Network|ServerSelection|NotConnected|Topology)|PoolCleared|Timeout/.test(err.name) || (Array.isArray(labels) && labels.length > 0);
+}
 
 /**
  * Consistency rule 4: validate, handle, then ack (after the write). Every message ends acked,
@@ -65,8 +70,9 @@ export async function startConsumer(o: ConsumerOptions): Promise<{ stop(): Promi
         ackOrNack(err, DEAD_LETTER);
         return o.onOutcome?.('dead-lettered', event);
       }
-      log.warn({ err, transient: isTransient(err) }, 'event handling failed; retrying with backoff');
-      ackOrNack(err as Error, (isTransient(err) ? RETRY_TRANSIENT : RETRY_UNEXPECTED) as never);
+      // Unexpected errors are logged as errors: a message retried forever needs a human to look.
+      log[isTransient(err) ? 'warn' : 'error']({ err }, 'event handling failed; retrying with backoff');
+      ackOrNack(err as Error, RETRY as never);
       o.onOutcome?.('retried', event);
     }
   };

@@ -1,5 +1,6 @@
 export * from './broker';
 export * from './consumer';
+export * from './doc-lock';
 export * from './outbox';
 export * from './projection';
 export * from './relay';

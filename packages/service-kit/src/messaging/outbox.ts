@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@cinema/events';
 import type { Collection, Filter, ObjectId, UpdateFilter } from 'mongodb';
+import { withDocLock } from './doc-lock';
 
 /**
  * Consistency rule 1: the event is written into the entity's own document, in the same single-
@@ -46,17 +47,21 @@ export async function updateWithEvent<T extends OutboxDoc>(
   attempts = 5,
 ): Promise<T | null> {
   for (let i = 0; i < attempts; i++) {
-    const current = (await collection.findOne(filter)) as T | null;
-    if (!current) return null;
-    const version = current.version + 1;
-    const next = change(current, version);
-    if (!next) return null;
-    const update = { $set: { ...next.set, version, outboxPending: true }, $push: { outbox: next.event } } as unknown as UpdateFilter<T>;
-    const result = await collection.updateOne({ _id: current._id, version: current.version } as Filter<T>, update);
-    if (result.matchedCount === 1) {
+    const found = (await collection.findOne(filter, { projection: { _id: 1 } })) as T | null;
+    if (!found) return null;
+    const written = await withDocLock(collection, found._id, async () => {
+      const current = (await collection.findOne({ ...filter, _id: found._id } as Filter<T>)) as T | null;
+      if (!current) return { done: true as const, doc: null };
+      const version = current.version + 1;
+      const next = change(current, version);
+      if (!next) return { done: true as const, doc: null };
+      const update = { $set: { ...next.set, version, outboxPending: true }, $push: { outbox: next.event } } as unknown as UpdateFilter<T>;
+      const result = await collection.updateOne({ _id: current._id, version: current.version } as Filter<T>, update);
+      if (result.matchedCount !== 1) return { done: false as const };
       onEvents?.(collection, current._id, [next.event]);
-      return { ...current, ...next.set, version, outbox: [...(current.outbox ?? []), next.event], outboxPending: true };
-    }
+      return { done: true as const, doc: { ...current, ...next.set, version, outbox: [...(current.outbox ?? []), next.event], outboxPending: true } as T };
+    });
+    if (written.done) return written.doc;
   }
   throw new ConcurrentUpdateError(filter._id as ObjectId);
 }

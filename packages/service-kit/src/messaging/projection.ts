@@ -1,5 +1,6 @@
 import type { Collection, Filter, ObjectId, UpdateFilter } from 'mongodb';
 import { isDuplicateKeyError } from '../mongo';
+import { withDocLock } from './doc-lock';
 
 export type ApplyOutcome = 'applied' | 'stale';
 
@@ -25,12 +26,14 @@ export async function applyVersioned<S extends object>(
 ): Promise<ApplyOutcome> {
   const filter = { _id: id, version: { $lt: version } } as Filter<any>;
   const update = { $set: { ...state, version } } as UpdateFilter<any>;
-  try {
-    const result = await collection.updateOne(filter, update, { upsert: true });
-    return result.upsertedCount + result.modifiedCount > 0 ? 'applied' : 'stale';
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    const again = await collection.updateOne(filter, update);
-    return again.modifiedCount > 0 ? 'applied' : 'stale';
-  }
+  return withDocLock(collection, id, async () => {
+    try {
+      const result = await collection.updateOne(filter, update, { upsert: true });
+      return result.upsertedCount + result.modifiedCount > 0 ? 'applied' : 'stale';
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const again = await collection.updateOne(filter, update);
+      return again.modifiedCount > 0 ? 'applied' : 'stale';
+    }
+  });
 }

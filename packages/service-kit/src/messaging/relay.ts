@@ -1,6 +1,7 @@
 import type { DomainEvent } from '@cinema/events';
 import type { AnyBulkWriteOperation, Collection, ObjectId, UpdateFilter } from 'mongodb';
 import type { Logger } from 'pino';
+import { withDocLocks } from './doc-lock';
 import type { OutboxDoc } from './outbox';
 
 const BULK_CHUNK = 50;
@@ -96,13 +97,28 @@ export class OutboxRelay {
 
   private async sweepOnce(): Promise<number> {
     let confirmed = 0;
+    let failure: unknown;
+    // Every collection gets its turn even when another one keeps failing.
     for (const collection of this.o.collections) {
-      const docs = (await collection
-        .find({ outboxPending: true }, { projection: { outbox: 1, version: 1 } })
-        .limit(this.o.batchSize ?? 500)
-        .toArray()) as OutboxDoc[];
-      if (docs.length > 0) confirmed += await this.flush(collection, docs);
+      try {
+        const docs = (await collection
+          .find({ outboxPending: true }, { projection: { outbox: 1, version: 1 } })
+          .limit(this.o.batchSize ?? 500)
+          .toArray()) as OutboxDoc[];
+        // A flag left behind with an empty outbox (a crash between removing the entries and
+        // clearing it) would take a place in every batch: clear it.
+        const stale = docs.filter((d) => (d.outbox ?? []).length === 0).map((d) => d._id);
+        if (stale.length > 0) {
+          await withDocLocks(collection, stale, () =>
+            collection.updateMany({ _id: { $in: stale }, outboxPending: true, outbox: { $size: 0 } }, { $unset: { outboxPending: '' } }),
+          );
+        }
+        if (docs.length > stale.length) confirmed += await this.flush(collection, docs);
+      } catch (err) {
+        failure ??= err;
+      }
     }
+    if (failure) throw failure;
     return confirmed;
   }
 
@@ -128,7 +144,9 @@ export class OutboxRelay {
         ]);
         // Chunked: FerretDB 1.24 (SQLite) stalls on update batches of ~100 statements and more.
         for (let i = 0; i < ops.length; i += BULK_CHUNK) {
-          await collection.bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: true });
+          const chunk = ops.slice(i, i + BULK_CHUNK);
+          const ids = chunk.map((op) => ('updateOne' in op ? (op.updateOne.filter._id as ObjectId) : undefined)).filter((id): id is ObjectId => !!id);
+          await withDocLocks(collection, ids, () => collection.bulkWrite(chunk, { ordered: true }));
         }
       }
       for (const e of [...done.values()].flat()) {

@@ -40,14 +40,15 @@ export async function serveResync(o: {
     let sent = 0;
     let window: Promise<void>[] = [];
     for await (const event of o.snapshot({ correlationId: `resync:${request.requestId}` })) {
-      window.push(
-        publishConfirmed(o.broker, PUBLICATION.direct, event, {
-          routingKey: qualify(request.queue),
-          messageId: event.eventId,
-          correlationId: event.correlationId,
-          type: event.type,
-        }),
-      );
+      const published = publishConfirmed(o.broker, PUBLICATION.direct, event, {
+        routingKey: qualify(request.queue),
+        messageId: event.eventId,
+        correlationId: event.correlationId,
+        type: event.type,
+      });
+      // Handled at once: a rejection while the cursor fetches more must not go unhandled.
+      published.catch(() => undefined);
+      window.push(published);
       if (window.length >= WINDOW) {
         await Promise.all(window);
         sent += window.length;
@@ -73,7 +74,9 @@ export async function serveResync(o: {
         () => ackOrNack(),
         (err) => {
           o.logger.warn({ err }, 'resync failed; it will be retried');
-          ackOrNack(err as Error, { strategy: 'republish', defer: 2_000 });
+          // A few tries (a broker blip), then the request is dropped with this log line: the
+          // consumer asks again at its next start, and `npm run resync` reports that it timed out.
+          ackOrNack(err as Error, [{ strategy: 'republish', defer: 2_000, attempts: 5 }, { strategy: 'nack' }]);
         },
       );
     })

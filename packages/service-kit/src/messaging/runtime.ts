@@ -77,12 +77,15 @@ export class Messaging {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    // A start still under way finishes first, so whatever it started is stopped below.
+    await this.connecting;
     for (const stop of this.stops.reverse()) await stop().catch((err) => this.o.logger.warn({ err }, 'stop step failed'));
     await this.relay.stop();
     await this.broker?.shutdown().catch((err: Error) => this.o.logger.warn({ err }, 'broker shutdown failed'));
   }
 
   private async connect(): Promise<void> {
+    // Never rejects: every failure below is retried (an unhandled rejection would end the process).
     const { o } = this;
     const topology = buildTopology({ url: o.url, namespace: o.namespace, owns: o.owns?.exchange, consumes: o.consumes?.map((c) => c.queue) });
     for (let attempt = 0, delay = 500; !this.stopped; attempt++, delay = Math.min(delay * 2, 10_000)) {
@@ -95,22 +98,45 @@ export class Messaging {
       }
     }
     const broker = this.broker;
-    if (!broker || this.stopped) return;
+    if (!broker) return;
+    if (this.stopped) return void (await broker.shutdown().catch(() => undefined));
     // After an outage, publish what waited in the outboxes now, not at the next sweep.
     broker.on('vhost_initialised', () => void this.relay.sweep().catch(() => undefined));
     this.relay.start();
     void this.relay.sweep().catch(() => undefined);
+    // Each step is retried until it succeeds (a database or broker blip must neither crash the
+    // process nor leave it running without consuming); none is started twice.
     if (o.owns) {
-      const sub = await serveResync({ broker, owner: o.owns.exchange, namespace: o.namespace, subscription: resyncQueue(o.owns.exchange), snapshot: o.owns.snapshot, count: o.owns.count, logger: o.logger });
-      this.stops.push(() => sub.cancel());
+      const owns = o.owns;
+      const sub = await this.untilDone('answer resync requests', () =>
+        serveResync({ broker, owner: owns.exchange, namespace: o.namespace, subscription: resyncQueue(owns.exchange), snapshot: owns.snapshot, count: owns.count, logger: o.logger }),
+      );
+      if (sub) this.stops.push(() => sub.cancel());
     }
     for (const c of o.consumes ?? []) {
-      const consumer = await startConsumer({ broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle, logger: o.logger, onOutcome: o.onOutcome });
-      this.stops.push(() => consumer.stop());
-      if (c.isEmpty && (await c.isEmpty())) {
-        const requestId = await this.requestResync(c.queue);
-        o.logger.info({ queue: c.queue, requestId }, 'read model is empty: asked its owner for a resync');
+      // Asked before consuming: once the first event is applied the read model is not empty any more.
+      const empty = c.isEmpty ? await this.untilDone('check the read model', c.isEmpty) : false;
+      const consumer = await this.untilDone(`consume ${c.queue}`, () =>
+        startConsumer({ broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle, logger: o.logger, onOutcome: o.onOutcome }),
+      );
+      if (consumer) this.stops.push(() => consumer.stop());
+      if (empty) {
+        const requestId = await this.untilDone('ask for a resync', () => this.requestResync(c.queue));
+        if (requestId) o.logger.info({ queue: c.queue, requestId }, 'read model is empty: asked its owner for a resync');
       }
     }
+  }
+
+  /** Retries `step` with backoff until it succeeds or the messaging stops (then: undefined). */
+  private async untilDone<T>(what: string, step: () => Promise<T>): Promise<T | undefined> {
+    for (let delay = 500; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        return await step();
+      } catch (err) {
+        this.o.logger.warn({ err, retryInMs: delay }, `could not ${what}; retrying`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    return undefined;
   }
 }
