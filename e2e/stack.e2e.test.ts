@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { errorCodes, freePort, gql, runId } from '@cinema/testing';
+import { errorCodes, freePort, gql, runId, testNamespace } from '@cinema/testing';
 import { startStack, SUBGRAPHS, type Stack } from '../scripts/lib/stack';
 import { BAD_INPUTS } from './support/bad-inputs';
 import { ACROSS_ALL_SUBGRAPHS, must, seedCinemaGraph } from './support/scenario';
@@ -21,7 +21,7 @@ beforeAll(async () => {
     amqpUrl: process.env.AMQP_URL!,
     ports: { gateway, users, movies, catalog },
     databases,
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: testNamespace('stack') },
   });
   mongo = await new MongoClient(process.env.MONGO_URL!).connect();
   seed = await seedCinemaGraph(stack.gatewayUrl);

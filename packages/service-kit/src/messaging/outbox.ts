@@ -28,6 +28,20 @@ export function withEvent<T extends object>(doc: T, event: DomainEvent): T & { o
 /** Called after a write with the events it recorded, so the relay can publish them at once. */
 export type OnEvents = (collection: Collection<any>, id: ObjectId, events: DomainEvent[]) => void;
 
+/**
+ * Reads the document by `_id` alone and checks the filter's other (plain equality) fields here:
+ * FerretDB's SQLite backend uses its `_id` index only for a filter that is exactly `{ _id }` and
+ * scans the collection for anything more. Filters with operators are left to the server.
+ */
+async function findMatching<T extends OutboxDoc>(collection: Collection<T>, filter: Filter<T>): Promise<T | null> {
+  const rest = Object.entries(filter).filter(([k]) => k !== '_id');
+  const plain = rest.every(([, v]) => v === null || typeof v !== 'object' || v instanceof Date);
+  if (!plain) return (await collection.findOne(filter)) as T | null;
+  const doc = (await collection.findOne({ _id: filter._id } as Filter<T>)) as T | null;
+  const same = (a: unknown, b: unknown) => (b === null ? a == null : a instanceof Date && b instanceof Date ? +a === +b : a === b);
+  return doc && rest.every(([k, v]) => same((doc as Record<string, unknown>)[k], v)) ? doc : null;
+}
+
 export class ConcurrentUpdateError extends Error {
   constructor(id: ObjectId) {
     super(`document ${id.toHexString()} kept changing under concurrent updates; try again`);
@@ -37,7 +51,8 @@ export class ConcurrentUpdateError extends Error {
 /**
  * Optimistic versioned update: reads the current document, lets `change` compute the new fields
  * and the event for `version + 1`, and writes both only if nobody changed the document meanwhile.
- * Returns null when `filter` matches nothing (or `change` declines), the new document otherwise.
+ * `filter` names the `_id` and may add plain equality conditions (`deletedAt: null`). Returns null
+ * when it matches nothing (or `change` declines), the new document otherwise.
  */
 export async function updateWithEvent<T extends OutboxDoc>(
   collection: Collection<T>,
@@ -46,16 +61,16 @@ export async function updateWithEvent<T extends OutboxDoc>(
   onEvents?: OnEvents,
   attempts = 5,
 ): Promise<T | null> {
+  const id = filter._id as ObjectId;
   for (let i = 0; i < attempts; i++) {
-    const found = (await collection.findOne(filter, { projection: { _id: 1 } })) as T | null;
-    if (!found) return null;
-    const written = await withDocLock(collection, found._id, async () => {
-      const current = (await collection.findOne({ ...filter, _id: found._id } as Filter<T>)) as T | null;
+    const written = await withDocLock(collection, id, async () => {
+      const current = await findMatching(collection, filter);
       if (!current) return { done: true as const, doc: null };
       const version = current.version + 1;
       const next = change(current, version);
       if (!next) return { done: true as const, doc: null };
       const update = { $set: { ...next.set, version, outboxPending: true }, $push: { outbox: next.event } } as unknown as UpdateFilter<T>;
+      // The version guard keeps this atomic across processes on MongoDB (rule 5).
       const result = await collection.updateOne({ _id: current._id, version: current.version } as Filter<T>, update);
       if (result.matchedCount !== 1) return { done: false as const };
       onEvents?.(collection, current._id, [next.event]);
@@ -63,5 +78,5 @@ export async function updateWithEvent<T extends OutboxDoc>(
     });
     if (written.done) return written.doc;
   }
-  throw new ConcurrentUpdateError(filter._id as ObjectId);
+  throw new ConcurrentUpdateError(id);
 }
