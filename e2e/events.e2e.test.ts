@@ -1,24 +1,18 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
-import { freePort, runId, TcpProxy, testNamespace } from '@cinema/testing';
+import { TcpProxy } from '@cinema/testing';
 import { compare } from '../scripts/lib/convergence';
 import { READ_MODELS } from '../scripts/lib/read-models';
-import { startStack, type Stack } from '../scripts/lib/stack';
+import { startTestStack, type TestStack } from './support/test-stack';
 import { must, seedCinemaGraph } from './support/scenario';
 
 jest.setTimeout(120_000);
 
 // Replication end to end: real processes, real HTTP, real RabbitMQ (users reaches it through a
 // proxy this test can cut), real MongoDB-wire server. Every assertion is made through the gateway.
-const run = randomBytes(3).toString('hex');
-const databases = { users: `e2e_${runId()}_users_${run}`, movies: `e2e_${runId()}_movies_${run}`, catalog: `e2e_${runId()}_catalog_${run}` };
-let stack: Stack;
+let stack: TestStack;
 let proxy: TcpProxy;
-let mongo: MongoClient;
 let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
-const namespace = testNamespace('events');
 
 beforeAll(async () => {
   const amqp = new URL(process.env.AMQP_URL!);
@@ -26,22 +20,12 @@ beforeAll(async () => {
   const proxied = new URL(amqp);
   proxied.hostname = '127.0.0.1';
   proxied.port = String(await proxy.start());
-  const [gateway, users, movies, catalog] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  stack = await startStack({
-    mongoUrl: process.env.MONGO_URL!,
-    amqpUrl: process.env.AMQP_URL!,
-    ports: { gateway, users, movies, catalog },
-    databases,
-    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: '200' },
-    serviceEnv: { users: { AMQP_URL: proxied.toString() } },
-  });
-  mongo = await new MongoClient(process.env.MONGO_URL!).connect();
+  stack = await startTestStack('events', { env: { OUTBOX_SWEEP_MS: '200' }, serviceEnv: { users: { AMQP_URL: proxied.toString() } } });
   seed = await seedCinemaGraph(stack.gatewayUrl);
 });
 afterAll(async () => {
   await stack?.stop();
   await proxy?.stop();
-  await mongo?.close();
 });
 
 /** Polls a query through the gateway until `accept` holds; fails after `timeoutMs`. */
@@ -96,7 +80,7 @@ describe('events keep the replicas current', () => {
 
   it('npm run resync rebuilds a read model from scratch and checks it equals the source', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'scripts', 'resync.ts'), 'movies:user:replicate', '--from-scratch'], {
-      env: { ...process.env, AMQP_NAMESPACE: namespace, USERS_MONGO_DB: databases.users, MOVIES_MONGO_DB: databases.movies },
+      env: { ...process.env, AMQP_NAMESPACE: stack.namespace, USERS_MONGO_DB: stack.databases.users, MOVIES_MONGO_DB: stack.databases.movies },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -112,10 +96,10 @@ describe('events keep the replicas current', () => {
   it('ends with every read model equal to its source', async () => {
     for (const [queue, pair] of Object.entries(READ_MODELS)) {
       const named = {
-        source: { ...pair.source, db: databases[pair.source.db as keyof typeof databases] },
-        replica: { ...pair.replica, db: databases[pair.replica.db as keyof typeof databases] },
+        source: { ...pair.source, db: stack.databases[pair.source.db as keyof TestStack['databases']] },
+        replica: { ...pair.replica, db: stack.databases[pair.replica.db as keyof TestStack['databases']] },
       };
-      const result = await compare(mongo, named);
+      const result = await compare(stack.mongo, named);
       expect({ queue, differences: result.differences }).toEqual({ queue, differences: [] });
       expect(result.entities).toBeGreaterThan(0);
     }

@@ -1,45 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import { MongoClient } from 'mongodb';
-import { errorCodes, freePort, gql, runId, testNamespace } from '@cinema/testing';
-import { startStack, SUBGRAPHS, type Stack } from '../scripts/lib/stack';
+import { errorCodes, gql } from '@cinema/testing';
+import { SUBGRAPHS } from '../scripts/lib/stack';
+import { startTestStack, type TestStack } from './support/test-stack';
 import { BAD_INPUTS } from './support/bad-inputs';
 import { ACROSS_ALL_SUBGRAPHS, must, seedCinemaGraph } from './support/scenario';
 
 jest.setTimeout(120_000);
 
 // The real thing: four processes, real HTTP between gateway and subgraphs, a real MongoDB-wire server.
-const run = randomBytes(3).toString('hex');
-const databases = { users: `e2e_${runId()}_users_${run}`, movies: `e2e_${runId()}_movies_${run}`, catalog: `e2e_${runId()}_catalog_${run}` };
-let stack: Stack;
-let mongo: MongoClient;
+let stack: TestStack;
 let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
 
 beforeAll(async () => {
-  const [gateway, users, movies, catalog] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  stack = await startStack({
-    mongoUrl: process.env.MONGO_URL!,
-    amqpUrl: process.env.AMQP_URL!,
-    ports: { gateway, users, movies, catalog },
-    databases,
-    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: testNamespace('stack') },
-  });
-  mongo = await new MongoClient(process.env.MONGO_URL!).connect();
+  stack = await startTestStack('stack');
   seed = await seedCinemaGraph(stack.gatewayUrl);
 });
-
-afterAll(async () => {
-  await stack?.stop();
-  if (mongo) {
-    await Promise.all(Object.values(databases).map((d) => mongo.db(d).dropDatabase().catch(() => undefined)));
-    await mongo.close();
-  }
-});
+afterAll(() => stack?.stop());
 
 /** Every document of every subgraph database, to prove a rejected request wrote nothing. */
 async function snapshot() {
   const counts: Record<string, number> = {};
   for (const s of SUBGRAPHS) {
-    const db = mongo.db(databases[s]);
+    const db = stack.mongo.db(stack.databases[s]);
     for (const c of await db.listCollections().toArray()) {
       counts[`${s}.${c.name}`] = await db.collection(c.name).countDocuments();
     }

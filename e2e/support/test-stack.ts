@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { freePort, runId, testNamespace } from '@cinema/testing';
+import { startStack, type StackOptions } from '../../scripts/lib/stack';
+
+/**
+ * The whole stack as real processes for one test file: free ports, databases and a broker
+ * namespace of its own (so it never meets `npm start` or another test file), and a client on the
+ * same MongoDB for assertions. `stop` also drops the databases.
+ */
+export async function startTestStack(name: string, extra: Pick<StackOptions, 'env' | 'serviceEnv'> = {}) {
+  const run = randomBytes(3).toString('hex');
+  const databases = { users: `e2e_${runId()}_users_${run}`, movies: `e2e_${runId()}_movies_${run}`, catalog: `e2e_${runId()}_catalog_${run}` };
+  const namespace = testNamespace(name);
+  const [gateway, users, movies, catalog] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const stack = await startStack({
+    mongoUrl: process.env.MONGO_URL!,
+    amqpUrl: process.env.AMQP_URL!,
+    ports: { gateway, users, movies, catalog },
+    databases,
+    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: namespace, ...extra.env },
+    serviceEnv: extra.serviceEnv,
+  });
+  const mongo = await new MongoClient(process.env.MONGO_URL!).connect();
+  return {
+    ...stack,
+    databases,
+    namespace,
+    mongo,
+    async stop() {
+      await stack.stop();
+      await Promise.all(Object.values(databases).map((d) => mongo.db(d).dropDatabase().catch(() => undefined)));
+      await mongo.close();
+    },
+  };
+}
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
