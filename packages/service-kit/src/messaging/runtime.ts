@@ -32,6 +32,9 @@ export class Messaging {
   private stopped = false;
   private connecting: Promise<void> | undefined;
   private readonly stops: Array<() => Promise<unknown>> = [];
+  private onStop: () => void = () => undefined;
+  /** Resolves when stop() begins: retry waits end at once instead of holding up the shutdown. */
+  private readonly stopping = new Promise<void>((resolve) => (this.onStop = resolve));
 
   constructor(private readonly o: MessagingOptions) {
     this.relay = new OutboxRelay({
@@ -77,6 +80,7 @@ export class Messaging {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.onStop();
     // A start still under way finishes first, so whatever it started is stopped below.
     await this.connecting;
     for (const stop of this.stops.reverse()) await stop().catch((err) => this.o.logger.warn({ err }, 'stop step failed'));
@@ -94,12 +98,15 @@ export class Messaging {
         break;
       } catch (err) {
         if (attempt % 5 === 0) o.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'broker unreachable; retrying');
-        await new Promise((r) => setTimeout(r, delay));
+        await this.pause(delay);
       }
     }
     const broker = this.broker;
     if (!broker) return;
-    if (this.stopped) return void (await broker.shutdown().catch(() => undefined));
+    if (this.stopped) {
+      this.broker = undefined;
+      return void (await broker.shutdown().catch(() => undefined));
+    }
     // After an outage, publish what waited in the outboxes now, not at the next sweep.
     broker.on('vhost_initialised', () => void this.relay.sweep().catch(() => undefined));
     this.relay.start();
@@ -127,6 +134,10 @@ export class Messaging {
     }
   }
 
+  private pause(ms: number): Promise<void> {
+    return Promise.race([new Promise<void>((r) => setTimeout(r, ms)), this.stopping]);
+  }
+
   /** Retries `step` with backoff until it succeeds or the messaging stops (then: undefined). */
   private async untilDone<T>(what: string, step: () => Promise<T>): Promise<T | undefined> {
     for (let delay = 500; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
@@ -134,7 +145,7 @@ export class Messaging {
         return await step();
       } catch (err) {
         this.o.logger.warn({ err, retryInMs: delay }, `could not ${what}; retrying`);
-        await new Promise((r) => setTimeout(r, delay));
+        await this.pause(delay);
       }
     }
     return undefined;
