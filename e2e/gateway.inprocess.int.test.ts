@@ -49,7 +49,9 @@ describe('the committed supergraph over the real subgraphs, in one process', () 
       const ours = movies.filter((m: { id: string }) => movieIds.includes(m.id));
       expect(ours.flatMap((m: any) => m.reviews)).toHaveLength(3 * reviewsPerMovie);
       expect(ours.flatMap((m: any) => m.reviews).every((r: any) => r.author.email.includes('@'))).toBe(true);
-      return { users: [...graph.dbs.users.commands], movies: graph.dbs.movies.commands.length };
+      // Reads only: the relay removing published events (updates) runs in the background meanwhile.
+      const reads = (commands: string[]) => commands.filter((c) => c === 'find' || c === 'aggregate');
+      return { users: reads(graph.dbs.users.commands), movies: reads(graph.dbs.movies.commands).length };
     };
     const few = await countFor(2);
     const many = await countFor(12);
