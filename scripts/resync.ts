@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import { MongoClient } from 'mongodb';
 import { CONSUMERS, isConsumerQueue, resyncQueue, type ResyncProgress, type ResyncRequest } from '@cinema/events';
+import { qualify } from '@cinema/service-kit';
 import { compare } from './lib/convergence';
 import { ensureMongo, ensureRabbit, waitFor } from './lib/infra';
 import { READ_MODELS } from './lib/read-models';
@@ -15,7 +16,7 @@ async function main() {
   const queue = process.argv.slice(2).find((a) => !a.startsWith('--'));
   if (!queue || !isConsumerQueue(queue)) throw new Error(queue ? `unknown consumer queue "${queue}"\n${usage}` : usage);
   const ns = process.env.AMQP_NAMESPACE;
-  const q = (name: string) => (ns ? `${ns}:${name}` : name);
+  const q = (name: string) => qualify(name, ns);
   const { owner } = CONSUMERS[queue];
   const pair = READ_MODELS[queue];
   const [mongoUrl, amqpUrl] = await Promise.all([ensureMongo(), ensureRabbit()]);

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { CONSUMERS, deadLetterQueue, type Exchange } from '@cinema/events';
-import { buildTopology } from '@cinema/service-kit';
+import { buildTopology, qualify } from '@cinema/service-kit';
 
 // `npm run topology`: this project's exchanges, queues (ready / unacked / consumers / dead letters)
 // and bindings, as `rabbitmqctl list_exchanges/list_queues/list_bindings` show them in the article,
 // limited to this project. Reads rabbitmqctl locally, or the management API at
 // RABBITMQ_MANAGEMENT_URL (e.g. http://guest:guest@127.0.0.1:15672 with docker compose).
 const ns = process.env.AMQP_NAMESPACE;
-const q = (name: string) => (ns ? `${ns}:${name}` : name);
+const q = (name: string) => qualify(name, ns);
 
 /** The names every service declares, derived from the same topology builder the services use. */
 function expected() {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { entityId } from './envelope';
 
 /** Published on the `catalog` exchange by the catalog subgraph. */
-const id = z.string().regex(/^[0-9a-f]{24}$/);
+const id = entityId;
 export const screeningScheduled = z.object({
   id,
   cinemaId: id,

@@ -6,6 +6,9 @@ import { z } from 'zod';
  * `eventId` and the routing key equals `type`. Events carry the entity's state after the change
  * (event-carried state transfer), so a consumer needs only the newest version it has seen.
  */
+/** The id of every entity in this system: a MongoDB ObjectId as 24 lower-case hex digits. */
+export const entityId = z.string().regex(/^[0-9a-f]{24}$/);
+
 export const envelopeSchema = z.object({
   eventId: z.uuid(),
   type: z.string().regex(/^[a-z]+(\.[a-z]+)+$/),

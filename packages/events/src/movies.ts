@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { entityId } from './envelope';
 
 /** Published on the `movies` exchange by the movies subgraph. */
-const id = z.string().regex(/^[0-9a-f]{24}$/);
+const id = entityId;
 export const movieState = z.object({
   id,
   title: z.string().min(1),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { entityId } from './envelope';
 
 /** Published on the `users` exchange by the users subgraph. */
-const id = z.string().regex(/^[0-9a-f]{24}$/);
+const id = entityId;
 export const userState = z.object({ id, email: z.string().min(1), fullName: z.string().min(1) });
 export const userDeleted = z.object({ id });
 

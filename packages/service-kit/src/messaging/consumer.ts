@@ -7,8 +7,6 @@ import type { Broker } from './broker';
 /** A failure that retrying cannot fix: the message goes to the dead-letter queue with the reason. */
 export class PermanentError extends Error {}
 
-export type Outcome = 'handled' | 'retried' | 'dead-lettered';
-
 export interface ConsumerOptions {
   broker: Broker;
   /** Rascal subscription name (= the consumer queue). */
@@ -18,7 +16,6 @@ export interface ConsumerOptions {
   /** Applies the event; may say how it went (e.g. 'applied' or 'stale'), which is logged. */
   handle: (event: DomainEvent, log: Logger) => Promise<unknown>;
   logger: Logger;
-  onOutcome?: (outcome: Outcome, event: DomainEvent | null) => void;
 }
 
 // Dead-lettering through republish lets Rascal write the reason into the message headers
@@ -54,8 +51,7 @@ export async function startConsumer(o: ConsumerOptions): Promise<{ stop(): Promi
     if (!parsed.ok || !o.handles.includes(parsed.event.type)) {
       const reason = parsed.ok ? `unexpected event type ${parsed.event.type} on ${o.subscription}` : parsed.reason;
       o.logger.warn({ messageId: message.properties.messageId, reason }, 'dead-lettering a message that cannot be handled');
-      ackOrNack(new PermanentError(reason), DEAD_LETTER);
-      return o.onOutcome?.('dead-lettered', null);
+      return ackOrNack(new PermanentError(reason), DEAD_LETTER);
     }
     const event = parsed.event;
     const log = o.logger.child({ eventId: event.eventId, correlationId: event.correlationId, type: event.type, aggregateId: event.aggregateId });
@@ -63,17 +59,14 @@ export async function startConsumer(o: ConsumerOptions): Promise<{ stop(): Promi
       const outcome = await o.handle(event, log);
       ackOrNack();
       log.info({ version: event.aggregateVersion, outcome: typeof outcome === 'string' ? outcome : undefined }, 'event handled');
-      o.onOutcome?.('handled', event);
     } catch (err) {
       if (err instanceof PermanentError) {
         log.warn({ err }, 'dead-lettering an event its handler rejected');
-        ackOrNack(err, DEAD_LETTER);
-        return o.onOutcome?.('dead-lettered', event);
+        return ackOrNack(err, DEAD_LETTER);
       }
       // Unexpected errors are logged as errors: a message retried forever needs a human to look.
       log[isTransient(err) ? 'warn' : 'error']({ err }, 'event handling failed; retrying with backoff');
       ackOrNack(err as Error, RETRY as never);
-      o.onOutcome?.('retried', event);
     }
   };
 
@@ -86,12 +79,10 @@ export async function startConsumer(o: ConsumerOptions): Promise<{ stop(): Promi
     .on('invalid_content', (err: Error, message: Message, ackOrNack: AckOrNack) => {
       o.logger.warn({ err, messageId: message.properties.messageId }, 'dead-lettering a message that is not JSON');
       ackOrNack(new PermanentError(`invalid content: ${err.message}`), DEAD_LETTER);
-      o.onOutcome?.('dead-lettered', null);
     })
     .on('redeliveries_exceeded', (err: Error, message: Message, ackOrNack: AckOrNack) => {
       o.logger.warn({ err, messageId: message.properties.messageId }, 'dead-lettering a message redelivered too often');
       ackOrNack(err, DEAD_LETTER);
-      o.onOutcome?.('dead-lettered', null);
     })
     .on('error', (err: Error) => o.logger.error({ err, subscription: o.subscription }, 'subscription error'));
 

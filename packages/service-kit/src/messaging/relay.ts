@@ -14,8 +14,6 @@ export interface RelayOptions {
   sweepIntervalMs?: number;
   /** Documents per sweep round. */
   batchSize?: number;
-  /** Told how many events each flush confirmed (metrics, tests). */
-  onPublished?: (count: number) => void;
 }
 
 /**
@@ -153,7 +151,6 @@ export class OutboxRelay {
         this.o.logger.info({ eventId: e.eventId, correlationId: e.correlationId, type: e.type, aggregateId: e.aggregateId, version: e.aggregateVersion }, 'event published');
       }
       const count = [...done.values()].reduce((n, e) => n + e.length, 0);
-      if (count > 0) this.o.onPublished?.(count);
       if (failed) throw failed.reason;
       return count;
     } finally {

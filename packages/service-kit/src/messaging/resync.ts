@@ -3,7 +3,7 @@ import type { Message } from 'amqplib';
 import type { Logger } from 'pino';
 import type { AckOrNack } from 'rascal';
 import { publishConfirmed, type Broker } from './broker';
-import { PUBLICATION } from './topology';
+import { PUBLICATION, qualify } from './topology';
 
 /** Current state of every entity of one owner, as versioned events (tombstones included). */
 export type Snapshot = (cause: { correlationId: string }) => AsyncIterable<DomainEvent>;
@@ -24,7 +24,6 @@ export async function serveResync(o: {
   count: () => Promise<number>;
   logger: Logger;
 }) {
-  const qualify = (name: string) => (o.namespace ? `${o.namespace}:${name}` : name);
   const subscription = await o.broker.subscribe(o.subscription);
   const report = (to: string | undefined, progress: ResyncProgress) =>
     to
@@ -41,7 +40,7 @@ export async function serveResync(o: {
     let window: Promise<void>[] = [];
     for await (const event of o.snapshot({ correlationId: `resync:${request.requestId}` })) {
       const published = publishConfirmed(o.broker, PUBLICATION.direct, event, {
-        routingKey: qualify(request.queue),
+        routingKey: qualify(request.queue, o.namespace),
         messageId: event.eventId,
         correlationId: event.correlationId,
         type: event.type,

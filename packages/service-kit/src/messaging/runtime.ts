@@ -18,7 +18,6 @@ export interface MessagingOptions {
   /** The queues this service consumes, each with its handler; `isEmpty` triggers a resync at start. */
   consumes?: Array<{ queue: ConsumerQueue; handle: ConsumerOptions['handle']; isEmpty?: () => Promise<boolean> }>;
   sweepIntervalMs?: number;
-  onOutcome?: ConsumerOptions['onOutcome'];
 }
 
 /**
@@ -124,7 +123,7 @@ export class Messaging {
       // Asked before consuming: once the first event is applied the read model is not empty any more.
       const empty = c.isEmpty ? await this.untilDone('check the read model', c.isEmpty) : false;
       const consumer = await this.untilDone(`consume ${c.queue}`, () =>
-        startConsumer({ broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle, logger: o.logger, onOutcome: o.onOutcome }),
+        startConsumer({ broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle, logger: o.logger }),
       );
       if (consumer) this.stops.push(() => consumer.stop());
       if (empty) {

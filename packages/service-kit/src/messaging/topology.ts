@@ -28,7 +28,8 @@ export interface TopologyOptions {
 
 export const PUBLICATION = { events: 'events', direct: 'direct' } as const;
 
-const qualify = (name: string, ns?: string) => (ns ? `${ns}:${name}` : name);
+/** A name as the broker knows it under a namespace (Rascal prefixes the names it declares the same way). */
+export const qualify = (name: string, ns?: string) => (ns ? `${ns}:${name}` : name);
 
 /** A quorum queue: replicated, durable, with a poison-message limit and safe dead-lettering. */
 function quorumQueue(deadLetterTo?: string) {
