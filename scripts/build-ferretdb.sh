@@ -21,4 +21,5 @@ chmod -R u+w "$WORK"
 echo "$VERSION" > "$WORK/build/version/version.txt"
 mkdir -p "$(dirname "$OUT")"
 (cd "$WORK" && CGO_ENABLED=0 go build -trimpath -o "$OUT" ./cmd/ferretdb)
-"$OUT" --version | head -1
+# sed reads to the end: `head -1` could close the pipe early and, under pipefail, fail the build on SIGPIPE.
+"$OUT" --version | sed -n 1p
