@@ -1,5 +1,5 @@
 import amqplib from 'amqplib';
-import { gql } from '@cinema/testing';
+import { adminHeaders, gql } from '@cinema/testing';
 import { startInProcessGraph } from './support/in-process';
 import { must, mustOnceReplicated } from './support/scenario';
 
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** Runs a mutation with a known request id and returns the events it caused, once published. */
 async function eventsOf(requestId: string, query: string, variables: Record<string, unknown>, expected: number) {
-  const res = await gql(graph.url, query, variables, { 'x-request-id': requestId });
+  const res = await gql(graph.url, query, variables, { 'x-request-id': requestId, ...(await adminHeaders()) });
   if (res.errors) {
     await mustOnceReplicated(graph.url, query, variables); // a replica was not there yet: retry once it is
   }

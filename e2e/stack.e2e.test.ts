@@ -1,4 +1,4 @@
-import { errorCodes, gql } from '@cinema/testing';
+import { adminHeaders, errorCodes, gql } from '@cinema/testing';
 import { SUBGRAPHS } from '../scripts/lib/stack';
 import { startTestStack, type TestStack } from './support/test-stack';
 import { BAD_INPUTS } from './support/bad-inputs';
@@ -58,7 +58,7 @@ describe('the whole stack through the gateway', () => {
 
   it.each(BAD_INPUTS.map((b) => [b.name, b] as const))('rejects %s with BAD_USER_INPUT and changes nothing', async (_name, bad) => {
     const before = await snapshot();
-    const res = await gql(stack.gatewayUrl, bad.query, bad.variables(seed));
+    const res = await gql(stack.gatewayUrl, bad.query, bad.variables(seed), await adminHeaders());
     expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
     expect(res.errors?.[0]?.message.length).toBeGreaterThan(10);
     expect(await snapshot()).toEqual(before);

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import pretty from 'pino-pretty';
+import { devSecretsEnv } from './lib/dev-secrets';
 import { ensureMongo, ensureRabbit } from './lib/infra';
 import { startStack, type ServiceName } from './lib/stack';
 import { composeSupergraph, SUPERGRAPH_PATH } from './lib/supergraph';
@@ -28,6 +29,7 @@ async function main() {
   const stack = await startStack({
     mongoUrl,
     amqpUrl,
+    env: devSecretsEnv(),
     ports: { gateway: port('PORT', 4000), users: port('USERS_PORT', 4001), movies: port('MOVIES_PORT', 4002), catalog: port('CATALOG_PORT', 4003) },
     output,
     onExit: (service, code) => {
@@ -36,7 +38,8 @@ async function main() {
     },
   });
   // (onExit fires only once the stack is up: a failure while starting rejects startStack instead.)
-  console.log(`\n✓ Gateway ready: ${stack.gatewayUrl}  (open it in a browser for Apollo Sandbox)\n`);
+  console.log(`\n✓ Gateway ready: ${stack.gatewayUrl}  (open it in a browser for Apollo Sandbox)`);
+  console.log('  a token for it: npm run token -- --sub <userId> --scope admin   (README: "Identity")\n');
   const shutdown = () => void stack.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

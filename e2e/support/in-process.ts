@@ -4,7 +4,7 @@ import { LocalGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@a
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { graphql, type GraphQLSchema } from 'graphql';
 import type { Messaging, RequestContext, SubgraphEnv } from '@cinema/service-kit';
-import { amqpUrl, silentLogger, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
+import { amqpUrl, silentLogger, TEST_SIGNING_SECRET, testDatabase, testGatewaySecurity, testNamespace, type TestDatabase } from '@cinema/testing';
 import { createGatewayServer } from '../../gateway/src/server';
 import { createUsersServer } from '../../subgraphs/users/src/server';
 import { createUsersMessaging } from '../../subgraphs/users/src/messaging';
@@ -29,7 +29,8 @@ class InProcessSubgraph extends LocalGraphQLDataSource {
   override async process({ request, context }: GraphQLDataSourceProcessOptions<Partial<RequestContext>>): Promise<GatewayGraphQLResponse> {
     // The gateway's request id, as the HTTP data source forwards it in x-request-id.
     const requestId = context?.requestId ?? 'in-process';
-    const contextValue = await this.subgraph.createContext({ requestId, logger: silentLogger });
+    // And the verified identity, as the signed identity header carries it.
+    const contextValue = await this.subgraph.createContext({ requestId, identity: context?.identity ?? null, logger: silentLogger });
     return (await graphql({
       schema: this.schema,
       source: request.query!,
@@ -57,6 +58,7 @@ export async function startInProcessGraph() {
   const config = (name: keyof typeof dbs): SubgraphEnv => ({
     NODE_ENV: 'test', PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGO_URL: process.env.MONGO_URL!,
     MONGO_DB: dbs[name].db.databaseName, AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: 200,
+    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
   });
   const messaging: Record<keyof typeof dbs, Messaging> = {
     users: createUsersMessaging(dbs.users.db, silentLogger, config('users')),
@@ -64,9 +66,9 @@ export async function startInProcessGraph() {
     catalog: createCatalogMessaging(dbs.catalog.db, silentLogger, config('catalog')),
   };
   const subgraphs = {
-    users: createUsersServer({ db: dbs.users.db, logger: silentLogger, onEvents: messaging.users.relay.dispatch }),
-    movies: createMoviesServer({ db: dbs.movies.db, logger: silentLogger, onEvents: messaging.movies.relay.dispatch }),
-    catalog: createCatalogServer({ db: dbs.catalog.db, logger: silentLogger, onEvents: messaging.catalog.relay.dispatch }),
+    users: createUsersServer({ db: dbs.users.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging.users.relay.dispatch }),
+    movies: createMoviesServer({ db: dbs.movies.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging.movies.relay.dispatch }),
+    catalog: createCatalogServer({ db: dbs.catalog.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging.catalog.relay.dispatch }),
   };
   await Promise.all(Object.values(subgraphs).map((s) => s.ensureIndexes()));
   for (const m of Object.values(messaging)) m.start();
@@ -74,6 +76,7 @@ export async function startInProcessGraph() {
   const gateway = createGatewayServer({
     supergraphSdl: committedSupergraph(),
     logger: silentLogger,
+    ...testGatewaySecurity(),
     buildService: ({ name }) => new InProcessSubgraph(subgraphs[name as keyof typeof subgraphs]),
   });
   const url = await gateway.listen(0, '127.0.0.1');

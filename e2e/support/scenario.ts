@@ -1,8 +1,8 @@
-import { gql } from '@cinema/testing';
+import { adminHeaders, gql } from '@cinema/testing';
 
 /** Runs a mutation/query through the gateway and fails loudly on any GraphQL error. */
 export async function must<T = any>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const res = await gql<T>(url, query, variables);
+  const res = await gql<T>(url, query, variables, await adminHeaders());
   if (res.errors?.length || !res.data) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
   return res.data;
 }
@@ -15,7 +15,7 @@ export async function must<T = any>(url: string, query: string, variables?: Reco
 export async function mustOnceReplicated<T = any>(url: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await gql<T>(url, query, variables);
+    const res = await gql<T>(url, query, variables, await adminHeaders());
     if (!res.errors?.length && res.data) return res.data;
     const pending = res.errors?.every((e) => e.extensions?.code === 'BAD_USER_INPUT' && /unknown|deleted/i.test(e.message));
     if (!pending || Date.now() > deadline) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { freePort, runId, testNamespace } from '@cinema/testing';
+import { freePort, runId, TEST_JWT_SECRET, TEST_SIGNING_SECRET, testNamespace } from '@cinema/testing';
 import { startStack, type StackOptions } from '../../scripts/lib/stack';
 
 /**
@@ -18,7 +18,15 @@ export async function startTestStack(name: string, extra: Pick<StackOptions, 'en
     amqpUrl: process.env.AMQP_URL!,
     ports: { gateway, users, movies, catalog },
     databases,
-    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: namespace, ...extra.env },
+    env: {
+      LOG_LEVEL: 'warn',
+      AMQP_NAMESPACE: namespace,
+      GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      JWT_SECRET: TEST_JWT_SECRET,
+      // Tests send bursts from one address; the rate limit has its own test.
+      RATE_LIMIT: '0',
+      ...extra.env,
+    },
     serviceEnv: extra.serviceEnv,
   });
   const mongo = await new MongoClient(process.env.MONGO_URL!).connect();

@@ -2,23 +2,61 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { env, loadConfig } from '@cinema/service-kit';
 
-const schema = z.object({
-  NODE_ENV: env.nodeEnv(),
-  PORT: env.port(4000),
-  HOST: env.host(),
-  SUPERGRAPH_PATH: z.string().min(1).default(join(__dirname, '..', '..', 'schema', 'supergraph.graphql')),
-  LOG_LEVEL: env.logLevel(),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'e.g. 1mb or 512kb').default('1mb'),
-});
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const HMAC = ['HS256', 'HS384', 'HS512'];
+const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
-export type GatewayConfig = z.infer<typeof schema> & { subgraphUrls: Record<string, string> };
+const schema = z
+  .object({
+    NODE_ENV: env.nodeEnv(),
+    PORT: env.port(4000),
+    HOST: env.host(),
+    SUPERGRAPH_PATH: z.string().min(1).default(join(__dirname, '..', '..', 'schema', 'supergraph.graphql')),
+    LOG_LEVEL: env.logLevel(),
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'e.g. 1mb or 512kb').default('256kb'),
+    GATEWAY_SIGNING_SECRET: env.secret(),
+    // Identity: a shared key in development, the identity provider's JWKS in production.
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    JWT_ALGORITHMS: z.string().optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    JWT_CLOCK_TOLERANCE_S: int(0, 300, 5),
+    // Abuse limits, all on by default.
+    MAX_DEPTH: int(1, 100, 12),
+    MAX_ALIASES: int(0, 1000, 15),
+    MAX_DIRECTIVES: int(0, 1000, 50),
+    MAX_TOKENS: int(10, 100_000, 2_000),
+    MAX_COST: int(1, 10_000_000, 50_000),
+    RATE_LIMIT: int(0, 1_000_000, 600),
+    RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
+    SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
+  })
+  .superRefine((c, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!c.JWT_SECRET === !c.JWT_JWKS_URL) problem('JWT_SECRET', 'set exactly one of JWT_SECRET (development) and JWT_JWKS_URL (production)');
+    if (c.NODE_ENV === 'production') {
+      if (!c.JWT_JWKS_URL) problem('JWT_JWKS_URL', 'is required in production (a shared JWT_SECRET is for development)');
+      if (!c.JWT_ISSUER) problem('JWT_ISSUER', 'is required in production');
+      if (!c.JWT_AUDIENCE) problem('JWT_AUDIENCE', 'is required in production');
+    }
+    const allowed = c.JWT_SECRET ? HMAC : ASYMMETRIC;
+    for (const alg of c.JWT_ALGORITHMS?.split(',') ?? []) {
+      if (!allowed.includes(alg.trim())) problem('JWT_ALGORITHMS', `${alg} is not one of ${allowed.join(', ')} (for ${c.JWT_SECRET ? 'JWT_SECRET' : 'JWT_JWKS_URL'})`);
+    }
+  });
+
+export const DEV_ISSUER = 'cinema-dev';
+export const DEV_AUDIENCE = 'cinema-graph';
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 
 /**
  * The gateway knows no subgraph by name: `SUBGRAPH_URL_<NAME>` (e.g. SUBGRAPH_URL_USERS) overrides
  * the routing URL the supergraph file gives for subgraph <name>, for any supergraph.
  */
-export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const config = loadConfig(schema, e);
+export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
+  const c = loadConfig(schema, e);
   const subgraphUrls: Record<string, string> = {};
   for (const [key, value] of Object.entries(e)) {
     const match = /^SUBGRAPH_URL_(.+)$/.exec(key);
@@ -26,5 +64,26 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env): GatewayCo
     if (!/^https?:\/\//.test(value)) throw new Error(`invalid configuration\n  - ${key}: must be an http(s) URL`);
     subgraphUrls[match[1]!.toLowerCase()] = value;
   }
-  return { ...config, subgraphUrls };
+  return {
+    ...c,
+    subgraphUrls,
+    production: c.NODE_ENV === 'production',
+    tokens: {
+      secret: c.JWT_SECRET,
+      jwksUrl: c.JWT_JWKS_URL,
+      algorithms: c.JWT_ALGORITHMS?.split(',').map((a) => a.trim()) ?? (c.JWT_SECRET ? ['HS256'] : ['RS256', 'ES256']),
+      issuer: c.JWT_ISSUER ?? DEV_ISSUER,
+      audience: c.JWT_AUDIENCE ?? DEV_AUDIENCE,
+      clockToleranceSeconds: c.JWT_CLOCK_TOLERANCE_S,
+    },
+    limits: {
+      maxDepth: c.MAX_DEPTH,
+      maxAliases: c.MAX_ALIASES,
+      maxDirectives: c.MAX_DIRECTIVES,
+      maxTokens: c.MAX_TOKENS,
+      maxCost: c.MAX_COST,
+      rateLimit: c.RATE_LIMIT,
+      rateWindowMs: c.RATE_LIMIT_WINDOW_MS,
+    },
+  };
 }

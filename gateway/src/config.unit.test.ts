@@ -1,15 +1,28 @@
 import { loadGatewayConfig } from './config';
 
+const secrets = { GATEWAY_SIGNING_SECRET: 's'.repeat(32), JWT_SECRET: 'j'.repeat(32) };
+const messageOf = (env: NodeJS.ProcessEnv) => {
+  try {
+    loadGatewayConfig(env);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return '';
+};
+
 describe('gateway configuration', () => {
-  it('defaults to port 4000 and the committed supergraph', () => {
-    const config = loadGatewayConfig({});
+  it('defaults to port 4000, the committed supergraph and every abuse limit on', () => {
+    const config = loadGatewayConfig(secrets);
     expect(config.PORT).toBe(4000);
     expect(config.SUPERGRAPH_PATH).toMatch(/schema[/\\]supergraph\.graphql$/);
     expect(config.subgraphUrls).toEqual({});
+    expect(config.tokens).toMatchObject({ algorithms: ['HS256'], issuer: 'cinema-dev', audience: 'cinema-graph', clockToleranceSeconds: 5 });
+    for (const value of Object.values(config.limits)) expect(value).toBeGreaterThan(0);
   });
 
   it('takes another supergraph, port and routing URLs for any subgraph name', () => {
     const config = loadGatewayConfig({
+      ...secrets,
       PORT: '5050',
       SUPERGRAPH_PATH: '/tmp/other.graphql',
       SUBGRAPH_URL_INVENTORY: 'http://inventory:8080/graphql',
@@ -19,14 +32,40 @@ describe('gateway configuration', () => {
   });
 
   it('names every invalid variable in one clear message', () => {
-    let message = '';
-    try {
-      loadGatewayConfig({ PORT: 'abc', NODE_ENV: 'prod' });
-    } catch (err) {
-      message = (err as Error).message;
-    }
+    const message = messageOf({ PORT: 'abc', NODE_ENV: 'prod' });
     expect(message).toMatch(/PORT: must be a port number/);
     expect(message).toMatch(/NODE_ENV: .*"production"/);
-    expect(() => loadGatewayConfig({ SUBGRAPH_URL_USERS: 'users:4001' })).toThrow(/SUBGRAPH_URL_USERS: must be an http/);
+    expect(message).toMatch(/GATEWAY_SIGNING_SECRET: is required/);
+    expect(() => loadGatewayConfig({ ...secrets, SUBGRAPH_URL_USERS: 'users:4001' })).toThrow(/SUBGRAPH_URL_USERS: must be an http/);
+  });
+
+  it('needs exactly one way to verify tokens, and no weak secret', () => {
+    expect(messageOf({ GATEWAY_SIGNING_SECRET: secrets.GATEWAY_SIGNING_SECRET })).toMatch(/exactly one of JWT_SECRET .* and JWT_JWKS_URL/);
+    expect(messageOf({ ...secrets, JWT_JWKS_URL: 'https://idp.example/jwks.json' })).toMatch(/exactly one/);
+    expect(messageOf({ ...secrets, JWT_SECRET: 'short' })).toMatch(/JWT_SECRET: must be at least 32/);
+    expect(messageOf({ ...secrets, GATEWAY_SIGNING_SECRET: 'short' })).toMatch(/GATEWAY_SIGNING_SECRET: must be at least 32/);
+  });
+
+  it('refuses algorithms that do not fit the key (no "none", no HS256 with a JWKS)', () => {
+    expect(messageOf({ ...secrets, JWT_ALGORITHMS: 'none' })).toMatch(/JWT_ALGORITHMS: none is not one of HS256/);
+    expect(messageOf({ ...secrets, JWT_ALGORITHMS: 'RS256' })).toMatch(/RS256 is not one of/);
+    const jwks = { GATEWAY_SIGNING_SECRET: secrets.GATEWAY_SIGNING_SECRET, JWT_JWKS_URL: 'https://idp.example/jwks.json' };
+    expect(messageOf({ ...jwks, JWT_ALGORITHMS: 'HS256' })).toMatch(/HS256 is not one of RS256/);
+    expect(loadGatewayConfig(jwks).tokens.algorithms).toEqual(['RS256', 'ES256']);
+  });
+
+  it('in production wants a JWKS, an issuer and an audience', () => {
+    const message = messageOf({ ...secrets, NODE_ENV: 'production' });
+    expect(message).toMatch(/JWT_JWKS_URL: is required in production/);
+    expect(message).toMatch(/JWT_ISSUER: is required in production/);
+    expect(message).toMatch(/JWT_AUDIENCE: is required in production/);
+    const ok = loadGatewayConfig({
+      GATEWAY_SIGNING_SECRET: secrets.GATEWAY_SIGNING_SECRET,
+      NODE_ENV: 'production',
+      JWT_JWKS_URL: 'https://idp.example/jwks.json',
+      JWT_ISSUER: 'https://idp.example/',
+      JWT_AUDIENCE: 'cinema',
+    });
+    expect(ok.production).toBe(true);
   });
 });

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, gql } from '@cinema/testing';
+import { freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { startToyGraph } from '../../e2e/support/toy-graph';
 
-const ROOT = join(__dirname, '..', '..');
+const secrets = { GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET };
 
 describe('gateway process', () => {
   it('serves another supergraph on another port when configured to', async () => {
     const toy = await startToyGraph();
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
-      env: { ...process.env, PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...secrets, PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });
     try {
@@ -30,7 +30,7 @@ describe('gateway process', () => {
 
   it('refuses to start with a clear message when the supergraph file is missing', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
-      env: { ...process.env, PORT: String(await freePort()), SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql' },
+      env: { ...process.env, ...secrets, PORT: String(await freePort()), SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

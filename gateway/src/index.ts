@@ -15,9 +15,13 @@ async function main() {
   const server = createGatewayServer({
     supergraphSdl,
     logger,
-    production: config.NODE_ENV === 'production',
+    production: config.production,
     subgraphUrls: config.subgraphUrls,
     bodyLimit: config.BODY_LIMIT,
+    signingSecret: config.GATEWAY_SIGNING_SECRET,
+    tokens: config.tokens,
+    limits: config.limits,
+    subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
   });
   await server.listen(config.PORT, config.HOST);
   onShutdown(logger, [() => server.stop()]);

@@ -1,4 +1,4 @@
-import { gql, silentLogger } from '@cinema/testing';
+import { gql, silentLogger, testGatewaySecurity } from '@cinema/testing';
 import { startToyGraph } from '../../e2e/support/toy-graph';
 import { createGatewayServer } from './server';
 
@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => toy.subgraph.stop());
 
 async function withGateway(production: boolean, run: (url: string) => Promise<void>) {
-  const gateway = createGatewayServer({ supergraphSdl: toy.supergraphSdl, logger: silentLogger, production });
+  const gateway = createGatewayServer({ supergraphSdl: toy.supergraphSdl, logger: silentLogger, production, ...testGatewaySecurity() });
   const url = await gateway.listen(0, '127.0.0.1');
   try {
     await run(url);

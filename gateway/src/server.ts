@@ -1,5 +1,10 @@
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
-import { createGraphQLHttpServer, type Logger, type RequestContext } from '@cinema/service-kit';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext } from '@cinema/service-kit';
+import { authenticate } from './auth/authenticate';
+import { acceptSecurityFeatures } from './auth/supergraph-security';
+import { createTokenVerifier, type TokenOptions } from './auth/tokens';
+import { documentLimits, rateLimitPerClient, type Limits } from './limits';
+import { SubgraphDataSource } from './subgraph-fetch';
 
 export interface GatewayServerOptions {
   supergraphSdl: string;
@@ -10,34 +15,49 @@ export interface GatewayServerOptions {
   /** Replaces the HTTP data source, e.g. to run subgraphs in-process in tests. */
   buildService?: (subgraph: { name: string; url?: string }) => GraphQLDataSource;
   bodyLimit?: string;
+  /** Signs every subgraph request; the subgraphs hold the same secret. */
+  signingSecret: string;
+  tokens: TokenOptions;
+  limits: Limits;
+  subgraphTimeoutMs?: number;
 }
 
-/** Passes the request id on, so one request can be followed through every subgraph's logs. */
-class TracedDataSource extends RemoteGraphQLDataSource<RequestContext> {
-  override willSendRequest({ request, context }: Parameters<RemoteGraphQLDataSource<RequestContext>['willSendRequest'] & {}>[0]) {
-    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
-  }
-}
-
-/** Builds (does not start) the gateway over a static supergraph; any supergraph works. */
+/**
+ * Builds (does not start) the gateway over a static supergraph; any supergraph works. In front of
+ * Apollo's planner and executor: authentication (JWT) → rate limit → body limit → document limits
+ * → the schema's @authenticated/@requiresScopes, so whatever is refused is refused before any subgraph call.
+ */
 export function createGatewayServer(options: GatewayServerOptions) {
-  const { logger, subgraphUrls = {} } = options;
+  const { logger, subgraphUrls = {}, production = false } = options;
+  const { sdl, policy } = acceptSecurityFeatures(options.supergraphSdl);
   let loaded = false;
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl: sdl,
     logger,
     buildService:
       options.buildService ??
-      (({ name, url }) => new TracedDataSource({ url: subgraphUrls[name.toLowerCase()] ?? url })),
+      (({ name, url }) =>
+        new SubgraphDataSource({
+          name,
+          url: subgraphUrls[name.toLowerCase()] ?? url,
+          signingSecret: options.signingSecret,
+          timeoutMs: options.subgraphTimeoutMs ?? 10_000,
+        })),
   });
   gateway.onSchemaLoadOrUpdate(() => {
     loaded = true;
   });
+  const limits = documentLimits(options.limits, production);
   return createGraphQLHttpServer<RequestContext>({
     logger,
-    production: options.production ?? false,
+    production,
     bodyLimit: options.bodyLimit,
-    apollo: { gateway },
+    beforeBody: [authenticate(createTokenVerifier(options.tokens), logger), ...rateLimitPerClient(options.limits)],
+    apollo: {
+      gateway,
+      validationRules: limits.validationRules,
+      plugins: [...limits.plugins, authorizationPlugin<RequestContext>(policy)],
+    },
     context: (base) => base,
     ready: () => loaded,
   });

@@ -29,7 +29,10 @@ export function composeSupergraph(configPath = SUPERGRAPH_CONFIG): string {
   return result.supergraphSdl + '\n';
 }
 
-/** The schema clients see: the supergraph without federation's join/link machinery. */
+/**
+ * The schema clients see: the supergraph without federation's join/link machinery. Feature support
+ * is the gateway's business (it enforces the SECURITY features itself): here only the shape counts.
+ */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  return Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
 }

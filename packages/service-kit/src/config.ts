@@ -31,5 +31,10 @@ export const env = {
   dbName: (fallback: string) =>
     z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default(fallback),
   nodeEnv: () => z.enum(['development', 'production', 'test']).default('development'),
+  /** A shared secret: required, no default (a default would be a secret everybody knows). */
+  secret: () =>
+    z
+      .string({ error: 'is required: a random string of at least 32 characters (e.g. `openssl rand -hex 32`), the same on the gateway and every subgraph' })
+      .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };

@@ -27,17 +27,24 @@ const CLIENT_SAFE_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
 ]);
 
 /**
  * Apollo `formatError` hook: client-safe errors pass through (minus stack traces), everything
  * else is logged with its context and answered as a generic internal error.
  */
-export function maskUnexpectedErrors(logger: Logger) {
+export function maskUnexpectedErrors(logger: Logger, production = false) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code)) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    // `response` marks the gateway's report of a subgraph's HTTP failure (its URL and body): whatever
+    // code it carries (a subgraph's 401 becomes UNAUTHENTICATED), it is not the client's mistake.
+    const upstreamFailure = formatted.extensions?.response !== undefined;
+    if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code) && !upstreamFailure) {
+      const { stacktrace: _stack, ...rest } = formatted.extensions ?? {};
+      // In production only the keys clients rely on leave: nothing that names a subgraph or a URL.
+      const extensions = production ? pick(rest, ['code', 'field', 'fields']) : rest;
       return { ...formatted, extensions };
     }
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
@@ -50,3 +57,6 @@ export function maskUnexpectedErrors(logger: Logger) {
     };
   };
 }
+
+const pick = (o: Record<string, unknown>, keys: string[]) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));

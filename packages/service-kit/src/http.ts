@@ -6,14 +6,18 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { Identity } from './auth/identity';
+import { keepRawBody } from './auth/request-signing';
 import { maskUnexpectedErrors } from './errors';
 import { requestLogging } from './request-logging';
 
 export interface RequestContext extends BaseContext {
   requestId: string;
   logger: Logger;
+  /** Verified caller (gateway: from the JWT; subgraph: from the gateway's signed header), or null. */
+  identity: Identity | null;
 }
 
 export interface GraphQLHttpOptions<C extends RequestContext> {
@@ -26,6 +30,10 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   /** Readiness probe behind /health and /health/ready. */
   ready: () => Promise<boolean> | boolean;
   bodyLimit?: string;
+  /** Run on /graphql before the body is read (authentication, rate limits: cheap refusals first). */
+  beforeBody?: RequestHandler[];
+  /** Run on /graphql after the body is parsed (`req.rawBody` holds its bytes, e.g. for signatures). */
+  afterBody?: RequestHandler[];
 }
 
 export interface GraphQLHttpServer {
@@ -48,7 +56,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   const apollo = new ApolloServer<C>({
     ...(options.apollo as ApolloServerOptions<C>),
     introspection: !production,
-    formatError: maskUnexpectedErrors(logger),
+    formatError: maskUnexpectedErrors(logger, production),
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown (onShutdown: stop HTTP, then consumers, then connections).
     stopOnTerminationSignals: false,
@@ -81,17 +89,21 @@ export function createGraphQLHttpServer<C extends RequestContext>(
       started = true;
       app.use(
         '/graphql',
-        express.json({ limit: options.bodyLimit ?? '1mb' }),
+        ...(options.beforeBody ?? []),
+        express.json({ limit: options.bodyLimit ?? '1mb', verify: keepRawBody }),
+        ...(options.afterBody ?? []),
         expressMiddleware(apollo, {
-          context: async ({ req }) => {
+          context: async ({ req, res }) => {
             const header = req.headers['x-request-id'];
             // Printable ASCII, 1..128: it becomes the correlationId every resulting event must carry.
             const requestId = typeof header === 'string' && /^[\x21-\x7e]{1,128}$/.test(header) ? header : randomUUID();
             // The request id is the correlation id: it reaches every subgraph and every event it causes.
-            return options.context({ requestId, logger: logger.child({ correlationId: requestId }) }, req);
+            const identity = (res.locals.identity as Identity | undefined) ?? null;
+            return options.context({ requestId, identity, logger: logger.child({ correlationId: requestId }) }, req);
           },
         }),
       );
+      app.use(bodyErrors);
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve());
@@ -107,6 +119,18 @@ export function createGraphQLHttpServer<C extends RequestContext>(
     },
   };
 }
+
+/** Body parser failures as GraphQL-shaped JSON errors, never express's HTML page (which shows a stack in development). */
+const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+  const known: Record<number, [string, string]> = {
+    413: ['request body too large', 'PAYLOAD_TOO_LARGE'],
+    415: ['unsupported content encoding', 'BAD_REQUEST'],
+  };
+  const [message, code] = known[status] ?? (status < 500 ? ['malformed request body', 'BAD_REQUEST'] : ['Internal server error', 'INTERNAL_SERVER_ERROR']);
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+};
 
 /** The cause a mutation's events carry: the request id is the correlation id across services. */
 export const cause = (ctx: RequestContext) => ({ correlationId: ctx.requestId, causationId: null });

@@ -10,3 +10,4 @@ export * from './run-subgraph';
 export * from './shutdown';
 export * from './subgraph';
 export * from './validation';
+export * from './auth';

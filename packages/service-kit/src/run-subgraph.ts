@@ -19,6 +19,8 @@ export const subgraphEnv = (name: string, port: number) =>
     // Prefixes every exchange and queue name: isolates test runs that share one broker.
     AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
     OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    // The gateway signs every request with it (HMAC): at least 32 characters, the same on the gateway.
+    GATEWAY_SIGNING_SECRET: env.secret(),
   });
 export type SubgraphEnv = z.infer<ReturnType<typeof subgraphEnv>>;
 

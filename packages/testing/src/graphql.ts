@@ -9,15 +9,17 @@ export async function gql<T = Record<string, any>>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
-  headers: Record<string, string> = {},
+  /** Extra headers, or a function of the exact body (to sign it as the gateway does). */
+  headers: Record<string, string> | ((body: string) => Record<string, string>) = {},
 ): Promise<GraphQLResponse<T>> {
+  const body = JSON.stringify({ query, variables });
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...(typeof headers === 'function' ? headers(body) : headers) },
+    body,
   });
-  const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status'>;
-  return { status: res.status, ...body };
+  const answer = (await res.json()) as Omit<GraphQLResponse<T>, 'status'>;
+  return { status: res.status, ...answer };
 }
 
 /** The `extensions.code` of each error, for compact assertions. */

@@ -1,5 +1,6 @@
 import pino from 'pino';
 
+export * from './auth';
 export * from './database';
 export * from './graphql';
 export * from './ports';

@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { errorCodes, gql } from '@cinema/testing';
+import { errorCodes, gatewayGql as gql } from '@cinema/testing';
 import { movieDeleted } from './test-events';
 import { startCatalog, type RunningCatalog } from './test-server';
 

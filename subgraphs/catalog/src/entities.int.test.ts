@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { gql } from '@cinema/testing';
+import { gatewayGql as gql } from '@cinema/testing';
 import { startCatalog, type RunningCatalog } from './test-server';
 
 const request = { correlationId: 'test-request' };

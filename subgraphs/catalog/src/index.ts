@@ -6,6 +6,6 @@ import { createCatalogServer } from './server';
 runSubgraph('catalog', catalogEnv, ({ db, logger, config, production }) => {
   const messaging = createCatalogMessaging(db, logger, config);
   // Mutations hand their recorded events to the same relay, so they are published at once.
-  const server = createCatalogServer({ db, logger, production, onEvents: messaging.relay.dispatch });
+  const server = createCatalogServer({ db, logger, production, gatewaySecret: config.GATEWAY_SIGNING_SECRET, onEvents: messaging.relay.dispatch });
   return { server, messaging };
 });

@@ -28,6 +28,8 @@ export interface CatalogServerOptions {
   db: Db;
   logger: Logger;
   production?: boolean;
+  /** Shared with the gateway, which signs every request with it; unsigned requests are refused. */
+  gatewaySecret: string;
   /** The clock for timestamps and for what counts as "upcoming"; tests pin it. */
   now?: () => Date;
   /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
@@ -35,7 +37,7 @@ export interface CatalogServerOptions {
 }
 
 /** Builds the catalog subgraph (not listening yet) over its own database. */
-export function createCatalogServer({ db, logger, production = false, now = () => new Date(), onEvents }: CatalogServerOptions) {
+export function createCatalogServer({ db, logger, production = false, gatewaySecret, now = () => new Date(), onEvents }: CatalogServerOptions) {
   const cities = new CityRepository(db, { now });
   const cinemas = new CinemaRepository(db, { now });
   const screenings = new ScreeningRepository(db, { now, onEvents });
@@ -45,6 +47,7 @@ export function createCatalogServer({ db, logger, production = false, now = () =
   const server = createSubgraphServer<CatalogContext>({
     logger,
     production,
+    gatewaySecret,
     typeDefs,
     resolvers,
     context: (base) => ({ ...base, ...repositories, loaders: createLoaders(repositories, now()) }),

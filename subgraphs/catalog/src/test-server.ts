@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
+import { silentLogger, TEST_SIGNING_SECRET, testDatabase, type TestDatabase } from '@cinema/testing';
 import { movieEventHandler } from './projections/movie-handler';
 import { createCatalogServer } from './server';
 import { movieCreated } from './test-events';
@@ -11,7 +11,7 @@ import { movieCreated } from './test-events';
  */
 export async function startCatalog(prefix: string, now: Date) {
   const t: TestDatabase = await testDatabase(prefix);
-  const server = createCatalogServer({ db: t.db, logger: silentLogger, now: () => now });
+  const server = createCatalogServer({ db: t.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, now: () => now });
   await server.ensureIndexes();
   const url = await server.listen(0, '127.0.0.1');
   // The consumer's handler over the server's own repositories: what a delivery from RabbitMQ does.

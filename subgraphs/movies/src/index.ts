@@ -5,6 +5,6 @@ import { createMoviesServer } from './server';
 
 runSubgraph('movies', moviesEnv, ({ db, logger, config, production }) => {
   const messaging = createMoviesMessaging(db, logger, config);
-  const server = createMoviesServer({ db, logger, production, onEvents: messaging.relay.dispatch });
+  const server = createMoviesServer({ db, logger, production, gatewaySecret: config.GATEWAY_SIGNING_SECRET, onEvents: messaging.relay.dispatch });
   return { server, messaging };
 });

@@ -1,7 +1,7 @@
 import { ObjectId, type Collection } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
 import { buildTopology, createBroker, loadConfig, Messaging, withEvent } from '@cinema/service-kit';
-import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
+import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { moviesEnv } from './config';
 import { createMoviesMessaging } from './messaging';
 import { MovieRepository } from './movie/repository';
@@ -48,6 +48,7 @@ beforeAll(async () => {
     AMQP_NAMESPACE: ns,
     OUTBOX_SWEEP_MS: '100',
     LOG_LEVEL: 'silent',
+    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
   });
   movies = createMoviesMessaging(moviesDb.db, silentLogger, config);
   users.start();

@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { gql } from '@cinema/testing';
+import { gatewayGql as gql } from '@cinema/testing';
 import { startMovies, type RunningMovies } from './test-server';
 
 let s: RunningMovies;

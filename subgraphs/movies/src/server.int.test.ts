@@ -1,4 +1,4 @@
-import { errorCodes, gql } from '@cinema/testing';
+import { errorCodes, gatewayGql as gql } from '@cinema/testing';
 import { startMovies, type RunningMovies } from './test-server';
 
 let s: RunningMovies;

@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { errorCodes, gql } from '@cinema/testing';
+import { errorCodes, gatewayGql as gql } from '@cinema/testing';
 import { startMovies, type RunningMovies } from './test-server';
 import { userDeleted, userProfileUpdated } from './test-user-events';
 

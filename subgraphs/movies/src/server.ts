@@ -25,12 +25,14 @@ export interface MoviesServerOptions {
   db: Db;
   logger: Logger;
   production?: boolean;
+  /** Shared with the gateway, which signs every request with it; unsigned requests are refused. */
+  gatewaySecret: string;
   /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
   onEvents?: OnEvents;
 }
 
 /** Builds the movies subgraph (not listening yet) over its own database. */
-export function createMoviesServer({ db, logger, production = false, onEvents }: MoviesServerOptions) {
+export function createMoviesServer({ db, logger, production = false, gatewaySecret, onEvents }: MoviesServerOptions) {
   const movies = new MovieRepository(db, { onEvents });
   const reviews = new ReviewRepository(db, { onEvents });
   // Read only: the messaging consumer is the one writer of the replica.
@@ -38,6 +40,7 @@ export function createMoviesServer({ db, logger, production = false, onEvents }:
   const server = createSubgraphServer<MoviesContext>({
     logger,
     production,
+    gatewaySecret,
     typeDefs,
     resolvers,
     context: (base) => ({ ...base, movies, reviews, profiles, loaders: createLoaders(movies, reviews, profiles) }),

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '@cinema/events';
 import { ObjectId } from 'mongodb';
-import { silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
+import { silentLogger, TEST_SIGNING_SECRET, testDatabase, type TestDatabase } from '@cinema/testing';
 import { handleUserEvent } from './projections/user-profiles';
 import { createMoviesServer } from './server';
 import { userCreated } from './test-user-events';
@@ -19,7 +19,7 @@ export interface RunningMovies {
 /** The movies subgraph over real HTTP on a free port, with its own throw-away database. */
 export async function startMovies(prefix: string): Promise<RunningMovies> {
   const t = await testDatabase(prefix);
-  const server = createMoviesServer({ db: t.db, logger: silentLogger });
+  const server = createMoviesServer({ db: t.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET });
   await server.ensureIndexes();
   const url = await server.listen(0, '127.0.0.1');
   const handle = handleUserEvent(server.profiles.collection);

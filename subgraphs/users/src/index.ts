@@ -5,6 +5,6 @@ import { createUsersServer } from './server';
 
 runSubgraph('users', usersEnv, ({ db, logger, config, production }) => {
   const messaging = createUsersMessaging(db, logger, config);
-  const server = createUsersServer({ db, logger, production, onEvents: messaging.relay.dispatch });
+  const server = createUsersServer({ db, logger, production, gatewaySecret: config.GATEWAY_SIGNING_SECRET, onEvents: messaging.relay.dispatch });
   return { server, messaging };
 });

@@ -13,16 +13,19 @@ export interface UsersServerOptions {
   db: Db;
   logger: Logger;
   production?: boolean;
+  /** Shared with the gateway, which signs every request with it; unsigned requests are refused. */
+  gatewaySecret: string;
   /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
   onEvents?: OnEvents;
 }
 
 /** Builds the users subgraph (not listening yet) over its own database. */
-export function createUsersServer({ db, logger, production = false, onEvents }: UsersServerOptions) {
+export function createUsersServer({ db, logger, production = false, gatewaySecret, onEvents }: UsersServerOptions) {
   const users = new UserRepository(db, { onEvents });
   const server = createSubgraphServer<UsersContext>({
     logger,
     production,
+    gatewaySecret,
     typeDefs,
     resolvers: userResolvers,
     context: (base) => ({ ...base, users, loaders: createLoaders(users) }),

@@ -1,4 +1,4 @@
-import { badUserInput, cause, parseInput, parsePage } from '@cinema/service-kit';
+import { badUserInput, cause, parseInput, parsePage, requireSelfOrAdmin } from '@cinema/service-kit';
 import type { MoviesContext } from '../context';
 import { toGraphQL as movieToGraphQL } from '../movie/movie';
 import { addReviewInput, authorName, toGraphQL, type ReviewGraphQL } from './review';
@@ -9,6 +9,8 @@ export const reviewResolvers = {
   Mutation: {
     async addReview(_: unknown, args: { input: unknown }, ctx: MoviesContext) {
       const input = parseInput(addReviewInput, args.input);
+      // Written as the caller: the author is the token's subject (admins may write for anyone).
+      requireSelfOrAdmin(ctx.identity, input.authorId.toHexString(), 'write a review as this author');
       // Check-then-insert: a delete (of the movie, or of the author) landing in between leaves a
       // review on a tombstone, which still resolves, so no transaction (FerretDB has none) is needed.
       const movie = await ctx.movies.findLive(input.movieId);

@@ -1,0 +1,56 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { RequestHandler } from 'express';
+import type { Identity } from '@cinema/service-kit';
+
+export interface Limits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** Requests per client per window; 0 turns the rate limit off. */
+  rateLimit: number;
+  rateWindowMs: number;
+}
+
+/**
+ * Document limits (graphql-armor), checked while parsing and validating: an abusive operation is
+ * refused before planning, so no subgraph is ever called for it. Field suggestions ("did you mean…")
+ * are removed in production, where they would map the schema for an attacker.
+ */
+export function documentLimits(l: Limits, production: boolean) {
+  const { plugins, validationRules } = new ApolloArmor({
+    maxDepth: { n: l.maxDepth },
+    maxAliases: { n: l.maxAliases },
+    maxDirectives: { n: l.maxDirectives },
+    maxTokens: { n: l.maxTokens },
+    costLimit: { maxCost: l.maxCost },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+  return { plugins, validationRules };
+}
+
+/**
+ * A fixed-window limit per client: the token's subject when there is one (so one user cannot dodge it
+ * by switching addresses), the address otherwise (IPv6 by /56, as express-rate-limit advises).
+ * In memory, per gateway process: N gateways allow N times the limit (a shared store fixes that).
+ */
+export function rateLimitPerClient(l: Limits): RequestHandler[] {
+  if (l.rateLimit === 0) return [];
+  return [
+    rateLimit({
+      windowMs: l.rateWindowMs,
+      limit: l.rateLimit,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req, res) => {
+        const identity = res.locals.identity as Identity | null | undefined;
+        return identity ? `sub:${identity.sub}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
+      },
+      handler: (_req, res) => {
+        res.status(429).json({ errors: [{ message: 'too many requests: slow down and retry later', extensions: { code: 'RATE_LIMITED' } }] });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,38 @@
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+
+/**
+ * Who is calling, as the gateway verified it from a JWT. Subgraphs receive it in one header that the
+ * gateway's request signature covers, so a client can never set it (see request-signing.ts).
+ */
+export interface Identity {
+  sub: string;
+  scopes: string[];
+}
+
+export const IDENTITY_HEADER = 'x-gateway-identity';
+export const ADMIN_SCOPE = 'admin';
+
+const identitySchema = z.object({
+  sub: z.string().min(1).max(256),
+  scopes: z.array(z.string().min(1).max(128)).max(64),
+});
+
+/** base64url(JSON): header-safe for any `sub` an identity provider may issue. */
+export const encodeIdentity = (identity: Identity): string =>
+  Buffer.from(JSON.stringify({ sub: identity.sub, scopes: identity.scopes })).toString('base64url');
+
+/** Only ever called on a header whose signature was verified; a malformed one is still refused. */
+export function decodeIdentity(header: string): Identity {
+  const parsed = identitySchema.safeParse(JSON.parse(Buffer.from(header, 'base64url').toString('utf8')));
+  if (!parsed.success) throw new Error('malformed identity header');
+  return parsed.data;
+}
+
+export const hasScope = (identity: Identity | null, scope: string) => identity?.scopes.includes(scope) ?? false;
+
+export const unauthenticated = (message = 'authentication required') =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+export const forbidden = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
