@@ -29,6 +29,15 @@ async function snapshot() {
 }
 
 describe('the whole stack through the gateway', () => {
+  it('has subgraphs that refuse anyone but the gateway, including _entities and _service', async () => {
+    for (const s of SUBGRAPHS) {
+      for (const query of ['{ __typename }', '{ _service { sdl } }', '{ _entities(representations: []) { __typename } }']) {
+        const res = await gql(stack.urls[s], query);
+        expect({ s, query, status: res.status, data: res.data ?? null }).toEqual({ s, query, status: 401, data: null });
+      }
+    }
+  });
+
   it('answers a movie with its reviews’ authors’ emails and its screenings’ cinemas and cities', async () => {
     const { movie } = await must(stack.gatewayUrl, ACROSS_ALL_SUBGRAPHS, { id: seed.movieId });
     expect(movie.title).toBe('Arrival');

@@ -48,7 +48,7 @@ export const committedSupergraph = () => readFileSync(join(__dirname, '..', '..'
  * the gateway calls them in-process; their events still travel through the real RabbitMQ (in a
  * namespace of this test's own).
  */
-export async function startInProcessGraph() {
+export async function startInProcessGraph(options: { http?: boolean } = {}) {
   const dbs: Record<'users' | 'movies' | 'catalog', TestDatabase> = {
     users: await testDatabase('ip_users'),
     movies: await testDatabase('ip_movies'),
@@ -73,19 +73,35 @@ export async function startInProcessGraph() {
   await Promise.all(Object.values(subgraphs).map((s) => s.ensureIndexes()));
   for (const m of Object.values(messaging)) m.start();
   await Promise.all(Object.values(messaging).map((m) => m.ready()));
+  // Over real HTTP (signed, as in production), each subgraph counting the requests that reach it;
+  // or in-process, where a test counts database commands instead.
+  const requests = { users: 0, movies: 0, catalog: 0 };
+  const subgraphUrls: Record<string, string> = {};
+  if (options.http) {
+    for (const [name, server] of Object.entries(subgraphs) as Array<[keyof typeof subgraphs, (typeof subgraphs)[keyof typeof subgraphs]]>) {
+      server.httpServer.on('request', () => requests[name]++);
+      subgraphUrls[name] = await server.listen(0, '127.0.0.1');
+    }
+  }
   const gateway = createGatewayServer({
     supergraphSdl: committedSupergraph(),
     logger: silentLogger,
     ...testGatewaySecurity(),
-    buildService: ({ name }) => new InProcessSubgraph(subgraphs[name as keyof typeof subgraphs]),
+    ...(options.http
+      ? { subgraphUrls }
+      : { buildService: ({ name }: { name: string }) => new InProcessSubgraph(subgraphs[name as keyof typeof subgraphs]) }),
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
     url,
     dbs,
     namespace,
+    subgraphUrls,
+    /** Requests that reached any subgraph so far (HTTP mode only). */
+    subgraphRequests: () => requests.users + requests.movies + requests.catalog,
     async stop() {
       await gateway.stop();
+      if (options.http) await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
       await Promise.all(Object.values(messaging).map((m) => m.stop()));
       await Promise.all(Object.values(dbs).map((d) => d.drop()));
     },

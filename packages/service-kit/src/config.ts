@@ -8,7 +8,9 @@ export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<S> {
-  const parsed = schema.safeParse(env);
+  // An empty variable counts as unset (docker compose passes `${X:-}` as ""), so defaults apply.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(set);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
   throw new Error(`invalid configuration\n${lines.join('\n')}`);

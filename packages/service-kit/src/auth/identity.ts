@@ -31,8 +31,9 @@ export function decodeIdentity(header: string): Identity {
 
 export const hasScope = (identity: Identity | null, scope: string) => identity?.scopes.includes(scope) ?? false;
 
+// No HTTP status on these: a subgraph answering 401/403 would make the gateway report a failed
+// fetch instead of passing the error on. Whole-request refusals (a bad token) are 401 at the gateway.
 export const unauthenticated = (message = 'authentication required') =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
 
-export const forbidden = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+export const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
