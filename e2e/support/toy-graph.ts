@@ -30,7 +30,7 @@ export async function startToyGraph() {
     typeDefs,
     resolvers,
     context: (base) => base,
-    ready: () => true,
+    checks: {},
   });
   const url = await subgraph.listen(0, '127.0.0.1');
   const result = composeServices([{ name: 'greetings', url, typeDefs }]);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { env, loadConfig } from '@cinema/service-kit';
+import { env, loadConfig, tracingEnv } from '@cinema/service-kit';
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv(),
@@ -9,6 +9,7 @@ const schema = z.object({
   SUPERGRAPH_PATH: z.string().min(1).default(join(__dirname, '..', '..', 'schema', 'supergraph.graphql')),
   LOG_LEVEL: env.logLevel(),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'e.g. 1mb or 512kb').default('1mb'),
+  ...tracingEnv,
 });
 
 export type GatewayConfig = z.infer<typeof schema> & { subgraphUrls: Record<string, string> };

@@ -1,5 +1,7 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
-import { createGraphQLHttpServer, type Logger, type RequestContext } from '@cinema/service-kit';
+import { createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
+import { createFetchTelemetry } from './fetch-telemetry';
+import { SubgraphHealth, type SubgraphHealthOptions } from './subgraph-health';
 
 export interface GatewayServerOptions {
   supergraphSdl: string;
@@ -10,6 +12,10 @@ export interface GatewayServerOptions {
   /** Replaces the HTTP data source, e.g. to run subgraphs in-process in tests. */
   buildService?: (subgraph: { name: string; url?: string }) => GraphQLDataSource;
   bodyLimit?: string;
+  /** The process's metrics registry (GET /metrics, subgraph fetch latency). */
+  metrics?: ServiceMetrics;
+  /** How subgraph readiness is polled; only for HTTP subgraphs (not a custom buildService). */
+  subgraphHealth?: SubgraphHealthOptions;
 }
 
 /** Passes the request id on, so one request can be followed through every subgraph's logs. */
@@ -23,12 +29,18 @@ class TracedDataSource extends RemoteGraphQLDataSource<RequestContext> {
 export function createGatewayServer(options: GatewayServerOptions) {
   const { logger, subgraphUrls = {} } = options;
   let loaded = false;
+  const health = new SubgraphHealth(options.subgraphHealth);
+  const instrumentFetch = createFetchTelemetry(options.metrics);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService:
       options.buildService ??
-      (({ name, url }) => new TracedDataSource({ url: subgraphUrls[name.toLowerCase()] ?? url })),
+      (({ name, url }) => {
+        const target = subgraphUrls[name.toLowerCase()] ?? url;
+        if (target) health.register(name, target);
+        return new TracedDataSource({ url: target, fetcher: instrumentFetch(name, fetch) });
+      }),
   });
   gateway.onSchemaLoadOrUpdate(() => {
     loaded = true;
@@ -39,6 +51,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
     bodyLimit: options.bodyLimit,
     apollo: { gateway },
     context: (base) => base,
-    ready: () => loaded,
+    metrics: options.metrics,
+    checks: () => ({ supergraph: () => loaded, ...health.checks() }),
   });
 }

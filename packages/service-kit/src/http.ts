@@ -9,7 +9,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { Logger } from 'pino';
 import { maskUnexpectedErrors } from './errors';
+import { healthRoutes, type ReadinessChecks } from './health';
 import { requestLogging } from './request-logging';
+import { graphqlTelemetry } from './telemetry/graphql-telemetry';
+import { metricsRoute, traceRequests } from './telemetry/http-telemetry';
+import type { ServiceMetrics } from './telemetry/metrics';
 
 export interface RequestContext extends BaseContext {
   requestId: string;
@@ -23,8 +27,10 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   apollo: Omit<ApolloServerOptions<C>, 'formatError' | 'introspection'>;
   /** Extends the per-request base context (ids, child logger) with the service's own parts. */
   context: (base: RequestContext, req?: Request) => Promise<C> | C;
-  /** Readiness probe behind /health and /health/ready. */
-  ready: () => Promise<boolean> | boolean;
+  /** Named readiness checks behind /health and /health/ready (all must pass). */
+  checks: ReadinessChecks;
+  /** The process's metrics: served on GET /metrics and fed by every operation. */
+  metrics?: ServiceMetrics;
   bodyLimit?: string;
 }
 
@@ -59,19 +65,14 @@ export function createGraphQLHttpServer<C extends RequestContext>(
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       requestLogging<C>(),
+      ...(options.metrics ? [graphqlTelemetry<C>(options.metrics)] : []),
       ...(options.apollo.plugins ?? []),
     ],
   });
 
-  app.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  const readiness: express.RequestHandler = async (_req, res) => {
-    const ok = await Promise.resolve(options.ready()).catch(() => false);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
-  };
-  app.get('/health', readiness);
-  app.get('/health/ready', readiness);
+  healthRoutes(app, options.checks);
+  if (options.metrics) metricsRoute(app, options.metrics);
+  const service = String(logger.bindings().service ?? 'service');
 
   let started = false;
   return {
@@ -82,6 +83,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
       app.use(
         '/graphql',
         express.json({ limit: options.bodyLimit ?? '1mb' }),
+        traceRequests(service),
         expressMiddleware(apollo, {
           context: async ({ req }) => {
             const header = req.headers['x-request-id'];
