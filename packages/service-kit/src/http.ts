@@ -65,7 +65,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       requestLogging<C>(),
-      ...(options.metrics ? [graphqlTelemetry<C>(options.metrics)] : []),
+      graphqlTelemetry<C>(options.metrics),
       ...(options.apollo.plugins ?? []),
     ],
   });

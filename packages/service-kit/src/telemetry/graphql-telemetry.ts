@@ -23,10 +23,11 @@ export function outcomeOf(errors: readonly GraphQLFormattedError[] | readonly { 
 }
 
 /**
- * Counts and times every operation (graphql_requests_total, graphql_request_duration_seconds) and
- * names it on the request's span (the HTTP middleware made it the active one).
+ * Counts and times every operation (graphql_requests_total, graphql_request_duration_seconds), when
+ * the service has metrics, and names it on the request's span (the HTTP middleware made it the
+ * active one; without tracing there is none).
  */
-export function graphqlTelemetry<C extends BaseContext>(metrics: ServiceMetrics): ApolloServerPlugin<C> {
+export function graphqlTelemetry<C extends BaseContext>(metrics?: ServiceMetrics): ApolloServerPlugin<C> {
   const label = operationLabels();
   return {
     async requestDidStart() {
@@ -34,8 +35,8 @@ export function graphqlTelemetry<C extends BaseContext>(metrics: ServiceMetrics)
       return {
         async willSendResponse({ operationName, operation, errors }) {
           const labels = { operation: label(operationName), outcome: outcomeOf(errors) };
-          metrics.graphqlRequests.inc(labels);
-          metrics.graphqlDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+          metrics?.graphqlRequests.inc(labels);
+          metrics?.graphqlDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
           const span = trace.getActiveSpan();
           if (!span) return;
           span.setAttributes({
