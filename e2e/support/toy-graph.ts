@@ -48,7 +48,7 @@ export async function startToyGraph() {
     typeDefs,
     resolvers,
     context: (base) => base,
-    ready: () => true,
+    checks: {},
   });
   let requests = 0;
   subgraph.httpServer.on('request', () => requests++);

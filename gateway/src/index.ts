@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createLogger, onShutdown } from '@cinema/service-kit';
+import { createLogger, createMetrics, onShutdown, startTracing } from '@cinema/service-kit';
 import { loadGatewayConfig } from './config';
 import { createGatewayServer } from './server';
 
 async function main() {
   const config = loadGatewayConfig();
   const logger = createLogger('gateway', config.LOG_LEVEL);
+  // First: the gateway's spans (Apollo's own included) go to the provider registered here.
+  const tracing = startTracing({ serviceName: config.OTEL_SERVICE_NAME ?? 'gateway', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
   let supergraphSdl: string;
   try {
     supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
@@ -22,9 +24,11 @@ async function main() {
     tokens: config.tokens,
     limits: config.limits,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    metrics: createMetrics('gateway'),
   });
   await server.listen(config.PORT, config.HOST);
-  onShutdown(logger, [() => server.stop()]);
+  // Drain in-flight requests (their subgraph fetches included), then flush the spans.
+  onShutdown(logger, [() => server.stop(), () => tracing.shutdown()]);
 }
 
 main().catch((err) => {

@@ -1,10 +1,12 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
-import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext } from '@cinema/service-kit';
+import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
 import { authenticate } from './auth/authenticate';
 import { acceptSecurityFeatures } from './auth/supergraph-security';
 import { createTokenVerifier, type TokenOptions } from './auth/tokens';
+import { createFetchTelemetry } from './fetch-telemetry';
 import { documentLimits, rateLimitPerClient, type Limits } from './limits';
 import { SubgraphDataSource } from './subgraph-fetch';
+import { SubgraphHealth, type SubgraphHealthOptions } from './subgraph-health';
 
 export interface GatewayServerOptions {
   supergraphSdl: string;
@@ -20,6 +22,10 @@ export interface GatewayServerOptions {
   tokens: TokenOptions;
   limits: Limits;
   subgraphTimeoutMs?: number;
+  /** The process's metrics registry (GET /metrics, subgraph fetch latency). */
+  metrics?: ServiceMetrics;
+  /** How subgraph readiness is polled; only for HTTP subgraphs (not a custom buildService). */
+  subgraphHealth?: SubgraphHealthOptions;
 }
 
 /**
@@ -31,18 +37,24 @@ export function createGatewayServer(options: GatewayServerOptions) {
   const { logger, subgraphUrls = {}, production = false } = options;
   const { sdl, policy } = acceptSecurityFeatures(options.supergraphSdl);
   let loaded = false;
+  const health = new SubgraphHealth(options.subgraphHealth);
+  const instrumentFetch = createFetchTelemetry(options.metrics);
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
     logger,
     buildService:
       options.buildService ??
-      (({ name, url }) =>
-        new SubgraphDataSource({
+      (({ name, url }) => {
+        const target = subgraphUrls[name.toLowerCase()] ?? url;
+        if (target) health.register(name, target);
+        return new SubgraphDataSource({
           name,
-          url: subgraphUrls[name.toLowerCase()] ?? url,
+          url: target,
           signingSecret: options.signingSecret,
           timeoutMs: options.subgraphTimeoutMs ?? 10_000,
-        })),
+          instrument: (fetcher) => instrumentFetch(name, fetcher),
+        });
+      }),
   });
   gateway.onSchemaLoadOrUpdate(() => {
     loaded = true;
@@ -59,6 +71,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
       plugins: [...limits.plugins, authorizationPlugin<RequestContext>(policy)],
     },
     context: (base) => base,
-    ready: () => loaded,
+    metrics: options.metrics,
+    checks: () => ({ supergraph: () => loaded, ...health.checks() }),
   });
 }

@@ -9,6 +9,8 @@ export interface SubgraphFetchOptions {
   signingSecret: string;
   /** A subgraph that does not answer in time fails its part of the plan instead of holding the request. */
   timeoutMs: number;
+  /** Wraps the signed fetcher (metrics, trace propagation). */
+  instrument?: (fetcher: Fetcher) => Fetcher;
 }
 
 /**
@@ -22,7 +24,9 @@ function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions)
     try {
       return await fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      if ((err as Error)?.name === 'TimeoutError') throw new Error(`subgraph ${name} did not answer within ${timeoutMs} ms`);
+      if ((err as Error)?.name === 'TimeoutError') {
+        throw Object.assign(new Error(`subgraph ${name} did not answer within ${timeoutMs} ms`), { name: 'TimeoutError' });
+      }
       throw err;
     }
   }) as unknown as Fetcher;
@@ -34,7 +38,8 @@ function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions)
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
   constructor(options: SubgraphFetchOptions) {
-    super({ url: options.url, fetcher: signedFetcher(options) });
+    const signed = signedFetcher(options);
+    super({ url: options.url, fetcher: options.instrument ? options.instrument(signed) : signed });
   }
 
   override willSendRequest({ request, context }: Parameters<RemoteGraphQLDataSource<RequestContext>['willSendRequest'] & {}>[0]) {

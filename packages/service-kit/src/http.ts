@@ -11,7 +11,11 @@ import type { Logger } from 'pino';
 import type { Identity } from './auth/identity';
 import { keepRawBody } from './auth/request-signing';
 import { maskUnexpectedErrors } from './errors';
+import { healthRoutes, type ReadinessChecks } from './health';
 import { requestLogging } from './request-logging';
+import { graphqlTelemetry } from './telemetry/graphql-telemetry';
+import { metricsRoute, traceRequests } from './telemetry/http-telemetry';
+import type { ServiceMetrics } from './telemetry/metrics';
 
 export interface RequestContext extends BaseContext {
   requestId: string;
@@ -27,8 +31,10 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   apollo: Omit<ApolloServerOptions<C>, 'formatError' | 'introspection'>;
   /** Extends the per-request base context (ids, child logger) with the service's own parts. */
   context: (base: RequestContext, req?: Request) => Promise<C> | C;
-  /** Readiness probe behind /health and /health/ready. */
-  ready: () => Promise<boolean> | boolean;
+  /** Named readiness checks behind /health and /health/ready (all must pass). */
+  checks: ReadinessChecks;
+  /** The process's metrics: served on GET /metrics and fed by every operation. */
+  metrics?: ServiceMetrics;
   bodyLimit?: string;
   /** Run on /graphql before the body is read (authentication, rate limits: cheap refusals first). */
   beforeBody?: RequestHandler[];
@@ -67,19 +73,14 @@ export function createGraphQLHttpServer<C extends RequestContext>(
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       requestLogging<C>(),
+      graphqlTelemetry<C>(options.metrics),
       ...(options.apollo.plugins ?? []),
     ],
   });
 
-  app.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  const readiness: express.RequestHandler = async (_req, res) => {
-    const ok = await Promise.resolve(options.ready()).catch(() => false);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
-  };
-  app.get('/health', readiness);
-  app.get('/health/ready', readiness);
+  healthRoutes(app, options.checks);
+  if (options.metrics) metricsRoute(app, options.metrics);
+  const service = String(logger.bindings().service ?? 'service');
 
   let started = false;
   return {
@@ -91,6 +92,8 @@ export function createGraphQLHttpServer<C extends RequestContext>(
         '/graphql',
         ...(options.beforeBody ?? []),
         express.json({ limit: options.bodyLimit ?? '1mb', verify: keepRawBody }),
+        // After the body parser, which loses the async context a span needs.
+        traceRequests(service),
         ...(options.afterBody ?? []),
         expressMiddleware(apollo, {
           context: async ({ req, res }) => {

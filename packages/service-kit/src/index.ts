@@ -1,5 +1,6 @@
 export * from './config';
 export * from './errors';
+export * from './health';
 export * from './http';
 export * from './loaders';
 export * from './logger';
@@ -9,5 +10,6 @@ export * from './pagination';
 export * from './run-subgraph';
 export * from './shutdown';
 export * from './subgraph';
+export * from './telemetry';
 export * from './validation';
 export * from './auth';

@@ -33,3 +33,6 @@ export async function connectMongo(
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
+
+/** Readiness: the database answers a ping (the probe bounds it; see health.ts). */
+export const mongoReachable = (db: Db) => async () => (await db.command({ ping: 1 })).ok === 1;

@@ -3,8 +3,12 @@ import { z } from 'zod';
 import { env, loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './mongo';
+import type { MessagingObserver } from './messaging/observer';
 import type { Messaging } from './messaging/runtime';
 import { onShutdown } from './shutdown';
+import { messagingMetrics } from './telemetry/messaging-metrics';
+import { createMetrics, type ServiceMetrics } from './telemetry/metrics';
+import { startTracing, tracingEnv } from './telemetry/tracing';
 
 /** The environment every subgraph reads; a service adds its own keys with `.extend()`. */
 export const subgraphEnv = (name: string, port: number) =>
@@ -21,6 +25,7 @@ export const subgraphEnv = (name: string, port: number) =>
     OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
     // The gateway signs every request with it (HMAC): at least 32 characters, the same on the gateway.
     GATEWAY_SIGNING_SECRET: env.secret(),
+    ...tracingEnv,
   });
 export type SubgraphEnv = z.infer<ReturnType<typeof subgraphEnv>>;
 
@@ -35,25 +40,41 @@ export interface SubgraphParts {
   messaging: Messaging;
 }
 
+/** What the process hands a subgraph to wire: one metrics registry, fed by HTTP and messaging. */
+export interface SubgraphDeps<C> {
+  db: Db;
+  logger: Logger;
+  config: C;
+  production: boolean;
+  metrics: ServiceMetrics;
+  observer: MessagingObserver;
+}
+
 /**
- * A subgraph process: validated config → logger → its own database → indexes → listen →
- * messaging, and on SIGTERM/SIGINT the reverse (drain HTTP, stop consuming and relaying, close). Exits with a one-line reason when it cannot start.
+ * A subgraph process: validated config → logger, tracing, metrics → its own database → indexes →
+ * listen → messaging, and on SIGTERM/SIGINT the reverse (drain HTTP, stop consuming and relaying,
+ * close, flush spans). Exits with a one-line reason when it cannot start.
  */
 export function runSubgraph<S extends ReturnType<typeof subgraphEnv>>(
   name: string,
   schema: S,
-  create: (deps: { db: Db; logger: Logger; config: z.infer<S>; production: boolean }) => SubgraphParts,
+  create: (deps: SubgraphDeps<z.infer<S>>) => SubgraphParts,
 ): void {
   const main = async () => {
     const config = loadConfig(schema);
     const logger = createLogger(name, config.LOG_LEVEL);
+    // Before anything else, so every span of the process goes to the provider.
+    const tracing = startTracing({ serviceName: config.OTEL_SERVICE_NAME ?? name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
+    const metrics = createMetrics(name);
+    const observer = messagingMetrics(metrics);
     const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
-    const { server, messaging } = create({ db: mongo.db, logger, config, production: config.NODE_ENV === 'production' });
+    const { server, messaging } = create({ db: mongo.db, logger, config, production: config.NODE_ENV === 'production', metrics, observer });
+    observer.watchBacklog(() => messaging.relay.pendingDocuments());
     await server.ensureIndexes();
     await server.listen(config.PORT, config.HOST);
     // Serving does not wait for RabbitMQ: mutations record their events in the outbox meanwhile.
     messaging.start();
-    onShutdown(logger, [() => server.stop(), () => messaging.stop(), () => mongo.close()]);
+    onShutdown(logger, [() => server.stop(), () => messaging.stop(), () => mongo.close(), () => tracing.shutdown()]);
   };
   main().catch((err) => {
     console.error(`${name}: ${err instanceof Error ? err.message : err}`);

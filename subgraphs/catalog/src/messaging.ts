@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { Messaging, type Logger, type SubgraphEnv } from '@cinema/service-kit';
+import { Messaging, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
 import { movieEventHandler } from './projections/movie-handler';
 import { MovieReplica } from './projections/movies';
 import { ScreeningRepository } from './screening/repository';
@@ -9,7 +9,13 @@ import { ScreeningRepository } from './screening/repository';
  * answering resync requests with every screening's state) and consumes `catalog:movie:replicate`
  * into its replica of movies, asking movies for a resync when that replica is empty.
  */
-export function createCatalogMessaging(db: Db, logger: Logger, config: SubgraphEnv, now?: () => Date): Messaging {
+export function createCatalogMessaging(
+  db: Db,
+  logger: Logger,
+  config: SubgraphEnv,
+  options: { now?: () => Date; observer?: MessagingObserver } = {},
+): Messaging {
+  const { now } = options;
   const movies = new MovieReplica(db);
   // The handler's cancellations publish through this very Messaging's relay, as the server's writes
   // do. The relay exists only once Messaging is constructed, so the repository gets a closure that
@@ -20,6 +26,7 @@ export function createCatalogMessaging(db: Db, logger: Logger, config: SubgraphE
     namespace: config.AMQP_NAMESPACE,
     logger,
     sweepIntervalMs: config.OUTBOX_SWEEP_MS,
+    observer: options.observer,
     owns: {
       exchange: 'catalog',
       outboxes: [screenings.screenings],

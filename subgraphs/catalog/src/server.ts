@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
-import { createSubgraphServer, type Logger, type OnEvents } from '@cinema/service-kit';
+import { createSubgraphServer, mongoReachable, type Logger, type OnEvents, type ReadinessCheck, type ServiceMetrics } from '@cinema/service-kit';
 import { CinemaRepository } from './cinema/repository';
 import { cinemaResolvers } from './cinema/resolvers';
 import { CityRepository } from './city/repository';
@@ -34,10 +34,14 @@ export interface CatalogServerOptions {
   now?: () => Date;
   /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
   onEvents?: OnEvents;
+  /** The process's metrics registry (GET /metrics); none in most tests. */
+  metrics?: ServiceMetrics;
+  /** Readiness checks besides MongoDB's, e.g. `rabbitmq` (index.ts wires the messaging's). */
+  readiness?: Record<string, ReadinessCheck>;
 }
 
 /** Builds the catalog subgraph (not listening yet) over its own database. */
-export function createCatalogServer({ db, logger, production = false, gatewaySecret, now = () => new Date(), onEvents }: CatalogServerOptions) {
+export function createCatalogServer({ db, logger, production = false, gatewaySecret, now = () => new Date(), onEvents, metrics, readiness }: CatalogServerOptions) {
   const cities = new CityRepository(db, { now });
   const cinemas = new CinemaRepository(db, { now });
   const screenings = new ScreeningRepository(db, { now, onEvents });
@@ -51,7 +55,8 @@ export function createCatalogServer({ db, logger, production = false, gatewaySec
     typeDefs,
     resolvers,
     context: (base) => ({ ...base, ...repositories, loaders: createLoaders(repositories, now()) }),
-    ready: async () => (await db.command({ ping: 1 })).ok === 1,
+    checks: { mongo: mongoReachable(db), ...readiness },
+    metrics,
   });
   const ensureIndexes = async () => {
     await Promise.all([cities.ensureIndexes(), cinemas.ensureIndexes(), screenings.ensureIndexes()]);

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { Messaging, type Logger, type SubgraphEnv } from '@cinema/service-kit';
+import { Messaging, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
 import { MovieRepository } from './movie/repository';
 import { handleUserEvent, UserProfiles } from './projections/user-profiles';
 import { ReviewRepository } from './review/repository';
@@ -12,7 +12,7 @@ import { ReviewRepository } from './review/repository';
  * A resync re-publishes movies only: the one consumer of this exchange (catalog) replicates movies,
  * and reviews are immutable facts, not state a replica must converge to.
  */
-export function createMoviesMessaging(db: Db, logger: Logger, config: SubgraphEnv): Messaging {
+export function createMoviesMessaging(db: Db, logger: Logger, config: SubgraphEnv, options: { observer?: MessagingObserver } = {}): Messaging {
   const movies = new MovieRepository(db);
   const reviews = new ReviewRepository(db);
   const profiles = new UserProfiles(db);
@@ -21,6 +21,7 @@ export function createMoviesMessaging(db: Db, logger: Logger, config: SubgraphEn
     namespace: config.AMQP_NAMESPACE,
     logger,
     sweepIntervalMs: config.OUTBOX_SWEEP_MS,
+    observer: options.observer,
     owns: {
       exchange: 'movies',
       outboxes: [movies.movies, reviews.reviews],

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
-import { createSubgraphServer, type Logger, type OnEvents } from '@cinema/service-kit';
+import { createSubgraphServer, mongoReachable, type Logger, type OnEvents, type ReadinessCheck, type ServiceMetrics } from '@cinema/service-kit';
 import { createLoaders, type MoviesContext } from './context';
 import { MovieRepository } from './movie/repository';
 import { movieResolvers } from './movie/resolvers';
@@ -29,10 +29,14 @@ export interface MoviesServerOptions {
   gatewaySecret: string;
   /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
   onEvents?: OnEvents;
+  /** The process's metrics registry (GET /metrics); none in most tests. */
+  metrics?: ServiceMetrics;
+  /** Readiness checks besides MongoDB's, e.g. `rabbitmq` (index.ts wires the messaging's). */
+  readiness?: Record<string, ReadinessCheck>;
 }
 
 /** Builds the movies subgraph (not listening yet) over its own database. */
-export function createMoviesServer({ db, logger, production = false, gatewaySecret, onEvents }: MoviesServerOptions) {
+export function createMoviesServer({ db, logger, production = false, gatewaySecret, onEvents, metrics, readiness }: MoviesServerOptions) {
   const movies = new MovieRepository(db, { onEvents });
   const reviews = new ReviewRepository(db, { onEvents });
   // Read only: the messaging consumer is the one writer of the replica.
@@ -44,7 +48,8 @@ export function createMoviesServer({ db, logger, production = false, gatewaySecr
     typeDefs,
     resolvers,
     context: (base) => ({ ...base, movies, reviews, profiles, loaders: createLoaders(movies, reviews, profiles) }),
-    ready: async () => (await db.command({ ping: 1 })).ok === 1,
+    checks: { mongo: mongoReachable(db), ...readiness },
+    metrics,
   });
   const ensureIndexes = async () => {
     await movies.ensureIndexes();

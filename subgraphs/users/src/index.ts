@@ -3,8 +3,16 @@ import { usersEnv } from './config';
 import { createUsersMessaging } from './messaging';
 import { createUsersServer } from './server';
 
-runSubgraph('users', usersEnv, ({ db, logger, config, production }) => {
-  const messaging = createUsersMessaging(db, logger, config);
-  const server = createUsersServer({ db, logger, production, gatewaySecret: config.GATEWAY_SIGNING_SECRET, onEvents: messaging.relay.dispatch });
+runSubgraph('users', usersEnv, ({ db, logger, config, production, metrics, observer }) => {
+  const messaging = createUsersMessaging(db, logger, config, { observer });
+  const server = createUsersServer({
+    db,
+    logger,
+    production,
+    gatewaySecret: config.GATEWAY_SIGNING_SECRET,
+    onEvents: messaging.relay.dispatch,
+    metrics,
+    readiness: { rabbitmq: () => messaging.connected },
+  });
   return { server, messaging };
 });

@@ -1,18 +1,19 @@
 import type { Db } from 'mongodb';
-import { Messaging, type Logger, type SubgraphEnv } from '@cinema/service-kit';
+import { Messaging, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
 import { UserRepository } from './user/repository';
 
 /**
  * What users does with RabbitMQ: owns the `users` exchange, relays the users' outboxes to it, and
  * answers resync requests with every user's current state. It consumes nothing.
  */
-export function createUsersMessaging(db: Db, logger: Logger, config: SubgraphEnv): Messaging {
+export function createUsersMessaging(db: Db, logger: Logger, config: SubgraphEnv, options: { observer?: MessagingObserver } = {}): Messaging {
   const users = new UserRepository(db);
   return new Messaging({
     url: config.AMQP_URL,
     namespace: config.AMQP_NAMESPACE,
     logger,
     sweepIntervalMs: config.OUTBOX_SWEEP_MS,
+    observer: options.observer,
     owns: { exchange: 'users', outboxes: [users.users], snapshot: (cause) => users.snapshot(cause), count: () => users.count() },
   });
 }

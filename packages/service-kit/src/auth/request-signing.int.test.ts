@@ -19,7 +19,7 @@ let url: string;
 let server: ReturnType<typeof createSubgraphServer>;
 beforeAll(async () => {
   server = createSubgraphServer<RequestContext>({
-    logger: silentLogger, production: true, gatewaySecret: TEST_SIGNING_SECRET, typeDefs, resolvers: resolvers as never, context: (b) => b, ready: () => true,
+    logger: silentLogger, production: true, gatewaySecret: TEST_SIGNING_SECRET, typeDefs, resolvers: resolvers as never, context: (b) => b, checks: {},
   });
   url = await server.listen(0, '127.0.0.1');
 });

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Message } from 'amqplib';
 import type { AckOrNack } from 'rascal';
 import type { Broker } from './broker';
+import type { DeadLetterReason, MessagingObserver } from './observer';
+import { traceConsume } from './trace-context';
 
 /** A failure that retrying cannot fix: the message goes to the dead-letter queue with the reason. */
 export class PermanentError extends Error {}
@@ -16,6 +18,7 @@ export interface ConsumerOptions {
   /** Applies the event; may say how it went (e.g. 'applied' or 'stale'), which is logged. */
   handle: (event: DomainEvent, log: Logger) => Promise<unknown>;
   logger: Logger;
+  observer?: MessagingObserver;
 }
 
 // Dead-lettering through republish lets Rascal write the reason into the message headers
@@ -45,29 +48,44 @@ function isTransient(err: unknown): boolean {
 export async function startConsumer(o: ConsumerOptions): Promise<{ stop(): Promise<void> }> {
   const inFlight = new Set<Promise<void>>();
   const subscription = await o.broker.subscribe(o.subscription);
+  const queue = o.subscription;
+  const deadLettered = (reason: DeadLetterReason, event?: DomainEvent) => o.observer?.deadLettered?.(queue, reason, event);
 
   const onMessage = async (message: Message, content: unknown, ackOrNack: AckOrNack) => {
     const parsed = parseEvent(content);
     if (!parsed.ok || !o.handles.includes(parsed.event.type)) {
       const reason = parsed.ok ? `unexpected event type ${parsed.event.type} on ${o.subscription}` : parsed.reason;
       o.logger.warn({ messageId: message.properties.messageId, reason }, 'dead-lettering a message that cannot be handled');
+      deadLettered('invalid');
       return ackOrNack(new PermanentError(reason), DEAD_LETTER);
     }
     const event = parsed.event;
     const log = o.logger.child({ eventId: event.eventId, correlationId: event.correlationId, type: event.type, aggregateId: event.aggregateId });
-    try {
-      const outcome = await o.handle(event, log);
-      ackOrNack();
-      log.info({ version: event.aggregateVersion, outcome: typeof outcome === 'string' ? outcome : undefined }, 'event handled');
-    } catch (err) {
-      if (err instanceof PermanentError) {
-        log.warn({ err }, 'dead-lettering an event its handler rejected');
-        return ackOrNack(err, DEAD_LETTER);
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    // The span continues the publisher's trace (headers), so the handler's writes hang below it.
+    await traceConsume(message.properties.headers, queue, event, async (span) => {
+      try {
+        const said = await o.handle(event, log);
+        ackOrNack();
+        const outcome = typeof said === 'string' ? said : undefined;
+        span.setAttribute('cinema.consume.outcome', outcome ?? 'ok');
+        o.observer?.consumed?.(queue, event, outcome ?? 'ok', seconds());
+        log.info({ version: event.aggregateVersion, outcome }, 'event handled');
+      } catch (err) {
+        if (err instanceof PermanentError) {
+          log.warn({ err }, 'dead-lettering an event its handler rejected');
+          deadLettered('rejected', event);
+          span.setAttribute('cinema.consume.outcome', 'dead_lettered');
+          return ackOrNack(err, DEAD_LETTER);
+        }
+        // Unexpected errors are logged as errors: a message retried forever needs a human to look.
+        log[isTransient(err) ? 'warn' : 'error']({ err }, 'event handling failed; retrying with backoff');
+        o.observer?.retried?.(queue, event, seconds());
+        span.setAttribute('cinema.consume.outcome', 'retried');
+        ackOrNack(err as Error, RETRY as never);
       }
-      // Unexpected errors are logged as errors: a message retried forever needs a human to look.
-      log[isTransient(err) ? 'warn' : 'error']({ err }, 'event handling failed; retrying with backoff');
-      ackOrNack(err as Error, RETRY as never);
-    }
+    });
   };
 
   subscription
@@ -78,10 +96,12 @@ export async function startConsumer(o: ConsumerOptions): Promise<{ stop(): Promi
     })
     .on('invalid_content', (err: Error, message: Message, ackOrNack: AckOrNack) => {
       o.logger.warn({ err, messageId: message.properties.messageId }, 'dead-lettering a message that is not JSON');
+      deadLettered('invalid');
       ackOrNack(new PermanentError(`invalid content: ${err.message}`), DEAD_LETTER);
     })
     .on('redeliveries_exceeded', (err: Error, message: Message, ackOrNack: AckOrNack) => {
       o.logger.warn({ err, messageId: message.properties.messageId }, 'dead-lettering a message redelivered too often');
+      deadLettered('redelivered');
       ackOrNack(err, DEAD_LETTER);
     })
     .on('error', (err: Error) => o.logger.error({ err, subscription: o.subscription }, 'subscription error'));

@@ -7,3 +7,5 @@ export * from './relay';
 export * from './resync';
 export * from './runtime';
 export * from './topology';
+export * from './observer';
+export * from './trace-context';

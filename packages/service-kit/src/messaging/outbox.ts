@@ -1,6 +1,7 @@
 import type { DomainEvent } from '@cinema/events';
 import type { Collection, Filter, ObjectId, UpdateFilter } from 'mongodb';
 import { withDocLock } from './doc-lock';
+import { outboxEntry, type OutboxEntry } from './trace-context';
 
 /**
  * Consistency rule 1: the event is written into the entity's own document, in the same single-
@@ -11,7 +12,7 @@ import { withDocLock } from './doc-lock';
 export interface OutboxDoc {
   _id: ObjectId;
   version: number;
-  outbox?: DomainEvent[];
+  outbox?: OutboxEntry[];
   /**
    * Set with every recorded event, unset once the outbox is empty: what the sweep looks for. An
    * indexed scalar, because "array not empty" cannot use an index on MongoDB nor be pushed down on
@@ -20,13 +21,16 @@ export interface OutboxDoc {
   outboxPending?: true;
 }
 
-/** A new document with its first event recorded (the insert is the single write). */
-export function withEvent<T extends object>(doc: T, event: DomainEvent): T & { outbox: DomainEvent[]; outboxPending: true } {
-  return { ...doc, outbox: [event], outboxPending: true };
+/**
+ * A new document with its first event recorded (the insert is the single write). Hand
+ * `doc.outbox` (not the bare event) to OnEvents: the entry may carry the trace context too.
+ */
+export function withEvent<T extends object>(doc: T, event: DomainEvent): T & { outbox: OutboxEntry[]; outboxPending: true } {
+  return { ...doc, outbox: [outboxEntry(event)], outboxPending: true };
 }
 
-/** Called after a write with the events it recorded, so the relay can publish them at once. */
-export type OnEvents = (collection: Collection<any>, id: ObjectId, events: DomainEvent[]) => void;
+/** Called after a write with the entries it recorded, so the relay can publish them at once. */
+export type OnEvents = (collection: Collection<any>, id: ObjectId, entries: OutboxEntry[]) => void;
 
 /**
  * Reads the document by `_id` alone and checks the filter's other (plain equality) fields here:
@@ -69,12 +73,13 @@ export async function updateWithEvent<T extends OutboxDoc>(
       const version = current.version + 1;
       const next = change(current, version);
       if (!next) return { done: true as const, doc: null };
-      const update = { $set: { ...next.set, version, outboxPending: true }, $push: { outbox: next.event } } as unknown as UpdateFilter<T>;
+      const entry = outboxEntry(next.event);
+      const update = { $set: { ...next.set, version, outboxPending: true }, $push: { outbox: entry } } as unknown as UpdateFilter<T>;
       // The version guard keeps this atomic across processes on MongoDB (rule 5).
       const result = await collection.updateOne({ _id: current._id, version: current.version } as Filter<T>, update);
       if (result.matchedCount !== 1) return { done: false as const };
-      onEvents?.(collection, current._id, [next.event]);
-      return { done: true as const, doc: { ...current, ...next.set, version, outbox: [...(current.outbox ?? []), next.event], outboxPending: true } as T };
+      onEvents?.(collection, current._id, [entry]);
+      return { done: true as const, doc: { ...current, ...next.set, version, outbox: [...(current.outbox ?? []), entry], outboxPending: true } as T };
     });
     if (written.done) return written.doc;
   }

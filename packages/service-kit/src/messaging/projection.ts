@@ -1,6 +1,7 @@
 import type { Collection, Filter, ObjectId, UpdateFilter } from 'mongodb';
 import { isDuplicateKeyError } from '../mongo';
 import { withDocLock } from './doc-lock';
+import { traceApply } from './trace-context';
 
 export type ApplyOutcome = 'applied' | 'stale';
 
@@ -26,7 +27,8 @@ export async function applyVersioned<S extends object>(
 ): Promise<ApplyOutcome> {
   const filter = { _id: id, version: { $lt: version } } as Filter<any>;
   const update = { $set: { ...state, version } } as UpdateFilter<any>;
-  return withDocLock(collection, id, async () => {
+  const traced = { id: id.toHexString(), version };
+  return traceApply(collection.collectionName, traced, () => withDocLock(collection, id, async (): Promise<ApplyOutcome> => {
     try {
       const result = await collection.updateOne(filter, update, { upsert: true });
       return result.upsertedCount + result.modifiedCount > 0 ? 'applied' : 'stale';
@@ -35,5 +37,5 @@ export async function applyVersioned<S extends object>(
       const again = await collection.updateOne(filter, update);
       return again.modifiedCount > 0 ? 'applied' : 'stale';
     }
-  });
+  }));
 }

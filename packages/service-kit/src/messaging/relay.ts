@@ -2,14 +2,20 @@ import type { DomainEvent } from '@cinema/events';
 import type { AnyBulkWriteOperation, Collection, ObjectId, UpdateFilter } from 'mongodb';
 import type { Logger } from 'pino';
 import { withDocLocks } from './doc-lock';
+import type { MessagingObserver } from './observer';
 import type { OutboxDoc } from './outbox';
+import { envelopeOf, tracePublish, type OutboxEntry } from './trace-context';
 
 const BULK_CHUNK = 50;
 
 export interface RelayOptions {
   collections: Collection<any>[];
-  publish: (event: DomainEvent) => Promise<void>;
+  /** Publishes the envelope with these extra message headers (the trace context). */
+  publish: (event: DomainEvent, headers: Record<string, string>) => Promise<void>;
   logger: Logger;
+  /** The exchange the events go to (named on the publish span). */
+  exchange?: string;
+  observer?: MessagingObserver;
   /** How often the sweep looks for entries the immediate publish did not get out. */
   sweepIntervalMs?: number;
   /** Documents per sweep round. */
@@ -34,8 +40,8 @@ export class OutboxRelay {
   constructor(private readonly o: RelayOptions) {}
 
   /** Publishes the events a write just recorded, without waiting (the sweep is the safety net). */
-  dispatch = (collection: Collection<any>, id: ObjectId, events: DomainEvent[]): void => {
-    const task = this.flush(collection, [{ _id: id, version: 0, outbox: events }]).catch((err) => {
+  dispatch = (collection: Collection<any>, id: ObjectId, entries: OutboxEntry[]): void => {
+    const task = this.flush(collection, [{ _id: id, version: 0, outbox: entries }]).catch((err) => {
       this.missed = true;
       this.o.logger.debug({ err }, 'immediate publish failed; the sweep will retry');
     });
@@ -83,6 +89,16 @@ export class OutboxRelay {
     await Promise.all(this.o.collections.map((c) => c.createIndex({ outboxPending: 1 }, { name: 'outbox_pending' })));
   }
 
+  /**
+   * Documents with unpublished events, per collection, counting at most `limit` each: the backlog
+   * gauge runs this at every scrape, so its cost must not grow with an outage's backlog.
+   */
+  async pendingDocuments(limit = 10_000): Promise<Array<{ collection: string; count: number }>> {
+    return Promise.all(
+      this.o.collections.map(async (c) => ({ collection: c.collectionName, count: await c.countDocuments({ outboxPending: true }, { limit }) })),
+    );
+  }
+
   /** Events still waiting in the outboxes (backlog). */
   async backlog(): Promise<number> {
     let n = 0;
@@ -120,6 +136,19 @@ export class OutboxRelay {
     return confirmed;
   }
 
+  /** One entry to the broker: its envelope only, inside a span that continues the writer's trace. */
+  private async publishOne(entry: OutboxEntry): Promise<void> {
+    const started = process.hrtime.bigint();
+    const event = envelopeOf(entry);
+    try {
+      await tracePublish(entry, this.o.exchange ?? '', (headers) => this.o.publish(event, headers));
+    } catch (err) {
+      this.o.observer?.publishFailed?.(event, err);
+      throw err;
+    }
+    this.o.observer?.published?.(event, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
   private async flush(collection: Collection<any>, docs: OutboxDoc[]): Promise<number> {
     const tasks = docs.flatMap((doc) =>
       (doc.outbox ?? []).filter((e) => !this.inFlight.has(e.eventId)).map((event) => ({ doc, event })),
@@ -127,8 +156,8 @@ export class OutboxRelay {
     if (tasks.length === 0) return 0;
     for (const t of tasks) this.inFlight.add(t.event.eventId);
     try {
-      const results = await Promise.allSettled(tasks.map((t) => this.o.publish(t.event)));
-      const done = new Map<OutboxDoc, DomainEvent[]>();
+      const results = await Promise.allSettled(tasks.map((t) => this.publishOne(t.event)));
+      const done = new Map<OutboxDoc, OutboxEntry[]>();
       results.forEach((r, i) => {
         if (r.status === 'fulfilled') done.set(tasks[i]!.doc, [...(done.get(tasks[i]!.doc) ?? []), tasks[i]!.event]);
       });

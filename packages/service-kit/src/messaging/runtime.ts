@@ -5,6 +5,7 @@ import type { Collection } from 'mongodb';
 import type { Logger } from 'pino';
 import { BrokerUnavailableError, createBroker, publishConfirmed, type Broker } from './broker';
 import { startConsumer, type ConsumerOptions } from './consumer';
+import type { MessagingObserver } from './observer';
 import { OutboxRelay } from './relay';
 import { serveResync, type Snapshot } from './resync';
 import { buildTopology, PUBLICATION } from './topology';
@@ -18,6 +19,8 @@ export interface MessagingOptions {
   /** The queues this service consumes, each with its handler; `isEmpty` triggers a resync at start. */
   consumes?: Array<{ queue: ConsumerQueue; handle: ConsumerOptions['handle']; isEmpty?: () => Promise<boolean> }>;
   sweepIntervalMs?: number;
+  /** Told about every publish and every consumed message (metrics). */
+  observer?: MessagingObserver;
 }
 
 /**
@@ -28,6 +31,8 @@ export interface MessagingOptions {
 export class Messaging {
   readonly relay: OutboxRelay;
   private broker: Broker | undefined;
+  /** The broker's connection is up right now (Rascal reconnects by itself; this follows it). */
+  private linkUp = false;
   private stopped = false;
   private connecting: Promise<void> | undefined;
   private readonly stops: Array<() => Promise<unknown>> = [];
@@ -38,14 +43,17 @@ export class Messaging {
   constructor(private readonly o: MessagingOptions) {
     this.relay = new OutboxRelay({
       collections: o.owns?.outboxes ?? [],
-      publish: (event) => this.publish(event),
+      publish: (event, headers) => this.publish(event, headers),
       logger: o.logger,
       sweepIntervalMs: o.sweepIntervalMs,
+      exchange: o.owns?.exchange,
+      observer: o.observer,
     });
   }
 
+  /** Connected to RabbitMQ now: readiness reports it (`rabbitmq`). */
   get connected(): boolean {
-    return this.broker !== undefined;
+    return this.broker !== undefined && this.linkUp && !this.stopped;
   }
 
   start(): void {
@@ -58,14 +66,15 @@ export class Messaging {
     await this.connecting;
   }
 
-  publish(event: DomainEvent): Promise<void> {
+  /** `headers` adds message headers (the trace context); the body is the envelope alone. */
+  publish(event: DomainEvent, headers: Record<string, string> = {}): Promise<void> {
     if (!this.broker) return Promise.reject(new BrokerUnavailableError('not connected to the broker yet'));
     return publishConfirmed(this.broker, PUBLICATION.events, event, {
       routingKey: event.type,
       messageId: event.eventId,
       correlationId: event.correlationId,
       type: event.type,
-      headers: { 'x-schema-version': event.schemaVersion },
+      headers: { ...headers, 'x-schema-version': event.schemaVersion },
     });
   }
 
@@ -106,8 +115,14 @@ export class Messaging {
       this.broker = undefined;
       return void (await broker.shutdown().catch(() => undefined));
     }
+    this.linkUp = true;
+    // Rascal forwards its vhost's connection events to the broker.
+    broker.on('disconnect', () => (this.linkUp = false));
     // After an outage, publish what waited in the outboxes now, not at the next sweep.
-    broker.on('vhost_initialised', () => void this.relay.sweep().catch(() => undefined));
+    broker.on('vhost_initialised', () => {
+      this.linkUp = true;
+      void this.relay.sweep().catch(() => undefined);
+    });
     this.relay.start();
     void this.relay.sweep().catch(() => undefined);
     // Each step is retried until it succeeds (a database or broker blip must neither crash the
@@ -123,7 +138,7 @@ export class Messaging {
       // Asked before consuming: once the first event is applied the read model is not empty any more.
       const empty = c.isEmpty ? await this.untilDone('check the read model', c.isEmpty) : false;
       const consumer = await this.untilDone(`consume ${c.queue}`, () =>
-        startConsumer({ broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle, logger: o.logger }),
+        startConsumer({ broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle, logger: o.logger, observer: o.observer }),
       );
       if (consumer) this.stops.push(() => consumer.stop());
       if (empty) {

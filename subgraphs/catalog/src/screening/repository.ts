@@ -45,7 +45,7 @@ export class ScreeningRepository {
     const event = screeningScheduledEvent({ _id, ...input }, 1, cause, at);
     const doc: ScreeningDoc = withEvent({ _id, ...input, createdAt: at, version: 1, cancelledAt: null }, event);
     await this.screenings.insertOne(doc);
-    this.onEvents?.(this.screenings, _id, [event]);
+    this.onEvents?.(this.screenings, _id, doc.outbox!); // the entry, trace context included
     return doc;
   }
 

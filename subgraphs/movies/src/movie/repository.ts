@@ -41,7 +41,7 @@ export class MovieRepository {
     const event = movieEvent('movie.created', { _id, ...input }, 1, cause);
     const doc: MovieDoc = withEvent({ _id, ...input, createdAt: at, updatedAt: at, version: 1, deletedAt: null }, event);
     await this.movies.insertOne(doc);
-    this.onEvents?.(this.movies, _id, [event]);
+    this.onEvents?.(this.movies, _id, doc.outbox!); // the entry, trace context included
     return doc;
   }
 

@@ -36,7 +36,7 @@ export class ReviewRepository {
     const event = reviewCreatedEvent(review, cause);
     const doc: ReviewDoc = withEvent(review, event);
     await this.reviews.insertOne(doc);
-    this.onEvents?.(this.reviews, doc._id, [event]);
+    this.onEvents?.(this.reviews, doc._id, doc.outbox!); // the entry, trace context included
     return doc;
   }
 

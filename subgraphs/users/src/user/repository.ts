@@ -49,7 +49,7 @@ export class UserRepository {
       if (isDuplicateKeyError(err)) throw badUserInput('input.email is already registered', 'input.email');
       throw err;
     }
-    this.onEvents?.(this.users, _id, [event]);
+    this.onEvents?.(this.users, _id, doc.outbox!); // the entry, trace context included
     return doc;
   }
 

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { parseEvent, type DomainEvent } from '@cinema/events';
+import { envelopeOf, outboxEntry, startTracing, tracer, type Messaging, type SubgraphEnv, type Tracing } from '@cinema/service-kit';
+import { amqpUrl, eventually, gql, silentLogger, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET, testGatewaySecurity } from '@cinema/testing';
+import { createGatewayServer } from '../gateway/src/server';
+import { createMoviesMessaging } from '../subgraphs/movies/src/messaging';
+import { createMoviesServer } from '../subgraphs/movies/src/server';
+import { createUsersMessaging } from '../subgraphs/users/src/messaging';
+import { createUsersServer } from '../subgraphs/users/src/server';
+import { committedSupergraph } from './support/in-process';
+
+/**
+ * The gateway, users and movies in this process but over real HTTP on 127.0.0.1, with the real
+ * RabbitMQ and FerretDB, and the OpenTelemetry SDK exporting to memory: one mutation and its
+ * replication must be ONE trace, from the gateway's request to movies' projection write.
+ */
+const exporter = new InMemorySpanExporter();
+let tracing: Tracing;
+const dbs: TestDatabase[] = [];
+const stops: Array<() => Promise<unknown>> = [];
+let gatewayUrl: string;
+
+beforeAll(async () => {
+  tracing = startTracing({ serviceName: 'in-process', exporter, logger: silentLogger });
+  const [users, movies] = [await testDatabase('trace_users'), await testDatabase('trace_movies')];
+  dbs.push(users, movies);
+  const namespace = testNamespace('trace');
+  const config = (db: TestDatabase): SubgraphEnv => ({
+    NODE_ENV: 'test', PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGO_URL: process.env.MONGO_URL!,
+    MONGO_DB: db.db.databaseName, AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: 200,
+    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
+  });
+  const messaging: Messaging[] = [createUsersMessaging(users.db, silentLogger, config(users)), createMoviesMessaging(movies.db, silentLogger, config(movies))];
+  const usersServer = createUsersServer({ db: users.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging[0]!.relay.dispatch });
+  const moviesServer = createMoviesServer({ db: movies.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging[1]!.relay.dispatch });
+  const urls = { users: await usersServer.listen(0, '127.0.0.1'), movies: await moviesServer.listen(0, '127.0.0.1') };
+  for (const m of messaging) m.start();
+  await Promise.all(messaging.map((m) => m.ready()));
+  const gateway = createGatewayServer({
+    supergraphSdl: committedSupergraph(),
+    logger: silentLogger,
+    ...testGatewaySecurity(),
+    // catalog is not needed by a createUser mutation; nothing listens there.
+    subgraphUrls: { ...urls, catalog: 'http://127.0.0.1:9/graphql' },
+  });
+  gatewayUrl = await gateway.listen(0, '127.0.0.1');
+  stops.push(() => gateway.stop(), () => usersServer.stop(), () => moviesServer.stop(), ...messaging.map((m) => () => m.stop()));
+});
+
+afterAll(async () => {
+  for (const stop of stops) await stop();
+  await Promise.all(dbs.map((d) => d.drop()));
+  await tracing.shutdown();
+});
+
+/** The span and its ancestors, root first. */
+function chainTo(span: ReadableSpan, spans: ReadableSpan[]): ReadableSpan[] {
+  const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+  const chain = [span];
+  for (let s = span; s.parentSpanContext; ) {
+    const parent = byId.get(s.parentSpanContext.spanId);
+    if (!parent) break;
+    chain.unshift(parent);
+    s = parent;
+  }
+  return chain;
+}
+
+describe('tracing across the gateway, a subgraph, RabbitMQ and a consumer', () => {
+  it('shows a mutation and its projection in movies as one trace with correct parent links', async () => {
+    const res = await gql<{ createUser: { id: string } }>(
+      gatewayUrl,
+      'mutation CreateUser($i: CreateUserInput!) { createUser(input: $i) { id } }',
+      { i: { email: `trace-${Date.now()}@example.com`, fullName: 'Tracy Span' } },
+    );
+    const id = res.data!.createUser.id;
+    const apply = await eventually(
+      () => exporter.getFinishedSpans().find((s) => s.name === 'projection.apply' && s.attributes['cinema.aggregate.id'] === id),
+      10_000,
+    );
+    expect(apply).toBeDefined();
+    const spans = exporter.getFinishedSpans();
+    const chain = chainTo(apply!, spans);
+
+    expect(chain.map((s) => s.name)).toEqual([
+      'POST /graphql', // the gateway's request
+      'gateway.request', // Apollo gateway's own spans
+      'gateway.execute',
+      'gateway.fetch',
+      'subgraph.fetch', // our client span; its traceparent went out in the HTTP headers
+      'POST /graphql', // the users subgraph's request, continuing the trace
+      'event.publish', // the relay, parented by the context saved in the outbox entry
+      'event.consume', // movies' consumer, parented by the AMQP message headers
+      'projection.apply', // the version-guarded write into user_profiles
+    ]);
+    expect(new Set(chain.map((s) => s.spanContext().traceId)).size).toBe(1);
+    expect(chain[0]!.parentSpanContext).toBeUndefined();
+    expect(chain[4]!.attributes['graphql.subgraph.name']).toBe('users');
+    expect(chain[5]!.attributes['graphql.operation.type']).toBe('mutation');
+    expect(chain[6]!.attributes).toMatchObject({ 'cinema.event.type': 'user.created', 'messaging.destination.name': 'users' });
+    expect(chain[7]!.attributes).toMatchObject({ 'messaging.destination.name': 'movies:user:replicate', 'cinema.consume.outcome': 'applied' });
+    expect(chain[8]!.attributes).toMatchObject({ 'db.collection.name': 'user_profiles', 'cinema.projection.outcome': 'applied' });
+  });
+
+  it('saves the trace context beside the event in the outbox entry, and publishes the envelope alone', async () => {
+    const event = userCreated();
+    const entry = await tracer.startActiveSpan('test', async (span) => {
+      span.end();
+      return outboxEntry(event);
+    });
+    expect(entry.traceContext?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(envelopeOf(entry)).toEqual(event);
+    expect(parseEvent(envelopeOf(entry)).ok).toBe(true);
+    // The relay removed the confirmed entries although they carry more than the envelope.
+    expect(await dbs[0]!.db.collection('users').countDocuments({ outboxPending: true })).toBe(0);
+  });
+});
+
+const userCreated = (): DomainEvent => ({
+  eventId: randomUUID(), type: 'user.created', schemaVersion: 1, source: 'users', aggregateType: 'user',
+  aggregateId: '0123456789abcdef01234567', aggregateVersion: 1, occurredAt: new Date().toISOString(),
+  correlationId: 'test', causationId: null, data: { id: '0123456789abcdef01234567', email: 'a@b.io', fullName: 'A B' },
+});

@@ -1,0 +1,54 @@
+import type express from 'express';
+
+/** One named readiness condition, e.g. `mongo` or `rabbitmq`; throwing counts as down. */
+export type ReadinessCheck = () => Promise<boolean> | boolean;
+export type CheckState = 'ok' | 'down' | 'timeout';
+
+/** Fixed checks, or a function for checks known only later (the gateway's subgraphs). */
+export type ReadinessChecks = Record<string, ReadinessCheck> | (() => Record<string, ReadinessCheck>);
+
+export interface Readiness {
+  ok: boolean;
+  checks: Record<string, CheckState>;
+}
+
+/**
+ * Runs every check at once, each bounded by `timeoutMs`: a dependency that hangs (the MongoDB
+ * driver waits up to its server-selection timeout) must make the probe say "down", not time out.
+ */
+export async function checkReadiness(checks: Record<string, ReadinessCheck>, timeoutMs = 1_000): Promise<Readiness> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]): Promise<[string, CheckState]> => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<CheckState>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      const run = Promise.resolve()
+        .then(check)
+        .then((ok): CheckState => (ok ? 'ok' : 'down'), (): CheckState => 'down');
+      const state = await Promise.race([run, timeout]);
+      clearTimeout(timer);
+      return [name, state];
+    }),
+  );
+  const result = Object.fromEntries(entries);
+  return { ok: entries.every(([, s]) => s === 'ok'), checks: result };
+}
+
+/**
+ * GET /health/live: the process answers (restart it if not). GET /health/ready and /health: every
+ * check passes (send it traffic), 503 otherwise, naming each check's state:
+ * `{ "status": "unavailable", "checks": { "mongo": "ok", "rabbitmq": "down" } }`.
+ */
+export function healthRoutes(app: express.Express, checks: ReadinessChecks): void {
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  const ready: express.RequestHandler = async (_req, res) => {
+    const { ok, checks: states } = await checkReadiness(typeof checks === 'function' ? checks() : checks);
+    res
+      .status(ok ? 200 : 503)
+      .set('cache-control', 'no-store')
+      .json({ status: ok ? 'ok' : 'unavailable', checks: states });
+  };
+  app.get('/health', ready);
+  app.get('/health/ready', ready);
+}

@@ -1,0 +1,39 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type express from 'express';
+import { tracer } from './tracing';
+import type { ServiceMetrics } from './metrics';
+
+/**
+ * Starts the SERVER span of a GraphQL request, continuing the caller's trace (W3C `traceparent`
+ * from the gateway's fetch), and runs the rest of the request inside it, so Apollo's and the
+ * gateway's spans, the subgraph fetches and the events a mutation records all hang below it.
+ * Mounted after the body parser: the parser resumes from socket callbacks, which would lose the
+ * async context set before it.
+ */
+export function traceRequests(service: string): express.RequestHandler {
+  return (req, res, next) => {
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracer.startSpan(
+      `${req.method} /graphql`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'http.route': '/graphql', 'cinema.service': service } },
+      parent,
+    );
+    res.once('close', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), next);
+  };
+}
+
+/** GET /metrics in the Prometheus text format; collect-at-scrape gauges run here. */
+export function metricsRoute(app: express.Express, metrics: ServiceMetrics): void {
+  app.get('/metrics', async (_req, res) => {
+    try {
+      res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+    } catch (err) {
+      res.status(500).type('text/plain').send(`metrics collection failed: ${(err as Error).message}`);
+    }
+  });
+}

@@ -1,0 +1,88 @@
+import { MongoClient } from 'mongodb';
+import type { SubgraphEnv } from '@cinema/service-kit';
+import { amqpUrl, eventually, silentLogger, TcpProxy, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET } from '@cinema/testing';
+import { createMoviesMessaging } from './messaging';
+import { createMoviesServer } from './server';
+
+/**
+ * One movies instance whose MongoDB and RabbitMQ are reached through proxies, so each can be taken
+ * away from it (and given back) without stopping the servers other tests use. Wired as index.ts does.
+ */
+let t: TestDatabase;
+let client: MongoClient;
+const mongo = new TcpProxy(hostPort(process.env.MONGO_URL!, 27017));
+const amqp = new TcpProxy(hostPort(amqpUrl(), 5672));
+let base: string;
+let stop: () => Promise<void>;
+
+function hostPort(url: string, fallback: number) {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port || fallback) };
+}
+
+beforeAll(async () => {
+  t = await testDatabase('health');
+  await Promise.all([mongo.start(), amqp.start()]);
+  client = await new MongoClient(`mongodb://127.0.0.1:${mongo.port}`, { serverSelectionTimeoutMS: 2_000 }).connect();
+  const db = client.db(t.db.databaseName);
+  const amqpThroughProxy = new URL(amqpUrl());
+  amqpThroughProxy.host = `127.0.0.1:${amqp.port}`;
+  const config: SubgraphEnv = {
+    NODE_ENV: 'test', PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGO_URL: `mongodb://127.0.0.1:${mongo.port}`,
+    MONGO_DB: t.db.databaseName, AMQP_URL: amqpThroughProxy.toString(), AMQP_NAMESPACE: testNamespace('health'), OUTBOX_SWEEP_MS: 200,
+    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
+  };
+  const messaging = createMoviesMessaging(db, silentLogger, config);
+  const server = createMoviesServer({ db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging.relay.dispatch, readiness: { rabbitmq: () => messaging.connected } });
+  base = (await server.listen(0, '127.0.0.1')).replace('/graphql', '');
+  messaging.start();
+  await messaging.ready();
+  stop = async () => {
+    await server.stop();
+    await messaging.stop();
+  };
+});
+
+afterAll(async () => {
+  await stop();
+  await client.close();
+  await Promise.all([mongo.stop(), amqp.stop()]);
+  await t.drop();
+});
+
+const ready = async () => {
+  const res = await fetch(`${base}/health/ready`);
+  return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, string> } };
+};
+const live = async () => (await fetch(`${base}/health/live`)).status;
+
+describe('subgraph readiness follows its dependencies', () => {
+  it('is ready when MongoDB and RabbitMQ are reachable', async () => {
+    expect(await ready()).toEqual({ status: 200, body: { status: 'ok', checks: { mongo: 'ok', rabbitmq: 'ok' } } });
+  });
+
+  it('is not ready while MongoDB is away, says so, answers within the probe bound, and is ready again after', async () => {
+    mongo.reset();
+    const started = Date.now();
+    const down = await ready();
+    expect(Date.now() - started).toBeLessThan(2_500); // the driver alone would wait its server-selection timeout
+    expect(down.status).toBe(503);
+    expect(down.body.status).toBe('unavailable');
+    expect(down.body.checks.mongo).not.toBe('ok');
+    expect(down.body.checks.rabbitmq).toBe('ok');
+    expect(await live()).toBe(200); // alive: nothing a restart would fix
+    mongo.pass();
+    expect((await eventually(async () => (await ready()).status === 200, 15_000, 250))).toBe(true);
+  });
+
+  it('is not ready while RabbitMQ is away, and is ready again once it reconnected', async () => {
+    amqp.reset();
+    const down = await eventually(async () => {
+      const r = await ready();
+      return r.status === 503 ? r : undefined;
+    }, 5_000);
+    expect(down?.body.checks).toEqual({ mongo: 'ok', rabbitmq: 'down' });
+    amqp.pass();
+    expect((await eventually(async () => (await ready()).status === 200, 15_000, 250))).toBe(true);
+  });
+});
