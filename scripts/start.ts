@@ -39,7 +39,7 @@ async function main() {
   });
   // (onExit fires only once the stack is up: a failure while starting rejects startStack instead.)
   console.log(`\n✓ Gateway ready: ${stack.gatewayUrl}  (open it in a browser for Apollo Sandbox)`);
-  console.log('  a token for it: npm run token -- --sub <userId> --scope admin   (README: "Identity")\n');
+  console.log('  a token for it: npm run token -- --sub <userId> --scope admin   (README: "Identity and access")\n');
   const shutdown = () => void stack.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

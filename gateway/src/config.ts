@@ -31,6 +31,8 @@ const schema = z
     RATE_LIMIT: int(0, 1_000_000, 600),
     RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
     SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
+    // The gateway's port faces clients: with this set, /metrics wants it as a bearer token.
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     ...tracingEnv,
   })
   .superRefine((c, ctx) => {

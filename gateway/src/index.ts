@@ -24,6 +24,7 @@ async function main() {
     tokens: config.tokens,
     limits: config.limits,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    metricsToken: config.METRICS_TOKEN,
     metrics: createMetrics('gateway'),
   });
   await server.listen(config.PORT, config.HOST);

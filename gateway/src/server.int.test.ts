@@ -1,5 +1,7 @@
 import { gql, silentLogger, testGatewaySecurity } from '@cinema/testing';
 import { startToyGraph } from '../../e2e/support/toy-graph';
+import { createMetrics } from '@cinema/service-kit';
+import { withGateway as withToyGateway } from './test-support/toy-gateway';
 import { createGatewayServer } from './server';
 
 type Toy = Awaited<ReturnType<typeof startToyGraph>>;
@@ -54,6 +56,17 @@ describe('gateway over any supergraph', () => {
       const res = await gql(url, '{ __schema { queryType { name } } }');
       expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(res.data ?? null).toBeNull();
+    });
+  });
+
+  it('guards /metrics with METRICS_TOKEN when one is set (the gateway port faces clients)', async () => {
+    await withToyGateway(toy, { metrics: createMetrics('gateway', { processMetrics: false }), metricsToken: 'scrape-me-0123456789' }, async (url) => {
+      const metricsUrl = url.replace('/graphql', '/metrics');
+      expect((await fetch(metricsUrl)).status).toBe(401);
+      expect((await fetch(metricsUrl, { headers: { authorization: 'Bearer wrong-token-0000000' } })).status).toBe(401);
+      const ok = await fetch(metricsUrl, { headers: { authorization: 'Bearer scrape-me-0123456789' } });
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toMatch(/graphql_requests_total|# HELP/);
     });
   });
 });

@@ -22,6 +22,8 @@ export interface GatewayServerOptions {
   tokens: TokenOptions;
   limits: Limits;
   subgraphTimeoutMs?: number;
+  /** Protects GET /metrics on the public port (Prometheus sends it as a bearer token). */
+  metricsToken?: string;
   /** The process's metrics registry (GET /metrics, subgraph fetch latency). */
   metrics?: ServiceMetrics;
   /** How subgraph readiness is polled; only for HTTP subgraphs (not a custom buildService). */
@@ -72,6 +74,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
     },
     context: (base) => base,
     metrics: options.metrics,
+    metricsToken: options.metricsToken,
     checks: () => ({ supergraph: () => loaded, ...health.checks() }),
   });
 }

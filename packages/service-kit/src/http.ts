@@ -35,6 +35,8 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   checks: ReadinessChecks;
   /** The process's metrics: served on GET /metrics and fed by every operation. */
   metrics?: ServiceMetrics;
+  /** When set, GET /metrics wants `Authorization: Bearer <token>` (for a port that faces the internet). */
+  metricsToken?: string;
   bodyLimit?: string;
   /** Run on /graphql before the body is read (authentication, rate limits: cheap refusals first). */
   beforeBody?: RequestHandler[];
@@ -79,7 +81,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   });
 
   healthRoutes(app, options.checks);
-  if (options.metrics) metricsRoute(app, options.metrics);
+  if (options.metrics) metricsRoute(app, options.metrics, options.metricsToken);
   const service = String(logger.bindings().service ?? 'service');
 
   let started = false;

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type express from 'express';
 import { tracer } from './tracing';
@@ -28,8 +29,14 @@ export function traceRequests(service: string): express.RequestHandler {
 }
 
 /** GET /metrics in the Prometheus text format; collect-at-scrape gauges run here. */
-export function metricsRoute(app: express.Express, metrics: ServiceMetrics): void {
-  app.get('/metrics', async (_req, res) => {
+export function metricsRoute(app: express.Express, metrics: ServiceMetrics, token?: string): void {
+  const expected = token ? createHash('sha256').update(`Bearer ${token}`).digest() : undefined;
+  app.get('/metrics', async (req, res) => {
+    // Hashes compared in constant time: equal lengths, and nothing learnt from how long it took.
+    if (expected && !timingSafeEqual(expected, createHash('sha256').update(req.get('authorization') ?? '').digest())) {
+      res.status(401).set('www-authenticate', 'Bearer').type('text/plain').send('metrics need the METRICS_TOKEN bearer token');
+      return;
+    }
     try {
       res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
     } catch (err) {
