@@ -1,36 +1,66 @@
 import net from 'node:net';
 
-export type ProxyMode = 'pass' | 'reset';
+export type ProxyMode = 'pass' | 'delay' | 'blackhole' | 'reset';
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real server, to take that server away from one process
- * without stopping it for everyone else: `reset()` drops every connection and refuses new ones
- * (as if the server died), `pass()` lets traffic through again.
+ * A TCP proxy on 127.0.0.1 in front of a real server, to fail that server for one process without
+ * stopping it for everyone else:
+ * - `pass()`: traffic flows (after a blackhole, the connections that lost bytes are closed first);
+ * - `delay(ms)`: every chunk, both ways, arrives `ms` later (order kept);
+ * - `blackhole()`: connections stay open but nothing gets through, new ones too (a partition);
+ * - `reset()`: every connection is dropped and new ones refused (as if the server died).
  */
 export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   private server: net.Server | undefined;
   private mode: ProxyMode = 'pass';
+  private delayMs = 0;
   port = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
   async start(port = 0): Promise<number> {
-    this.server = net.createServer((client) => {
-      if (this.mode !== 'pass') return client.destroy();
-      const upstream = net.connect(this.target);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.once('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.once('close', () => upstream.destroy());
-      upstream.once('close', () => client.destroy());
-    });
+    this.server = net.createServer((client) => this.accept(client));
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;
     return this.port;
+  }
+
+  private track(s: net.Socket) {
+    this.sockets.add(s);
+    s.once('close', () => this.sockets.delete(s));
+    s.on('error', () => undefined);
+  }
+
+  private accept(client: net.Socket) {
+    if (this.mode === 'reset') return client.destroy();
+    this.track(client);
+    // A partition: the connection opens, then nothing ever answers.
+    if (this.mode === 'blackhole') return;
+    const upstream = net.connect(this.target);
+    this.track(upstream);
+    this.forward(client, upstream);
+    this.forward(upstream, client);
+    client.once('close', () => upstream.destroy());
+    upstream.once('close', () => client.destroy());
+  }
+
+  private forward(from: net.Socket, to: net.Socket) {
+    from.on('data', (chunk) => {
+      if (this.mode === 'blackhole' || this.mode === 'reset') return;
+      // Equal delays fire in order, so the byte stream stays intact.
+      if (this.mode === 'delay') setTimeout(() => to.destroyed || to.write(chunk), this.delayMs);
+      else to.write(chunk);
+    });
+  }
+
+  delay(ms: number): void {
+    this.mode = 'delay';
+    this.delayMs = ms;
+  }
+
+  blackhole(): void {
+    this.mode = 'blackhole';
   }
 
   reset(): void {
@@ -39,6 +69,8 @@ export class TcpProxy {
   }
 
   pass(): void {
+    // Bytes were dropped: those streams are corrupt, so their connections end and clients reconnect.
+    if (this.mode === 'blackhole') for (const s of this.sockets) s.destroy();
     this.mode = 'pass';
   }
 

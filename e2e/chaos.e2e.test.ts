@@ -1,0 +1,34 @@
+import { must } from './support/scenario';
+import { describeResult, runScenario } from '../scripts/chaos/run';
+import { SCENARIOS } from '../scripts/chaos/scenarios';
+import { startChaosStack, type ChaosStack } from '../scripts/chaos/stack';
+
+jest.setTimeout(180_000);
+
+/**
+ * The fast chaos scenarios, inside `npm test`: only faults through this run's own proxies and
+ * processes (a SIGKILLed consumer, its MongoDB cut, partitions, poison), never the shared broker.
+ * Under a steady mutation load, each must end with nothing lost, duplicated or unexpected.
+ */
+let stack: ChaosStack;
+let cinemaId: string;
+beforeAll(async () => {
+  stack = await startChaosStack(process.env.MONGO_URL!, process.env.AMQP_URL!);
+  const { createCity } = await must(stack.gatewayUrl, 'mutation { createCity(input: { name: "Test City" }) { id } }');
+  cinemaId = (await must(stack.gatewayUrl, 'mutation($c: ID!) { createCinema(input: { cityId: $c, name: "Test Cinema" }) { id } }', { c: createCity.id })).createCinema.id;
+});
+afterAll(() => stack?.stop());
+
+describe('faults under load lose nothing, apply nothing twice', () => {
+  for (const scenario of SCENARIOS.filter((s) => s.local && s.quick)) {
+    it(scenario.name, async () => {
+      const result = await runScenario(stack, scenario, { faultMs: 4_000, ratePerSecond: 4, cinemaId, convergeMs: 60_000 });
+      expect({ line: describeResult(result), details: result.details }).toMatchObject({ details: [] });
+      expect(result).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
+      expect(result.convergedInMs).not.toBeNull();
+      // The load really ran through the fault: writes were acknowledged and their events produced.
+      expect(result.load.ok).toBeGreaterThan(5);
+      expect(result.events).toBeGreaterThanOrEqual(result.load.ok);
+    });
+  }
+});
