@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import amqplib from 'amqplib';
 import { MongoClient } from 'mongodb';
+import { deleteBrokerObjects } from '../lib/broker-cleanup';
 
 /**
  * Removes what this run's test files left on the shared servers: queues and exchanges of its test
@@ -10,19 +9,7 @@ import { MongoClient } from 'mongodb';
 export default async function globalTeardown() {
   const run = process.env.TEST_RUN_ID;
   if (!run) return;
-  const list = (what: string) => {
-    const r = spawnSync('rabbitmqctl', ['-q', '--no-table-headers', what, 'name'], { encoding: 'utf8', timeout: 30_000 });
-    return r.status === 0 ? r.stdout.split('\n').filter((n) => n.startsWith(`t-${run}-`)) : [];
-  };
-  if (process.env.AMQP_URL) {
-    const conn = await amqplib.connect(process.env.AMQP_URL).catch(() => undefined);
-    if (conn) {
-      const ch = await conn.createChannel();
-      for (const q of list('list_queues')) await ch.deleteQueue(q).catch(() => undefined);
-      for (const e of list('list_exchanges')) await ch.deleteExchange(e).catch(() => undefined);
-      await conn.close().catch(() => undefined);
-    }
-  }
+  if (process.env.AMQP_URL) await deleteBrokerObjects(process.env.AMQP_URL, `t-${run}-`);
   if (process.env.MONGO_URL) {
     const client = await new MongoClient(process.env.MONGO_URL, { serverSelectionTimeoutMS: 2_000 }).connect().catch(() => undefined);
     if (client) {

@@ -9,15 +9,24 @@ export interface ReadModelPair {
   replica: { db: string; collection: string; isDeleted: (doc: any) => boolean };
 }
 
-const db = (service: string) => process.env[`${service.toUpperCase()}_MONGO_DB`] ?? service;
+export type Databases = Record<'users' | 'movies' | 'catalog', string>;
 
-export const READ_MODELS: Record<ConsumerQueue, ReadModelPair> = {
+/** `USERS_MONGO_DB`, `MOVIES_MONGO_DB`, `CATALOG_MONGO_DB`, else the service's name. */
+export const databasesFromEnv = (env = process.env): Databases => ({
+  users: env.USERS_MONGO_DB || 'users',
+  movies: env.MOVIES_MONGO_DB || 'movies',
+  catalog: env.CATALOG_MONGO_DB || 'catalog',
+});
+
+export const readModels = (dbs: Databases): Record<ConsumerQueue, ReadModelPair> => ({
   'movies:user:replicate': {
-    source: { db: db('users'), collection: 'users', isDeleted: (d) => d.deletedAt != null },
-    replica: { db: db('movies'), collection: 'user_profiles', isDeleted: (d) => d.deleted === true },
+    source: { db: dbs.users, collection: 'users', isDeleted: (d) => d.deletedAt != null },
+    replica: { db: dbs.movies, collection: 'user_profiles', isDeleted: (d) => d.deleted === true },
   },
   'catalog:movie:replicate': {
-    source: { db: db('movies'), collection: 'movies', isDeleted: (d) => d.deletedAt != null },
-    replica: { db: db('catalog'), collection: 'movies', isDeleted: (d) => d.deleted === true },
+    source: { db: dbs.movies, collection: 'movies', isDeleted: (d) => d.deletedAt != null },
+    replica: { db: dbs.catalog, collection: 'movies', isDeleted: (d) => d.deleted === true },
   },
-};
+});
+
+export const READ_MODELS = readModels(databasesFromEnv());

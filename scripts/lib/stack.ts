@@ -115,8 +115,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       start(s, { ...base, PORT: String(ports[s]), MONGO_URL: options.mongoUrl, MONGO_DB: options.databases?.[s] ?? s, ...options.serviceEnv?.[s] });
     }
     await Promise.all(SUBGRAPHS.map(ready));
-    const gatewayEnv: NodeJS.ProcessEnv = { ...base, PORT: String(ports.gateway), ...options.serviceEnv?.gateway };
+    const gatewayEnv: NodeJS.ProcessEnv = { ...base, PORT: String(ports.gateway) };
     for (const s of SUBGRAPHS) gatewayEnv[`SUBGRAPH_URL_${s.toUpperCase()}`] = urls[s];
+    // Last, so a caller can route the gateway elsewhere (e.g. to a subgraph through a proxy).
+    Object.assign(gatewayEnv, options.serviceEnv?.gateway);
     start('gateway', gatewayEnv);
     await ready('gateway');
     starting = false;

@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import amqplib from 'amqplib';
+import { qualify } from '@cinema/service-kit';
+
+/** rabbitmqctl against the local node, bounded in time; throws with its output when it fails. */
+export function rabbitmqctl(...args: string[]): string {
+  const run = spawnSync('rabbitmqctl', args, { encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${run.stderr || run.stdout || run.error?.message}`);
+  return run.stdout;
+}
+
+/** Publishes garbage on an owner exchange with a real routing key: it must land in the consumer's DLQ. */
+export async function publishPoison(amqpUrl: string, namespace: string, count: number) {
+  const connection = await amqplib.connect(amqpUrl);
+  const channel = await connection.createConfirmChannel();
+  const bodies = ['', 'not json', '[]', '{"type":"user.created"}', JSON.stringify({ eventId: 'x', type: 'user.created', schemaVersion: 99 })];
+  for (let i = 0; i < count; i++) {
+    channel.publish(qualify('users', namespace), 'user.created', Buffer.from(bodies[i % bodies.length]!), { persistent: true, messageId: `poison-${i}` });
+  }
+  await channel.waitForConfirms();
+  await connection.close();
+}
+
+/** Messages waiting in a queue (e.g. a DLQ), through the management-free AMQP passive declare. */
+export async function queueDepth(amqpUrl: string, queue: string): Promise<number> {
+  const connection = await amqplib.connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    return (await channel.checkQueue(queue)).messageCount;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,31 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../lib/infra';
+import type { HeldLoad } from './held-load';
+import type { ScenarioResult } from './run';
+
+const BEGIN = '<!-- chaos:begin -->';
+const END = '<!-- chaos:end -->';
+
+/** Rewrites the figures block of docs/reliability.md from a full `npm run chaos`. */
+export function writeReliabilityFigures(results: ScenarioResult[], held: HeldLoad | undefined) {
+  const path = join(ROOT, 'docs', 'reliability.md');
+  const doc = readFileSync(path, 'utf8');
+  if (!doc.includes(BEGIN) || !doc.includes(END)) return;
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.load.sent} | ${r.load.ok} | ${r.load.failed} | ${r.events} | ${r.lost} | ${r.duplicated} | ${r.unexpected} | ${r.convergedInMs === null ? 'no' : `${(r.convergedInMs / 1000).toFixed(1)} s`} |`,
+  );
+  const block = [
+    BEGIN,
+    `Latest full run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run chaos\` on this repository's machine (2 cores, FerretDB 1.24 SQLite, RabbitMQ 3.10).`,
+    '',
+    '| scenario | mutations sent | acknowledged | failed during the fault | events published | lost | duplicated | unexpected | converged after the load stopped |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    held ? `Load held: **${held.perSecond} requests/s for ${held.seconds} s** (8 clients, 80 % reads), p50 ${held.p50Ms} ms, p99 ${held.p99Ms} ms, **${held.errors} errors**, read models converged after it.` : '',
+    END,
+  ].join('\n');
+  writeFileSync(path, doc.slice(0, doc.indexOf(BEGIN)) + block + doc.slice(doc.indexOf(END) + END.length));
+}

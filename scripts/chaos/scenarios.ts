@@ -1,0 +1,137 @@
+import { deadLetterQueue } from '@cinema/events';
+import { qualify } from '@cinema/service-kit';
+import { publishPoison, queueDepth, rabbitmqctl } from './broker';
+import type { ChaosStack } from './stack';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Scenario {
+  name: string;
+  /** Faults only through this run's own proxies and processes: safe beside other users of the broker. */
+  local: boolean;
+  /** In the `--quick` subset. */
+  quick: boolean;
+  /** Injects the fault while the load runs, for about `ms`, and heals what it broke. */
+  inject(stack: ChaosStack, ms: number): Promise<{ note?: string; check?: () => Promise<string | undefined> }>;
+}
+
+/** Repeats `act` every `everyMs` for `ms`. */
+async function every(ms: number, everyMs: number, act: () => Promise<void> | void) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await act();
+    await sleep(Math.min(everyMs, Math.max(0, end - Date.now())));
+  }
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'broker killed and restarted mid-stream', local: false, quick: false,
+    async inject(_s, ms) {
+      await sleep(ms / 4);
+      rabbitmqctl('stop_app');
+      await sleep(ms / 2);
+      rabbitmqctl('start_app');
+      return {};
+    },
+  },
+  {
+    name: 'connections closed every few seconds', local: false, quick: true,
+    async inject(_s, ms) {
+      await every(ms, 3_000, () => void rabbitmqctl('close_all_connections', 'chaos: connections closed'));
+      return {};
+    },
+  },
+  {
+    name: 'broker down, producer killed before it is back', local: false, quick: false,
+    async inject(s, ms) {
+      rabbitmqctl('stop_app');
+      await sleep(ms / 2);
+      // users holds events in its outbox that no broker confirmed: it dies with them unpublished.
+      await s.kill('users');
+      rabbitmqctl('start_app');
+      await s.restart('users');
+      await sleep(ms / 2);
+      return {};
+    },
+  },
+  {
+    name: 'publishers blocked by a memory alarm', local: false, quick: false,
+    async inject(_s, ms) {
+      rabbitmqctl('set_vm_memory_high_watermark', '0.000001');
+      try {
+        await sleep(ms);
+      } finally {
+        rabbitmqctl('set_vm_memory_high_watermark', '0.4');
+      }
+      return { note: 'watermark restored to 0.4' };
+    },
+  },
+  {
+    name: 'consumer killed between its write and its ack', local: true, quick: true,
+    async inject(s, ms) {
+      // Under load, a SIGKILL lands mid-delivery: written, not acked; the broker redelivers.
+      await every(ms, 2_500, async () => {
+        await s.kill('movies');
+        await s.restart('movies');
+      });
+      return {};
+    },
+  },
+  {
+    name: 'consumer frozen past the heartbeat', local: true, quick: false,
+    async inject(s, ms) {
+      s.processes.get('movies')!.kill('SIGSTOP');
+      await sleep(Math.max(ms, 16_000));
+      s.processes.get('movies')!.kill('SIGCONT');
+      return {};
+    },
+  },
+  {
+    name: "a consumer's MongoDB stopped for a while", local: true, quick: true,
+    async inject(s, ms) {
+      s.proxies.moviesMongo.reset();
+      await sleep(ms);
+      s.proxies.moviesMongo.pass();
+      return {};
+    },
+  },
+  {
+    name: 'RabbitMQ, MongoDB and a subgraph blackholed', local: true, quick: true,
+    async inject(s, ms) {
+      for (const p of [s.proxies.rabbit.users, s.proxies.moviesMongo, s.proxies.users]) {
+        p.blackhole();
+        await sleep(ms / 3);
+        p.pass();
+      }
+      return {};
+    },
+  },
+  {
+    name: 'poison messages injected', local: true, quick: true,
+    async inject(s, ms) {
+      const queue = qualify(deadLetterQueue('movies:user:replicate'), s.namespace);
+      const before = await queueDepth(s.amqpUrl, queue);
+      await publishPoison(s.amqpUrl, s.namespace, 25);
+      await sleep(ms);
+      return {
+        check: async () => {
+          const added = (await queueDepth(s.amqpUrl, queue)) - before;
+          return added === 25 ? undefined : `expected 25 poison messages in ${queue}, found ${added}`;
+        },
+      };
+    },
+  },
+  {
+    name: 'soak: the faults above, mixed', local: false, quick: false,
+    async inject(s, ms) {
+      const mix = SCENARIOS.filter((x) => x.name !== 'soak: the faults above, mixed' && x.name !== 'consumer frozen past the heartbeat');
+      const end = Date.now() + ms;
+      for (let i = 0; Date.now() < end; i++) {
+        await mix[i % mix.length]!.inject(s, 4_000);
+        await s.heal();
+      }
+      return {};
+    },
+  },
+];
