@@ -48,7 +48,7 @@ export const committedSupergraph = () => readFileSync(join(__dirname, '..', '..'
  * the gateway calls them in-process; their events still travel through the real RabbitMQ (in a
  * namespace of this test's own).
  */
-export async function startInProcessGraph(options: { http?: boolean } = {}) {
+export async function startInProcessGraph(options: { http?: boolean; bodyLimit?: string } = {}) {
   const dbs: Record<'users' | 'movies' | 'catalog', TestDatabase> = {
     users: await testDatabase('ip_users'),
     movies: await testDatabase('ip_movies'),
@@ -86,6 +86,8 @@ export async function startInProcessGraph(options: { http?: boolean } = {}) {
   const gateway = createGatewayServer({
     supergraphSdl: committedSupergraph(),
     logger: silentLogger,
+    // The production default (gateway config BODY_LIMIT) when a test asks for it; else express's 1mb.
+    bodyLimit: options.bodyLimit,
     ...testGatewaySecurity(),
     ...(options.http
       ? { subgraphUrls }

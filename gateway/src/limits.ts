@@ -15,7 +15,7 @@ export interface Limits {
 }
 
 /**
- * Document limits (graphql-armor), checked while parsing and validating: an abusive operation is
+ * Document limits (graphql-armor; tokens by graphql-js), checked while parsing and validating: an abusive operation is
  * refused before planning, so no subgraph is ever called for it. Field suggestions ("did you mean…")
  * are removed in production, where they would map the schema for an attacker.
  */
@@ -24,11 +24,14 @@ export function documentLimits(l: Limits, production: boolean) {
     maxDepth: { n: l.maxDepth },
     maxAliases: { n: l.maxAliases },
     maxDirectives: { n: l.maxDirectives },
-    maxTokens: { n: l.maxTokens },
+    // Off here: armor's Apollo plugin re-parses in parsingDidStart and throws from that hook, which
+    // turns every syntax error (and the limit itself) into HTTP 500. graphql-js counts tokens itself.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: l.maxCost },
     blockFieldSuggestion: { enabled: production },
   }).protect();
-  return { plugins, validationRules };
+  // A document over the token limit fails to parse: GRAPHQL_PARSE_FAILED, HTTP 400.
+  return { plugins, validationRules, parseOptions: { maxTokens: l.maxTokens } };
 }
 
 /**

@@ -4,6 +4,7 @@ import { authenticate } from './auth/authenticate';
 import { acceptSecurityFeatures } from './auth/supergraph-security';
 import { createTokenVerifier, type TokenOptions } from './auth/tokens';
 import { createFetchTelemetry } from './fetch-telemetry';
+import { KnownOperationTypes } from './known-operation-types';
 import { documentLimits, rateLimitPerClient, type Limits } from './limits';
 import { SubgraphDataSource } from './subgraph-fetch';
 import { SubgraphHealth, type SubgraphHealthOptions } from './subgraph-health';
@@ -69,7 +70,8 @@ export function createGatewayServer(options: GatewayServerOptions) {
     beforeBody: [authenticate(createTokenVerifier(options.tokens), logger), ...rateLimitPerClient(options.limits)],
     apollo: {
       gateway,
-      validationRules: limits.validationRules,
+      validationRules: [KnownOperationTypes, ...limits.validationRules],
+      parseOptions: limits.parseOptions,
       plugins: [...limits.plugins, authorizationPlugin<RequestContext>(policy)],
     },
     context: (base) => base,

@@ -47,6 +47,12 @@ export function maskUnexpectedErrors(logger: Logger, production = false) {
       const extensions = production ? pick(rest, ['code', 'field', 'fields']) : rest;
       return { ...formatted, extensions };
     }
+    // Apollo's own refusals of a malformed request (a persisted query whose hash does not match its
+    // query, an unsupported persisted query version) name a 4xx status but no code: the client's mistake.
+    const status = error instanceof GraphQLError ? (error.extensions?.http as { status?: unknown } | undefined)?.status : undefined;
+    if ((code === undefined || code === ErrorCode.Internal) && typeof status === 'number' && status >= 400 && status < 500) {
+      return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+    }
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
     return {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -93,7 +94,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
       app.use(
         '/graphql',
         ...(options.beforeBody ?? []),
-        express.json({ limit: options.bodyLimit ?? '1mb', verify: keepRawBody }),
+        express.json({ limit: options.bodyLimit ?? '1mb', verify: utf8Only }),
         // After the body parser, which loses the async context a span needs.
         traceRequests(service),
         ...(options.afterBody ?? []),
@@ -125,6 +126,15 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   };
 }
 
+/**
+ * The JSON parser decodes bytes that are not UTF-8 into U+FFFD without a word, so a client's garbled
+ * text would be stored as something it never sent: refused instead, before anything reads the body.
+ */
+const utf8Only = (req: http.IncomingMessage, res: http.ServerResponse, buf: Buffer) => {
+  if (!isUtf8(buf)) throw Object.assign(new Error('request body is not valid UTF-8'), { status: 400, type: 'encoding.invalid' });
+  keepRawBody(req, res, buf);
+};
+
 /** Body parser failures as GraphQL-shaped JSON errors, never express's HTML page (which shows a stack in development). */
 const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   if (res.headersSent) return next(err);
@@ -133,7 +143,10 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
     413: ['request body too large', 'PAYLOAD_TOO_LARGE'],
     415: ['unsupported content encoding', 'BAD_REQUEST'],
   };
-  const [message, code] = known[status] ?? (status < 500 ? ['malformed request body', 'BAD_REQUEST'] : ['Internal server error', 'INTERNAL_SERVER_ERROR']);
+  const [message, code] =
+    err?.type === 'encoding.invalid'
+      ? [err.message as string, 'BAD_REQUEST']
+      : (known[status] ?? (status < 500 ? ['malformed request body', 'BAD_REQUEST'] : ['Internal server error', 'INTERNAL_SERVER_ERROR']));
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 };
 

@@ -8,15 +8,19 @@ import { badUserInput } from './errors';
  */
 
 const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+// A surrogate half without its partner: JSON can carry one ("\ud800"), UTF-8 (and so BSON) cannot;
+// the driver would silently store U+FFFD instead of what the client sent.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Trimmed, non-empty, bounded text without control characters (NUL bytes included). */
+/** Trimmed, non-empty, bounded, well-formed text without control characters (NUL bytes included). */
 export const text = (max: number) =>
   z
     .string()
     .trim()
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
-    .regex(NO_CONTROL_CHARS, { error: 'must not contain control characters' });
+    .regex(NO_CONTROL_CHARS, { error: 'must not contain control characters' })
+    .refine((s) => !LONE_SURROGATE.test(s), { error: 'must be well-formed Unicode (no lone surrogates)' });
 
 /** The 24-hex-digit ids every entity here uses; anything else is malformed. */
 export const id = () =>

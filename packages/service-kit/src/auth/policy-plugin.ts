@@ -24,6 +24,8 @@ export function authorizationPlugin<C extends { identity: Identity | null }>(pol
           const message = `not allowed: ${found.map(describe).join('; ')}`;
           const error = contextValue.identity ? forbidden(message) : unauthenticated(message);
           error.extensions.fields = found.map((v) => v.coordinate);
+          // Apollo answers an error thrown from this hook with HTTP 500 unless it names a status.
+          error.extensions.http = { status: contextValue.identity ? 403 : 401 };
           throw error;
         },
       };

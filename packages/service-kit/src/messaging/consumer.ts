@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { parseEvent, type DomainEvent, type EventType } from '@cinema/events';
 import type { Logger } from 'pino';
 import type { Message } from 'amqplib';
@@ -34,6 +35,21 @@ const RETRY = [
   { strategy: 'republish', defer: 5_000 },
 ] as const;
 
+/**
+ * The largest event body a consumer accepts. Events carry one entity's state, a few kB at most (a
+ * movie with a 5 000-character synopsis); megabytes can only come from a broken or hostile producer
+ * and would otherwise be written into a read model as they are.
+ */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+/** Why a body is refused before it is even read as an event, or undefined. */
+function refuseBody(content: Buffer): string | undefined {
+  if (content.length > MAX_EVENT_BYTES) return `message body of ${content.length} bytes exceeds the ${MAX_EVENT_BYTES}-byte limit`;
+  // JSON.parse would read invalid bytes as U+FFFD and the replica would store text nobody sent.
+  if (!isUtf8(content)) return 'message body is not valid UTF-8';
+  return undefined;
+}
+
 /** Network trouble, or an error the driver labels retryable (failover, pool reset): expected, not a bug. */
 function isTransient(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -52,7 +68,8 @@ export async function startConsumer(o: ConsumerOptions): Promise<{ stop(): Promi
   const deadLettered = (reason: DeadLetterReason, event?: DomainEvent) => o.observer?.deadLettered?.(queue, reason, event);
 
   const onMessage = async (message: Message, content: unknown, ackOrNack: AckOrNack) => {
-    const parsed = parseEvent(content);
+    const refused = refuseBody(message.content);
+    const parsed = refused ? ({ ok: false, reason: refused } as const) : parseEvent(content);
     if (!parsed.ok || !o.handles.includes(parsed.event.type)) {
       const reason = parsed.ok ? `unexpected event type ${parsed.event.type} on ${o.subscription}` : parsed.reason;
       o.logger.warn({ messageId: message.properties.messageId, reason }, 'dead-lettering a message that cannot be handled');

@@ -19,6 +19,11 @@ export function movieEventHandler(deps: { movies: MovieReplica; screenings: Scre
     if (!isMovieEvent(event)) throw new PermanentError(`catalog does not handle ${event.type}`);
     // The envelope only promises a non-empty string; retrying a malformed id can never succeed.
     if (!OBJECT_ID.test(event.aggregateId)) throw new PermanentError(`aggregateId "${event.aggregateId}" is not a movie id`);
+    // The replica is written under aggregateId with the state in data: if they name different movies,
+    // one movie's title would land on another. Users' replica in movies refuses the same way.
+    if (event.data.id.toLowerCase() !== event.aggregateId.toLowerCase()) {
+      throw new PermanentError(`data.id ${event.data.id} is not the aggregateId ${event.aggregateId}`);
+    }
 
     const outcome = await deps.movies.apply(event);
     if (event.type !== 'movie.deleted') return outcome;
