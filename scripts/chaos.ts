@@ -8,17 +8,22 @@ import { holdLoad, type HeldLoad } from './chaos/held-load';
 import { writeReliabilityFigures } from './chaos/report';
 import { describeResult, runScenario, type ScenarioResult } from './chaos/run';
 import { SCENARIOS } from './chaos/scenarios';
+import { useNode } from './chaos/broker';
+import { ensureChaosBroker } from './chaos/own-broker';
 import { startChaosStack } from './chaos/stack';
 
 // `npm run chaos [-- --quick] [--local] [--only <text>]`: fault scenarios under a steady mutation
 // load, each bounded in time, one line each, then `lost=0 duplicated=0 unexpected=0 scenarios=N`.
-// Scenarios marked non-local stop or reconfigure the local RabbitMQ node: run them on a broker
-// nobody else is using at that moment (`--local` keeps to this run's own proxies and processes).
+// Broker-wide faults run on a RabbitMQ node of chaos's own (own-broker.ts), never on the one
+// `npm start` and the tests use; `--local` keeps to this run's own proxies and processes.
 async function main() {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, local: { type: 'boolean' }, only: { type: 'string' } } });
   const quick = values.quick ?? false;
   const chosen = SCENARIOS.filter((s) => (!quick || s.quick) && (!values.local || s.local) && (!values.only || s.name.includes(values.only)));
-  const [mongoUrl, amqpUrl] = await Promise.all([ensureMongo(), ensureRabbit()]);
+  // Broker-wide faults only ever hit a node of chaos's own (the local-only run may share the usual one).
+  const [mongoUrl, broker] = await Promise.all([ensureMongo(), values.local ? ensureRabbit().then((amqpUrl) => ({ amqpUrl, node: undefined })) : ensureChaosBroker()]);
+  const amqpUrl = broker.amqpUrl;
+  useNode(broker.node);
   process.stderr.write(`› starting a stack of its own (namespace chaos-…) for ${chosen.length} scenario(s)…\n`);
   const stack = await startChaosStack(mongoUrl, amqpUrl);
   const results: ScenarioResult[] = [];

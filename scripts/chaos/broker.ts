@@ -2,9 +2,13 @@ import { spawnSync } from 'node:child_process';
 import amqplib from 'amqplib';
 import { qualify } from '@cinema/service-kit';
 
-/** rabbitmqctl against the local node, bounded in time; throws with its output when it fails. */
+let node: string | undefined;
+/** Which node the faults hit (the chaos run's own; see own-broker.ts). */
+export const useNode = (name: string | undefined) => void (node = name);
+
+/** rabbitmqctl against the chaos node, bounded in time; throws with its output when it fails. */
 export function rabbitmqctl(...args: string[]): string {
-  const run = spawnSync('rabbitmqctl', args, { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync('rabbitmqctl', [...(node ? ['-n', node] : []), ...args], { encoding: 'utf8', timeout: 60_000 });
   if (run.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${run.stderr || run.stdout || run.error?.message}`);
   return run.stdout;
 }
