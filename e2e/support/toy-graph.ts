@@ -12,7 +12,7 @@ import { silentLogger, TEST_SIGNING_SECRET } from '@cinema/testing';
  * self-nesting type (depth and cost limits) and a field only admins may read. It counts the
  * requests that reach it, so a test can prove the gateway refused something before calling it.
  */
-const typeDefs = parse(`
+export const TOY_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@requiresScopes"])
   type Query {
     hello(name: String!): String!
@@ -20,9 +20,11 @@ const typeDefs = parse(`
     slow(ms: Int!): String
     node: Node
     secret: String @requiresScopes(scopes: [["admin"]])
+    whoami: String
   }
   type Node { id: ID!  next: Node  items(first: Int): [Node!]! }
-`);
+`;
+const typeDefs = parse(TOY_SDL);
 const node = (depth: number): Record<string, unknown> => ({
   id: `n${depth}`,
   next: () => node(depth + 1),
@@ -37,6 +39,8 @@ const resolvers = {
     slow: (_: unknown, { ms }: { ms: number }) => new Promise((r) => setTimeout(() => r(`slept ${ms}`), ms)),
     node: () => node(0),
     secret: () => 'for admins',
+    // What the subgraph was told about the caller: proves which identity crossed the signed hop.
+    whoami: (_: unknown, __: unknown, ctx: RequestContext) => (ctx.identity ? `${ctx.identity.sub} [${ctx.identity.scopes.join(' ')}]` : 'anonymous'),
   },
 };
 

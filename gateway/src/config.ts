@@ -32,6 +32,12 @@ const schema = z
     RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
     SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
     // The gateway's port faces clients: with this set, /metrics wants it as a bearer token.
+    // Behind a load balancer: how many proxy hops (or which addresses) to trust for the client's
+    // address in X-Forwarded-For; otherwise every anonymous client shares the proxy's rate limit.
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s a-z]+)$/, 'true, false, a hop count, or addresses/subnets (e.g. loopback, 10.0.0.0/8)')
+      .default('false'),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     ...tracingEnv,
   })
@@ -40,6 +46,8 @@ const schema = z
     if (!c.JWT_SECRET === !c.JWT_JWKS_URL) problem('JWT_SECRET', 'set exactly one of JWT_SECRET (development) and JWT_JWKS_URL (production)');
     if (c.NODE_ENV === 'production') {
       if (!c.JWT_JWKS_URL) problem('JWT_JWKS_URL', 'is required in production (a shared JWT_SECRET is for development)');
+      // Keys fetched in clear text could be swapped by anyone on the path, and any token forged.
+      else if (!c.JWT_JWKS_URL.startsWith('https://')) problem('JWT_JWKS_URL', 'must be https:// in production');
       if (!c.JWT_ISSUER) problem('JWT_ISSUER', 'is required in production');
       if (!c.JWT_AUDIENCE) problem('JWT_AUDIENCE', 'is required in production');
     }
@@ -71,6 +79,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     ...c,
     subgraphUrls,
     production: c.NODE_ENV === 'production',
+    trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     tokens: {
       secret: c.JWT_SECRET,
       jwksUrl: c.JWT_JWKS_URL,

@@ -67,5 +67,13 @@ describe('gateway configuration', () => {
       JWT_AUDIENCE: 'cinema',
     });
     expect(ok.production).toBe(true);
+    expect(messageOf({ GATEWAY_SIGNING_SECRET: secrets.GATEWAY_SIGNING_SECRET, NODE_ENV: 'production', JWT_JWKS_URL: 'http://idp.example/jwks.json', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' })).toMatch(/JWT_JWKS_URL: must be https/);
+  });
+
+  it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {
+    expect(loadGatewayConfig(secrets).trustProxy).toBe(false);
+    expect(loadGatewayConfig({ ...secrets, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadGatewayConfig({ ...secrets, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(messageOf({ ...secrets, TRUST_PROXY: 'yes please!' })).toMatch(/TRUST_PROXY/);
   });
 });

@@ -25,8 +25,10 @@ async function main() {
     limits: config.limits,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     metricsToken: config.METRICS_TOKEN,
+    trustProxy: config.trustProxy,
     metrics: createMetrics('gateway'),
   });
+  if (config.production && !config.METRICS_TOKEN) logger.warn('METRICS_TOKEN is not set: /metrics is open on the client-facing port (block it at the load balancer)');
   await server.listen(config.PORT, config.HOST);
   // Drain in-flight requests (their subgraph fetches included), then flush the spans.
   onShutdown(logger, [() => server.stop(), () => tracing.shutdown()]);

@@ -70,6 +70,19 @@ describe('abuse limits at the gateway: each attack is refused before any subgrap
     });
   });
 
+  it('counts requests with bad tokens too, and tells clients apart behind a trusted proxy', async () => {
+    await withGateway(toy, { limits: { rateLimit: 3, rateWindowMs: 60_000 } }, async (url) => {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await gql(url, '{ hello(name: "x") }', undefined, { authorization: 'Bearer a.b.c' })).status);
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    });
+    await withGateway(toy, { limits: { rateLimit: 2, rateWindowMs: 60_000 }, trustProxy: 1 }, async (url) => {
+      const from = (ip: string) => gql(url, '{ hello(name: "x") }', undefined, { 'x-forwarded-for': ip }).then((r) => r.status);
+      expect([await from('198.51.100.1'), await from('198.51.100.1'), await from('198.51.100.1')]).toEqual([200, 200, 429]);
+      expect(await from('198.51.100.2')).toBe(200);
+    });
+  });
+
   it('has HTTP batching off and CSRF prevention on', async () => {
     await withGateway(toy, {}, async (url) => {
       const [batch, calls] = await counting(() => post(url, JSON.stringify([{ query: '{ hello(name: "a") }' }, { query: '{ hello(name: "b") }' }])));

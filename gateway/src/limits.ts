@@ -1,7 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
-import type { Identity } from '@cinema/service-kit';
+import { errorBody, type Identity } from '@cinema/service-kit';
 
 export interface Limits {
   maxDepth: number;
@@ -52,7 +52,7 @@ export function rateLimitPerClient(l: Limits): RequestHandler[] {
         return identity ? `sub:${identity.sub}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
       },
       handler: (_req, res) => {
-        res.status(429).json({ errors: [{ message: 'too many requests: slow down and retry later', extensions: { code: 'RATE_LIMITED' } }] });
+        res.status(429).json(errorBody('too many requests: slow down and retry later', 'RATE_LIMITED'));
       },
     }),
   ];

@@ -1,6 +1,6 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
-import { authenticate } from './auth/authenticate';
+import { authenticate, refuseBadTokens } from './auth/authenticate';
 import { acceptSecurityFeatures } from './auth/supergraph-security';
 import { createTokenVerifier, type TokenOptions } from './auth/tokens';
 import { createFetchTelemetry } from './fetch-telemetry';
@@ -23,6 +23,8 @@ export interface GatewayServerOptions {
   tokens: TokenOptions;
   limits: Limits;
   subgraphTimeoutMs?: number;
+  /** Express `trust proxy` (client addresses behind a load balancer). */
+  trustProxy?: boolean | number | string;
   /** Protects GET /metrics on the public port (Prometheus sends it as a bearer token). */
   metricsToken?: string;
   /** The process's metrics registry (GET /metrics, subgraph fetch latency). */
@@ -67,16 +69,18 @@ export function createGatewayServer(options: GatewayServerOptions) {
     logger,
     production,
     bodyLimit: options.bodyLimit,
-    beforeBody: [authenticate(createTokenVerifier(options.tokens), logger), ...rateLimitPerClient(options.limits)],
+    beforeBody: [authenticate(createTokenVerifier(options.tokens), logger), ...rateLimitPerClient(options.limits), refuseBadTokens],
     apollo: {
       gateway,
       validationRules: [KnownOperationTypes, ...limits.validationRules],
       parseOptions: limits.parseOptions,
-      plugins: [...limits.plugins, authorizationPlugin<RequestContext>(policy)],
+      plugins: [...limits.plugins, authorizationPlugin<RequestContext>(policy, { httpStatus: true })],
     },
     context: (base) => base,
     metrics: options.metrics,
     metricsToken: options.metricsToken,
+    edge: true,
+    trustProxy: options.trustProxy ?? false,
     checks: () => ({ supergraph: () => loaded, ...health.checks() }),
   });
 }

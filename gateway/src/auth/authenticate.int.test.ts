@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { bearer, errorCodes, gql, mintToken, TEST_JWT_SECRET } from '@cinema/testing';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { TOY_SDL } from '../../../e2e/support/toy-graph';
 import { startToyGraph, withGateway, type Toy } from '../test-support/toy-gateway';
 
 let toy: Toy;
@@ -84,8 +87,24 @@ describe('gateway identity: JWT verified with jose before anything runs', () => 
   it('never trusts identity headers a client sends', async () => {
     await withGateway(toy, {}, async (url) => {
       const forged = Buffer.from(JSON.stringify({ sub: 'root', scopes: ['admin'] })).toString('base64url');
-      const res = await call(url, '{ secret }', { 'x-gateway-identity': forged, 'x-user-id': 'root', 'x-scopes': 'admin' });
-      expect(errorCodes(res)).toEqual(['UNAUTHENTICATED']);
+      const headers = { 'x-gateway-identity': forged, 'x-user-id': 'root', 'x-scopes': 'admin' };
+      expect(errorCodes(await call(url, '{ secret }', headers))).toEqual(['UNAUTHENTICATED']);
+      // On a public field the request reaches the subgraph: it must arrive as anonymous.
+      expect((await call(url, '{ whoami }', headers)).data).toEqual({ whoami: 'anonymous' });
+      // With a token, the subgraph sees exactly the token's identity, not the forged one.
+      const signedIn = await call(url, '{ whoami }', { ...headers, ...bearer(await mintToken({ sub: 'u7', scopes: ['reader'] })) });
+      expect(signedIn.data).toEqual({ whoami: 'u7 [reader]' });
+    });
+  });
+});
+
+describe('a subgraph refusing on its own (a requirement the supergraph does not have yet)', () => {
+  it('reaches the client as FORBIDDEN with the field, not as an internal error', async () => {
+    const stale = composeServices([{ name: 'greetings', url: toy.subgraphUrl, typeDefs: parse(TOY_SDL.replace('secret: String @requiresScopes(scopes: [["admin"]])', 'secret: String')) }]);
+    await withGateway(toy, { supergraphSdl: stale.supergraphSdl! }, async (url) => {
+      const res = await call(url, '{ secret hello(name: "x") }', bearer(await mintToken({ sub: 'u1', scopes: ['reader'] })));
+      expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+      expect(res.subgraphCalls).toBe(1);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { Identity } from '@cinema/service-kit';
+import { identitySchema, type Identity } from '@cinema/service-kit';
 
 export interface TokenOptions {
   /** Shared key (development): HS256/384/512. */
@@ -50,8 +50,12 @@ export function createTokenVerifier(o: TokenOptions) {
         clockTolerance: o.clockToleranceSeconds,
         requiredClaims: ['exp', 'sub'],
       });
-      return { sub: payload.sub!, scopes: scopesOf(payload) };
+      const identity = identitySchema.safeParse({ sub: payload.sub, scopes: scopesOf(payload) });
+      // Refused here, as a token problem, rather than by every subgraph as a malformed header.
+      if (!identity.success) throw new TokenError('token claims out of bounds (sub ≤ 256 characters, ≤ 64 scopes of ≤ 128)');
+      return identity.data;
     } catch (err) {
+      if (err instanceof TokenError) throw err;
       throw new TokenError(reason(err));
     }
   };

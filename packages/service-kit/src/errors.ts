@@ -8,6 +8,9 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** The body of a refusal made before GraphQL runs (HTTP-level), shaped like a GraphQL error response. */
+export const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+
 /** A client mistake: the message says what is wrong, `field` says where. */
 export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, {

@@ -11,7 +11,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler } 
 import type { Logger } from 'pino';
 import type { Identity } from './auth/identity';
 import { keepRawBody } from './auth/request-signing';
-import { maskUnexpectedErrors } from './errors';
+import { errorBody, maskUnexpectedErrors } from './errors';
 import { healthRoutes, type ReadinessChecks } from './health';
 import { requestLogging } from './request-logging';
 import { graphqlTelemetry } from './telemetry/graphql-telemetry';
@@ -39,6 +39,10 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   /** When set, GET /metrics wants `Authorization: Bearer <token>` (for a port that faces the internet). */
   metricsToken?: string;
   bodyLimit?: string;
+  /** Faces clients (the gateway): incoming trace headers are not trusted. */
+  edge?: boolean;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For gives the client address (rate limits). */
+  trustProxy?: boolean | number | string;
   /** Run on /graphql before the body is read (authentication, rate limits: cheap refusals first). */
   beforeBody?: RequestHandler[];
   /** Run on /graphql after the body is parsed (`req.rawBody` holds its bytes, e.g. for signatures). */
@@ -60,6 +64,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   const { logger, production } = options;
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   const httpServer = http.createServer(app);
 
   const apollo = new ApolloServer<C>({
@@ -96,7 +101,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
         ...(options.beforeBody ?? []),
         express.json({ limit: options.bodyLimit ?? '1mb', verify: utf8Only }),
         // After the body parser, which loses the async context a span needs.
-        traceRequests(service),
+        traceRequests(service, { trustIncoming: !options.edge }),
         ...(options.afterBody ?? []),
         expressMiddleware(apollo, {
           context: async ({ req, res }) => {
@@ -147,7 +152,7 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
     err?.type === 'encoding.invalid'
       ? [err.message as string, 'BAD_REQUEST']
       : (known[status] ?? (status < 500 ? ['malformed request body', 'BAD_REQUEST'] : ['Internal server error', 'INTERNAL_SERVER_ERROR']));
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  res.status(status).json(errorBody(message, code));
 };
 
 /** The cause a mutation's events carry: the request id is the correlation id across services. */

@@ -13,7 +13,8 @@ export interface Identity {
 export const IDENTITY_HEADER = 'x-gateway-identity';
 export const ADMIN_SCOPE = 'admin';
 
-const identitySchema = z.object({
+/** What a subgraph accepts as an identity; the gateway refuses tokens outside it, so both agree. */
+export const identitySchema = z.object({
   sub: z.string().min(1).max(256),
   scopes: z.array(z.string().min(1).max(128)).max(64),
 });

@@ -13,7 +13,11 @@ const describe = (v: Violation) =>
  * anything executes, so a refused operation never reaches a resolver or a subgraph. The whole operation
  * is refused (as Apollo Router's `reject_unauthorized`): no partial answer where a field silently went null.
  */
-export function authorizationPlugin<C extends { identity: Identity | null }>(policy: Policy): ApolloServerPlugin<C> {
+export function authorizationPlugin<C extends { identity: Identity | null }>(
+  policy: Policy,
+  /** 401/403 on a refusal: right for the gateway's clients; a subgraph must answer 200, or the gateway reports a failed fetch. */
+  options: { httpStatus?: boolean } = {},
+): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
@@ -24,8 +28,9 @@ export function authorizationPlugin<C extends { identity: Identity | null }>(pol
           const message = `not allowed: ${found.map(describe).join('; ')}`;
           const error = contextValue.identity ? forbidden(message) : unauthenticated(message);
           error.extensions.fields = found.map((v) => v.coordinate);
-          // Apollo answers an error thrown from this hook with HTTP 500 unless it names a status.
-          error.extensions.http = { status: contextValue.identity ? 403 : 401 };
+          // Apollo answers an error thrown from this hook with HTTP 500 unless it names a status;
+          // a subgraph's own refusal goes back as 200 with the error, for the gateway to pass on.
+          error.extensions.http = { status: options.httpStatus ? (contextValue.identity ? 403 : 401) : 200 };
           throw error;
         },
       };

@@ -113,19 +113,24 @@ export function violations(
   if (policy.size === 0) return [];
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const found: Violation[] = [];
+  // One violation per coordinate: a document repeating a field through fragments must not grow the
+  // refusal (a few kB of fragments could otherwise produce a megabyte of error).
+  const found = new Map<string, Violation>();
   const check = (coordinate: string, path: string) => {
     const r = policy.get(coordinate);
-    if (r && !satisfied(r, identity)) found.push({ coordinate, path, missing: identity ? 'scope' : 'identity', requirement: r });
+    if (r && !satisfied(r, identity) && !found.has(coordinate)) found.set(coordinate, { coordinate, path, missing: identity ? 'scope' : 'identity', requirement: r });
   };
   const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, path: string, seen: Set<string>) => {
     for (const sel of set.selections) {
       if (sel.kind === Kind.INLINE_FRAGMENT) {
         const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
+        // A type condition selects that type: its own type-level requirement applies.
+        if (cond && sel.typeCondition) check(cond.name, path);
         if (cond) walk(sel.selectionSet, cond as GraphQLCompositeType, path, seen);
       } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const frag = fragments.get(sel.name.value);
         const cond = frag && schema.getType(frag.typeCondition.name.value);
+        if (cond) check(cond.name, path);
         // A fragment cannot spread itself (validation), but guard anyway: this runs on hostile input.
         if (frag && cond && !seen.has(frag.name.value)) walk(frag.selectionSet, cond as GraphQLCompositeType, path, new Set(seen).add(frag.name.value));
       } else {
@@ -139,11 +144,13 @@ export function violations(
         for (const owner of owners) check(`${owner.name}.${name}`, at);
         const returned = getNamedType(field.type);
         check(returned.name, at);
+        // Behind an interface or union, any possible type may come back: each one's requirement applies.
+        if (isAbstractType(returned)) for (const t of schema.getPossibleTypes(returned)) check(t.name, at);
         if (sel.selectionSet) walk(sel.selectionSet, returned as GraphQLCompositeType, at, seen);
       }
     }
   };
   const root = schema.getRootType(operation.operation);
   if (root) walk(operation.selectionSet, root, '', new Set());
-  return found;
+  return [...found.values()];
 }

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
+import { errorBody } from '../errors';
 import { decodeIdentity, IDENTITY_HEADER } from './identity';
 
 /**
@@ -38,7 +39,7 @@ export const keepRawBody = (req: IncomingMessage, _res: unknown, buf: Buffer) =>
 };
 
 const refuse = (res: Parameters<RequestHandler>[1], status: number, message: string) =>
-  res.status(status).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+  res.status(status).json(errorBody(message, 'UNAUTHENTICATED'));
 
 /**
  * Refuses, before GraphQL sees it, any request the gateway did not sign (queries, mutations,

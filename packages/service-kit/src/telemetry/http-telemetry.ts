@@ -11,9 +11,11 @@ import type { ServiceMetrics } from './metrics';
  * Mounted after the body parser: the parser resumes from socket callbacks, which would lose the
  * async context set before it.
  */
-export function traceRequests(service: string): express.RequestHandler {
+export function traceRequests(service: string, options: { trustIncoming?: boolean } = {}): express.RequestHandler {
   return (req, res, next) => {
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    // At the edge a client could pick trace ids and smuggle `tracestate` into outboxes and messages:
+    // the gateway starts every trace itself; subgraphs continue the gateway's (signed requests only reach them).
+    const parent = options.trustIncoming === false ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, req.headers);
     const span = tracer.startSpan(
       `${req.method} /graphql`,
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'http.route': '/graphql', 'cinema.service': service } },
