@@ -52,7 +52,7 @@ export async function startChaosStack(mongoUrl: string, amqpUrl: string) {
     env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: namespace, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0', OUTBOX_SWEEP_MS: '500', SUBGRAPH_TIMEOUT_MS: '5000' },
     serviceEnv: {
       users: { AMQP_URL: amqp('users') },
-      movies: { AMQP_URL: amqp('movies'), MONGO_URL: through(mongoUrl, moviesMongo) },
+      movies: { AMQP_URL: amqp('movies'), MONGO_URL: through(mongoUrl, moviesMongo), ...(process.env.CHAOS_DEBUG_MONGO ? { MONGODB_LOG_TOPOLOGY: 'debug', MONGODB_LOG_CONNECTION: 'debug', MONGODB_LOG_PATH: 'stderr' } : {}) },
       catalog: { AMQP_URL: amqp('catalog') },
       gateway: { SUBGRAPH_URL_USERS: `http://127.0.0.1:${usersProxy.port}/graphql` },
     },

@@ -19,6 +19,11 @@ export async function connectMongo(
 ): Promise<MongoHandle> {
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: 5_000,
+    // Bounded waits everywhere: after a partition, no operation or monitor check may hang on a
+    // silent connection (the driver's socket timeout is otherwise infinite); notice recovery fast.
+    connectTimeoutMS: 10_000,
+    socketTimeoutMS: 60_000,
+    heartbeatFrequencyMS: 5_000,
     appName: dbName,
     ...options,
   });
