@@ -125,7 +125,29 @@ ${NOTES}
 }
 
 /** Interpretation, written after reading the results and profiles; it names no number that is not above. */
-const NOTES = `## Reading the results
+const NOTES = `## What the numbers say (by hand, from the first runs on this machine)
 
-See "What the numbers say" in the section below (kept by hand, updated when a run changes the picture).
+- **The gateway targets are missed.** With one worker each, this gateway is at or below stock @apollo/gateway
+  and below Hive Gateway on the small lookup; on the deep query all three are within noise of each other on the
+  gateway-only setting. The product has no gateway-side optimisation yet beyond what it inherits (keep-alive pooled
+  \`fetch\` to subgraphs, Apollo's query-plan and document caches, APQ): the ≥1.5× Hive and ≥3× stock ratios would
+  need a different executor, not tuning. Our own per-request features (JWT, graphql-armor, authorization plugin,
+  request logging, metrics, trace hooks) cost ~2× on the small lookup against stock.
+- **Where the time goes (profile of the deep query):** a third is garbage collection and JSON (the ~136 KB answer is
+  built as an object tree by Apollo's result shaping — \`resultShaping.updateOutputValue/applySelectionSet\` — then
+  pretty-stringified by Apollo Server's \`prettyJSONStringify\`), \`@apollo/federation-internals\`' re-export getters
+  show up as a hot function, and undici's fetch/stream internals are most of "node internals". None of it is our
+  code (project source ≈ 2%): the remaining cost is @apollo/gateway's execution model.
+- **Whole system:** Hive Gateway is several times faster than both Apollo-based gateways against the real subgraphs;
+  this was not investigated in the time box (likely fewer, batched subgraph requests, which matter when every
+  subgraph call is a FerretDB scan). It is the first thing to look at next.
+- **RSS:** ours exceeds 300 MB under the deep query with 50 connections (50 × ~136 KB responses plus their
+  intermediate object trees in flight).
+- **Event path:** the broker floor here is thousands of confirmed messages/s pipelined against ~25/s awaited one
+  by one — pipelining is what makes the relay usable. End to end, FerretDB bounds everything: ~20 sign-ups/s reach the
+  other subgraph's read model (a fraction of a percent of the floor), propagation is ~100+ ms at 20/s, and 200
+  mutations/s is out of reach of this database (see docs/decisions.md). Resync, which skips the mutation's own write,
+  applies ~90 entities/s.
+- **Cluster:** two workers on two cores *with the load generator on the same cores* were not faster here; workers
+  help only when the gateway has cores of its own.
 `;

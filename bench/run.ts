@@ -71,7 +71,7 @@ async function main() {
       if (has('events')) {
         say('event path');
         const floor = await amqpFloor(sys.amqpUrl, cfg.events.floorMessages);
-        const serial = await amqpFloor(sys.amqpUrl, Math.min(300, cfg.events.floorMessages), 1, true);
+        const serial = await amqpFloor(sys.amqpUrl, cfg.quick ? 100 : 300, 1, true);
         const prop = await propagation(sys.stack.gatewayUrl, sys.mongo, cfg.events.rate, cfg.events.count);
         const b = await burst(sys.stack.gatewayUrl, sys.mongo, cfg.events.e2eEvents);
         const rs = await resync(sys.mongo, sys.amqpUrl);

@@ -26,3 +26,5 @@ const gateway = createGatewayRuntime({
   plugins: () => [useJIT(), signing] as any,
 });
 http.createServer(gateway).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));
+// A clean exit on SIGTERM, so `--cpu-prof` can write its profile.
+process.on('SIGTERM', () => process.exit(0));
