@@ -1,0 +1,21 @@
+/** Durations and load for a full run and for `--quick` (which must finish in under three minutes). */
+export function benchConfig(argv = process.argv.slice(2)) {
+  const quick = argv.includes('--quick');
+  const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  return {
+    quick,
+    /** Which parts to run (default all): gateway-only, system, events, optimisations, profile. */
+    parts: only ?? ['gateway-only', 'system', 'events', 'optimisations', 'profile'],
+    seconds: quick ? 2 : 15,
+    warmupSeconds: quick ? 1 : 5,
+    /** Concurrent connections, as The Guild's 50 virtual users. */
+    connections: 50,
+    /** The whole system is FerretDB-bound: fewer connections, so latency is not all queueing. */
+    systemConnections: 10,
+    events: { rate: quick ? 20 : 50, count: quick ? 30 : 300, floorMessages: quick ? 1_000 : 10_000, e2eEvents: quick ? 40 : 400 },
+    /** The gateway gets core 1 alone; load generator and subgraphs share core 0. */
+    gatewayCpus: '1',
+    otherCpus: '0',
+  };
+}
+export type BenchConfig = ReturnType<typeof benchConfig>;

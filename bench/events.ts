@@ -1,0 +1,89 @@
+/**
+ * The event path on the running system: a mutation accepted by the gateway → the read model in the
+ * other subgraph shows it (createUser → movies' user_profiles), at a fixed rate; a burst's events/s
+ * end to end; and resync throughput (users re-publishes every user to movies:user:replicate).
+ */
+import { randomUUID } from 'node:crypto';
+import amqplib from 'amqplib';
+import type { MongoClient } from 'mongodb';
+import { gql } from '@cinema/testing';
+import { resyncQueue } from '@cinema/events';
+import { qualify } from '@cinema/service-kit';
+import { DATABASES, NAMESPACE } from './system';
+
+const CREATE = 'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }';
+let n = 0;
+const create = async (url: string) => {
+  const res = await gql<any>(url, CREATE, { i: { email: `bench-ev-${process.pid}-${Date.now()}-${++n}@example.com`, fullName: `Event ${n}` } });
+  if (res.errors?.length) throw new Error(JSON.stringify(res.errors));
+  return res.data.createUser.id as string;
+};
+
+/** Polls the replica by _id (the one filter FerretDB indexes) every 2 ms, for at most 30 s. */
+async function visible(mongo: MongoClient, id: string) {
+  const profiles = mongo.db(DATABASES.movies).collection('user_profiles');
+  const { ObjectId } = await import('mongodb');
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    if (await profiles.findOne({ _id: new ObjectId(id) }, { projection: { _id: 1 } })) return performance.now();
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  throw new Error(`user ${id} never reached movies' read model`);
+}
+
+const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10; };
+
+/** `rate` mutations/s for `count` mutations: accepted → visible, per mutation. */
+export async function propagation(url: string, mongo: MongoClient, rate: number, count: number) {
+  const lags: number[] = [];
+  const accept: number[] = [];
+  const started = performance.now();
+  const runs: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / rate;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+    runs.push((async () => {
+      const sent = performance.now();
+      const id = await create(url);
+      const accepted = performance.now();
+      accept.push(accepted - sent);
+      lags.push((await visible(mongo, id)) - accepted);
+    })());
+  }
+  await Promise.all(runs);
+  const achieved = Math.round((count / ((performance.now() - started) / 1000)) * 10) / 10;
+  return { rate, achievedRate: achieved, count, p50: pct(lags, 50), p99: pct(lags, 99), mutationP50: pct(accept, 50), mutationP99: pct(accept, 99) };
+}
+
+/** `count` mutations, 16 in flight: first sent → last one visible in the read model. */
+export async function burst(url: string, mongo: MongoClient, count: number) {
+  const started = performance.now();
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => { while (next++ < count) ids.push(await create(url)); }));
+  const written = performance.now();
+  await Promise.all(ids.map((id) => visible(mongo, id)));
+  const done = performance.now();
+  return { events: count, mutationsPerS: Math.round(count / ((written - started) / 1000)), endToEndPerS: Math.round(count / ((done - started) / 1000)) };
+}
+
+/** Clears movies' user_profiles, asks users for a resync, waits until every user is back. */
+export async function resync(mongo: MongoClient, amqpUrl: string) {
+  const source = await mongo.db(DATABASES.users).collection('users').countDocuments();
+  const replica = mongo.db(DATABASES.movies).collection('user_profiles');
+  await replica.deleteMany({});
+  const conn = await amqplib.connect(amqpUrl);
+  try {
+    const ch = await conn.createConfirmChannel();
+    const started = performance.now();
+    ch.sendToQueue(qualify(resyncQueue('users'), NAMESPACE), Buffer.from(JSON.stringify({ requestId: randomUUID(), queue: 'movies:user:replicate' })), { persistent: true, contentType: 'application/json' });
+    await ch.waitForConfirms();
+    const until = Date.now() + 120_000;
+    let have = 0;
+    while (Date.now() < until && (have = await replica.countDocuments()) < source) await new Promise((r) => setTimeout(r, 100));
+    const seconds = (performance.now() - started) / 1000;
+    return { entities: source, applied: have, seconds: Math.round(seconds * 10) / 10, entitiesPerS: Math.round(have / seconds) };
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Setting 1, the gateway alone: fixed in-memory subgraphs (fake-subgraphs.ts), each gateway in
+ * turn on its own core, the three workloads against it.
+ */
+import { freePort, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
+import type { BenchConfig } from './config';
+import { users } from './fake-data';
+import { GATEWAYS, type GatewayVariant } from './gateways';
+import { measure, type LoadResult } from './load';
+import { startNode, waitReady } from './processes';
+import { body, DEEP, SMALL, writeBody } from './queries';
+
+export type Row = { setting: string; workload: string; gateway: string } & LoadResult;
+
+export interface Target {
+  urls: Record<'users' | 'movies' | 'catalog', string>;
+  smallId: string;
+}
+
+export const workloads = (t: Target) => {
+  let i = 0;
+  const small = body(SMALL, { id: t.smallId });
+  return {
+    small: small,
+    deep: body(DEEP),
+    // 9 reads for 1 sign-up.
+    mix: () => (++i % 10 === 0 ? writeBody(String(process.pid)) : small),
+  };
+};
+
+export async function benchGateways(cfg: BenchConfig, setting: string, target: Target, variants: GatewayVariant[] = GATEWAYS, connections = cfg.connections): Promise<Row[]> {
+  const rows: Row[] = [];
+  const load = workloads(target);
+  for (const g of variants) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const server = startNode(g.name, g.entry, {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      JWT_SECRET: TEST_JWT_SECRET,
+      SUBGRAPH_URL_USERS: target.urls.users,
+      SUBGRAPH_URL_MOVIES: target.urls.movies,
+      SUBGRAPH_URL_CATALOG: target.urls.catalog,
+      ...g.env,
+    }, { cpus: cfg.gatewayCpus });
+    try {
+      await waitReady(url, 60_000, server);
+      for (const [workload, b] of Object.entries(load)) {
+        const r = await measure({ url, body: b, connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds }, server.child.pid!);
+        rows.push({ setting, workload, gateway: g.name, ...r });
+        process.stderr.write(`  ${setting} ${workload.padEnd(5)} ${g.name.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  err ${r.errors + r.non2xx}  rss ${r.peakRssMb} MB  cpu ${r.cpuPct}%\n`);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return rows;
+}
+
+/** Starts the in-memory subgraphs on core 0; returns their URLs and a stop function. */
+export async function startFakeSubgraphs(cfg: BenchConfig) {
+  const [u, m, c] = [await freePort(), await freePort(), await freePort()];
+  const server = startNode('fake-subgraphs', 'bench/fake-subgraphs.ts', { PORT_USERS: String(u), PORT_MOVIES: String(m), PORT_CATALOG: String(c), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET }, { cpus: cfg.otherCpus });
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('fake subgraphs did not start in 30 s')), 30_000);
+    server.child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && (clearTimeout(t), resolve()));
+  });
+  const urls = { users: `http://127.0.0.1:${u}/graphql`, movies: `http://127.0.0.1:${m}/graphql`, catalog: `http://127.0.0.1:${c}/graphql` };
+  return { target: { urls, smallId: users[0]!.id }, stop: () => server.stop() };
+}

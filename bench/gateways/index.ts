@@ -1,0 +1,16 @@
+/**
+ * The gateways compared, each a process started the same way: one worker, the same core, the same
+ * subgraph URLs and signing secret. `ours` is the product's own entry point (gateway/src/index.ts).
+ */
+export interface GatewayVariant {
+  name: string;
+  label: string;
+  entry: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const GATEWAYS: GatewayVariant[] = [
+  { name: 'ours', label: 'this gateway', entry: 'gateway/src/index.ts', env: { LOG_LEVEL: 'warn', RATE_LIMIT: '0' } },
+  { name: 'stock', label: 'stock @apollo/gateway', entry: 'bench/gateways/stock.ts' },
+  { name: 'hive', label: 'Hive Gateway (JIT)', entry: 'bench/gateways/hive.ts' },
+];

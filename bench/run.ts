@@ -1,0 +1,98 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,optimisations,profile]`
+ * Runs every measurement in ONE run (ratios only mean something side by side on a shared machine)
+ * and writes bench/results/latest.json, docs/benchmarks.md and docs/benchmarks-chart.svg.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { amqpFloor } from './amqp-floor';
+import { barChart } from './chart';
+import { benchConfig } from './config';
+import { burst, propagation, resync } from './events';
+import { benchGateways, startFakeSubgraphs, type Row } from './gateway-only';
+import { GATEWAYS } from './gateways';
+import { optimisations } from './optimisations';
+import { ROOT, pinning } from './processes';
+import { profileGateway } from './profile';
+import { body, DEEP } from './queries';
+import { writeReport } from './report';
+import { startSystem } from './system';
+
+// The load generator (this process) runs on core 0; gateways get core 1 (see config.ts).
+if (pinning === 'taskset' && !process.env.BENCH_PINNED) {
+  const r = spawnSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
+  process.exit(r.status ?? 1);
+}
+
+const say = (m: string) => process.stderr.write(`› ${m}\n`);
+
+async function main() {
+  const cfg = benchConfig();
+  const started = Date.now();
+  const results: Record<string, any> = {
+    startedAt: new Date().toISOString(),
+    quick: cfg.quick,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, pinning, loadAverageAtStart: spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.trim() },
+    config: cfg,
+    rows: [] as Row[],
+  };
+  const has = (p: string) => cfg.parts.includes(p);
+
+  if (has('gateway-only') || has('optimisations') || has('profile')) {
+    say('gateway only: in-memory subgraphs');
+    const fake = await startFakeSubgraphs(cfg);
+    try {
+      if (has('gateway-only')) results.rows.push(...(await benchGateways(cfg, 'gateway-only', fake.target)));
+      if (has('optimisations')) {
+        say('optimisations');
+        results.optimisations = await optimisations(cfg, fake.target);
+      }
+      if (has('profile')) {
+        say('profiles (--cpu-prof) of this gateway and stock on the deep query');
+        results.profiles = {
+          ours: await profileGateway(cfg, GATEWAYS[0]!, fake.target, body(DEEP)),
+          hive: await profileGateway(cfg, GATEWAYS[2]!, fake.target, body(DEEP)),
+        };
+      }
+    } finally {
+      await fake.stop();
+    }
+  }
+
+  if (has('system') || has('events')) {
+    say('whole system: real subgraphs on FerretDB and RabbitMQ');
+    const sys = await startSystem();
+    try {
+      if (has('system')) {
+        results.rows.push(...(await benchGateways(cfg, 'system', { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId }, GATEWAYS, cfg.systemConnections)));
+      }
+      if (has('events')) {
+        say('event path');
+        const floor = await amqpFloor(sys.amqpUrl, cfg.events.floorMessages);
+        const serial = await amqpFloor(sys.amqpUrl, cfg.quick ? 100 : 300, 1, true);
+        const prop = await propagation(sys.stack.gatewayUrl, sys.mongo, cfg.events.rate, cfg.events.count);
+        const b = await burst(sys.stack.gatewayUrl, sys.mongo, cfg.events.e2eEvents);
+        const rs = await resync(sys.mongo, sys.amqpUrl);
+        results.events = { floor, serialFloor: serial, propagation: prop, burst: b, resync: rs };
+        say(`events: ${JSON.stringify(results.events)}`);
+      }
+    } finally {
+      await sys.stop();
+    }
+  }
+
+  results.durationSeconds = Math.round((Date.now() - started) / 1000);
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  const only = results.rows.filter((r: Row) => r.setting === 'gateway-only');
+  writeFileSync(join(ROOT, 'docs', 'benchmarks-chart.svg'), barChart('Gateway alone over in-memory subgraphs: req/s (1 worker each)', only.length ? only : results.rows));
+  writeReport(results);
+  say(`done in ${results.durationSeconds}s: bench/results/latest.json, docs/benchmarks.md`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+/**
+ * Setting 2, the whole system: the real subgraphs (FerretDB, RabbitMQ) started by the project's own
+ * stack launcher on bench databases and a broker namespace of their own, seeded once through the
+ * public API (kept between runs: FerretDB seeds at a few mutations per second).
+ */
+import { spawnSync } from 'node:child_process';
+import { MongoClient } from 'mongodb';
+import { adminHeaders, freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
+import { startStack } from '../scripts/lib/stack';
+import { ensureMongo, ensureRabbit } from '../scripts/lib/infra';
+
+export const DATABASES = { users: 'bench_users', movies: 'bench_movies', catalog: 'bench_catalog' };
+export const NAMESPACE = 'bench';
+const SEED = { users: 10, movies: 10, reviewsPerMovie: 5, screeningsPerMovie: 2 };
+
+export async function startSystem() {
+  const [mongoUrl, amqpUrl] = [await ensureMongo(), await ensureRabbit()];
+  const ports = { gateway: await freePort(), users: await freePort(), movies: await freePort(), catalog: await freePort() };
+  const stack = await startStack({
+    mongoUrl, amqpUrl, ports, databases: DATABASES,
+    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: NAMESPACE, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0' },
+  });
+  // The subgraphs share core 0 with the load generator; the gateway under test gets core 1.
+  for (const s of ['users', 'movies', 'catalog'] as const) spawnSync('taskset', ['-p', '-c', '0', String(stack.processes.get(s)!.pid)], { stdio: 'ignore' });
+  const mongo = await new MongoClient(mongoUrl).connect();
+  const smallId = await seed(stack.gatewayUrl, mongo);
+  return { stack, mongo, mongoUrl, amqpUrl, smallId, stop: async () => (await stack.stop(), await mongo.close()) };
+}
+
+async function must(url: string, query: string, variables: Record<string, unknown>, retryMs = 0) {
+  const deadline = Date.now() + retryMs;
+  for (;;) {
+    const res = await gql<any>(url, query, variables, await adminHeaders());
+    if (!res.errors?.length) return res.data;
+    if (Date.now() > deadline) throw new Error(`seed: ${JSON.stringify(res.errors)}`);
+    await new Promise((r) => setTimeout(r, 100)); // the replica has not seen the referenced entity yet
+  }
+}
+
+/** Seeds the bench databases unless a previous run did; returns a user id for the small lookup. */
+async function seed(url: string, mongo: MongoClient): Promise<string> {
+  const users = mongo.db(DATABASES.users).collection('users');
+  const movieCount = await mongo.db(DATABASES.movies).collection('movies').countDocuments();
+  if (movieCount >= SEED.movies) return String((await users.findOne({ email: 'bench-seed-0@example.com' }))!._id);
+  process.stderr.write('› seeding the bench databases through the gateway (once; FerretDB is slow)…\n');
+  const ids: string[] = [];
+  for (let i = 0; i < SEED.users; i++) ids.push((await must(url, 'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email: `bench-seed-${i}@example.com`, fullName: `Seed User ${i}` } })).createUser.id);
+  const city = (await must(url, 'mutation($i: CreateCityInput!) { createCity(input: $i) { id } }', { i: { name: 'Bench City' } })).createCity.id;
+  const cinemas: string[] = [];
+  for (let c = 0; c < 2; c++) cinemas.push((await must(url, 'mutation($i: CreateCinemaInput!) { createCinema(input: $i) { id } }', { i: { cityId: city, name: `Bench Cinema ${c}` } })).createCinema.id);
+  for (let m = 0; m < SEED.movies; m++) {
+    const movieId = (await must(url, 'mutation($i: CreateMovieInput!) { createMovie(input: $i) { id } }', { i: { title: `Bench Movie ${m}`, durationMinutes: 100 + m, genres: ['drama', 'sci-fi'], synopsis: `Synopsis of bench movie ${m}, of an ordinary length.`, releaseDate: '2016-11-11' } })).createMovie.id;
+    await Promise.all(Array.from({ length: SEED.reviewsPerMovie }, (_, r) => must(url, 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', { i: { movieId, authorId: ids[(m + r) % ids.length], rating: 1 + ((m + r) % 5), body: `Review ${r}: worth the ticket.` } }, 20_000)));
+    await Promise.all(Array.from({ length: SEED.screeningsPerMovie }, (_, s) => must(url, 'mutation($i: ScheduleScreeningInput!) { scheduleScreening(input: $i) { id } }', { i: { cinemaId: cinemas[s % 2], movieId, startsAt: '2099-01-01T20:00:00Z', isPremiere: s === 0 } }, 20_000)));
+  }
+  return ids[0]!;
+}
