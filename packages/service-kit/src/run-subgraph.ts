@@ -48,7 +48,24 @@ export interface SubgraphDeps<C> {
   production: boolean;
   metrics: ServiceMetrics;
   observer: MessagingObserver;
+  /** The server options every subgraph takes from its process and its Messaging, in one place. */
+  serverWiring(messaging: Messaging): {
+    production: boolean;
+    gatewaySecret: string;
+    onEvents: Messaging['relay']['dispatch'];
+    metrics: ServiceMetrics;
+    readiness: { rabbitmq: () => boolean };
+  };
 }
+
+/** The Messaging options every subgraph reads from the same environment keys. */
+export const messagingEnvOptions = (config: SubgraphEnv, logger: Logger, observer?: MessagingObserver) => ({
+  url: config.AMQP_URL,
+  namespace: config.AMQP_NAMESPACE,
+  logger,
+  sweepIntervalMs: config.OUTBOX_SWEEP_MS,
+  observer,
+});
 
 /**
  * A subgraph process: validated config → logger, tracing, metrics → its own database → indexes →
@@ -68,7 +85,17 @@ export function runSubgraph<S extends ReturnType<typeof subgraphEnv>>(
     const metrics = createMetrics(name);
     const observer = messagingMetrics(metrics);
     const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
-    const { server, messaging } = create({ db: mongo.db, logger, config, production: config.NODE_ENV === 'production', metrics, observer });
+    const production = config.NODE_ENV === 'production';
+    const { server, messaging } = create({
+      db: mongo.db,
+      logger,
+      config,
+      production,
+      metrics,
+      observer,
+      // Mutations hand their recorded events to the relay, so they are published at once.
+      serverWiring: (m) => ({ production, gatewaySecret: config.GATEWAY_SIGNING_SECRET, onEvents: m.relay.dispatch, metrics, readiness: { rabbitmq: () => m.connected } }),
+    });
     observer.watchBacklog(() => messaging.relay.pendingDocuments());
     await server.ensureIndexes();
     await server.listen(config.PORT, config.HOST);

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { Messaging, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
+import { Messaging, messagingEnvOptions, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
 import { movieEventHandler } from './projections/movie-handler';
 import { MovieReplica } from './projections/movies';
 import { ScreeningRepository } from './screening/repository';
@@ -22,11 +22,7 @@ export function createCatalogMessaging(
   // looks it up when a write happens (always later), instead of the relay itself.
   const screenings = new ScreeningRepository(db, { now, onEvents: (...args) => messaging.relay.dispatch(...args) });
   const messaging: Messaging = new Messaging({
-    url: config.AMQP_URL,
-    namespace: config.AMQP_NAMESPACE,
-    logger,
-    sweepIntervalMs: config.OUTBOX_SWEEP_MS,
-    observer: options.observer,
+    ...messagingEnvOptions(config, logger, options.observer),
     owns: {
       exchange: 'catalog',
       outboxes: [screenings.screenings],

@@ -3,16 +3,8 @@ import { moviesEnv } from './config';
 import { createMoviesMessaging } from './messaging';
 import { createMoviesServer } from './server';
 
-runSubgraph('movies', moviesEnv, ({ db, logger, config, production, metrics, observer }) => {
+runSubgraph('movies', moviesEnv, ({ db, logger, config, observer, serverWiring }) => {
   const messaging = createMoviesMessaging(db, logger, config, { observer });
-  const server = createMoviesServer({
-    db,
-    logger,
-    production,
-    gatewaySecret: config.GATEWAY_SIGNING_SECRET,
-    onEvents: messaging.relay.dispatch,
-    metrics,
-    readiness: { rabbitmq: () => messaging.connected },
-  });
+  const server = createMoviesServer({ db, logger, ...serverWiring(messaging) });
   return { server, messaging };
 });

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { Messaging, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
+import { Messaging, messagingEnvOptions, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
 import { MovieRepository } from './movie/repository';
 import { handleUserEvent, UserProfiles } from './projections/user-profiles';
 import { ReviewRepository } from './review/repository';
@@ -17,11 +17,7 @@ export function createMoviesMessaging(db: Db, logger: Logger, config: SubgraphEn
   const reviews = new ReviewRepository(db);
   const profiles = new UserProfiles(db);
   return new Messaging({
-    url: config.AMQP_URL,
-    namespace: config.AMQP_NAMESPACE,
-    logger,
-    sweepIntervalMs: config.OUTBOX_SWEEP_MS,
-    observer: options.observer,
+    ...messagingEnvOptions(config, logger, options.observer),
     owns: {
       exchange: 'movies',
       outboxes: [movies.movies, reviews.reviews],

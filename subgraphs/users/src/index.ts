@@ -3,16 +3,8 @@ import { usersEnv } from './config';
 import { createUsersMessaging } from './messaging';
 import { createUsersServer } from './server';
 
-runSubgraph('users', usersEnv, ({ db, logger, config, production, metrics, observer }) => {
+runSubgraph('users', usersEnv, ({ db, logger, config, observer, serverWiring }) => {
   const messaging = createUsersMessaging(db, logger, config, { observer });
-  const server = createUsersServer({
-    db,
-    logger,
-    production,
-    gatewaySecret: config.GATEWAY_SIGNING_SECRET,
-    onEvents: messaging.relay.dispatch,
-    metrics,
-    readiness: { rabbitmq: () => messaging.connected },
-  });
+  const server = createUsersServer({ db, logger, ...serverWiring(messaging) });
   return { server, messaging };
 });

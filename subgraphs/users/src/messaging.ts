@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { Messaging, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
+import { Messaging, messagingEnvOptions, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
 import { UserRepository } from './user/repository';
 
 /**
@@ -9,11 +9,7 @@ import { UserRepository } from './user/repository';
 export function createUsersMessaging(db: Db, logger: Logger, config: SubgraphEnv, options: { observer?: MessagingObserver } = {}): Messaging {
   const users = new UserRepository(db);
   return new Messaging({
-    url: config.AMQP_URL,
-    namespace: config.AMQP_NAMESPACE,
-    logger,
-    sweepIntervalMs: config.OUTBOX_SWEEP_MS,
-    observer: options.observer,
+    ...messagingEnvOptions(config, logger, options.observer),
     owns: { exchange: 'users', outboxes: [users.users], snapshot: (cause) => users.snapshot(cause), count: () => users.count() },
   });
 }
