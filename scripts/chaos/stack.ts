@@ -2,21 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { adminHeaders, freePort, TcpProxy, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
+import { adminHeaders, freePort, hostPort, TcpProxy, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { deleteBrokerObjects } from '../lib/broker-cleanup';
 import { ROOT } from '../lib/infra';
 import { startStack, SUBGRAPHS, type ServiceName, type Stack } from '../lib/stack';
 import type { Databases } from '../lib/read-models';
 
-const hostPort = (url: string, fallback: number) => {
-  const u = new URL(url);
-  return { host: u.hostname, port: Number(u.port || fallback) };
-};
-const through = (url: string, proxy: TcpProxy) => {
-  const u = new URL(url);
-  u.host = `127.0.0.1:${proxy.port}`;
-  return u.toString();
-};
 
 /**
  * The stack under test, as real processes on their own databases and broker namespace, with a
@@ -36,7 +27,7 @@ export async function startChaosStack(mongoUrl: string, amqpUrl: string) {
   await usersProxy.start();
   proxies.push(usersProxy);
   // A 5 s heartbeat, so a frozen consumer is noticed by the broker within a scenario.
-  const amqp = (s: (typeof SUBGRAPHS)[number]) => `${through(amqpUrl, rabbit[s])}${amqpUrl.includes('?') ? '&' : '?'}heartbeat=5`;
+  const amqp = (s: (typeof SUBGRAPHS)[number]) => `${rabbit[s].urlThrough(amqpUrl)}${amqpUrl.includes('?') ? '&' : '?'}heartbeat=5`;
   // Each service's log in a file of its own, and any exit nobody asked for on record: a crash under
   // a fault is a finding, not something a restart may hide.
   const logs = join(ROOT, '.data', 'chaos-logs', namespace);
@@ -52,7 +43,7 @@ export async function startChaosStack(mongoUrl: string, amqpUrl: string) {
     env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: namespace, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0', OUTBOX_SWEEP_MS: '500', SUBGRAPH_TIMEOUT_MS: '5000' },
     serviceEnv: {
       users: { AMQP_URL: amqp('users') },
-      movies: { AMQP_URL: amqp('movies'), MONGO_URL: through(mongoUrl, moviesMongo), ...(process.env.CHAOS_DEBUG_MONGO ? { MONGODB_LOG_TOPOLOGY: 'debug', MONGODB_LOG_CONNECTION: 'debug', MONGODB_LOG_PATH: 'stderr' } : {}) },
+      movies: { AMQP_URL: amqp('movies'), MONGO_URL: moviesMongo.urlThrough(mongoUrl), ...(process.env.CHAOS_DEBUG_MONGO ? { MONGODB_LOG_TOPOLOGY: 'debug', MONGODB_LOG_CONNECTION: 'debug', MONGODB_LOG_PATH: 'stderr' } : {}) },
       catalog: { AMQP_URL: amqp('catalog') },
       gateway: { SUBGRAPH_URL_USERS: `http://127.0.0.1:${usersProxy.port}/graphql` },
     },

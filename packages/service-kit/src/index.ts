@@ -6,6 +6,7 @@ export * from './loaders';
 export * from './logger';
 export * from './messaging';
 export * from './mongo';
+export * from './mongo-watchdog';
 export * from './pagination';
 export * from './run-subgraph';
 export * from './shutdown';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { env, loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './mongo';
+import { watchClient } from './mongo-watchdog';
 import type { MessagingObserver } from './messaging/observer';
 import type { Messaging } from './messaging/runtime';
 import { onShutdown } from './shutdown';
@@ -85,6 +86,7 @@ export function runSubgraph<S extends ReturnType<typeof subgraphEnv>>(
     const metrics = createMetrics(name);
     const observer = messagingMetrics(metrics);
     const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
+    const watchdog = watchClient(mongo.client, config.MONGO_URL, logger, { onReconnect: () => metrics.mongoClientReconnects.inc() });
     const production = config.NODE_ENV === 'production';
     const { server, messaging } = create({
       db: mongo.db,
@@ -101,7 +103,7 @@ export function runSubgraph<S extends ReturnType<typeof subgraphEnv>>(
     await server.listen(config.PORT, config.HOST);
     // Serving does not wait for RabbitMQ: mutations record their events in the outbox meanwhile.
     messaging.start();
-    onShutdown(logger, [() => server.stop(), () => messaging.stop(), () => mongo.close(), () => tracing.shutdown()]);
+    onShutdown(logger, [() => server.stop(), () => messaging.stop(), async () => watchdog.stop(), () => mongo.close(), () => tracing.shutdown()]);
   };
   main().catch((err) => {
     console.error(`${name}: ${err instanceof Error ? err.message : err}`);

@@ -1,5 +1,11 @@
 import net from 'node:net';
 
+/** The host and port of a server URL (mongodb://, amqp://, http://), for a proxy's target. */
+export function hostPort(url: string, fallbackPort: number): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port || fallbackPort) };
+}
+
 export type ProxyMode = 'pass' | 'delay' | 'blackhole' | 'reset';
 
 /**
@@ -8,10 +14,13 @@ export type ProxyMode = 'pass' | 'delay' | 'blackhole' | 'reset';
  * - `pass()`: traffic flows (after a blackhole, the connections that lost bytes are closed first);
  * - `delay(ms)`: every chunk, both ways, arrives `ms` later (order kept);
  * - `blackhole()`: connections stay open but nothing gets through, new ones too (a partition);
- * - `reset()`: every connection is dropped and new ones refused (as if the server died).
+ * - `reset()`: every connection is dropped and new ones refused (as if the server died);
+ * - `stallOpenConnections()`: the connections open now go silent for good while new ones pass (a NAT
+ *   or firewall that forgot them: the classic way a client ends up holding dead sockets).
  */
 export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
+  private readonly stalled = new WeakSet<net.Socket>();
   private server: net.Server | undefined;
   private mode: ProxyMode = 'pass';
   private delayMs = 0;
@@ -47,11 +56,18 @@ export class TcpProxy {
 
   private forward(from: net.Socket, to: net.Socket) {
     from.on('data', (chunk) => {
-      if (this.mode === 'blackhole' || this.mode === 'reset') return;
+      if (this.mode === 'blackhole' || this.mode === 'reset' || this.stalled.has(from)) return;
       // Equal delays fire in order, so the byte stream stays intact.
       if (this.mode === 'delay') setTimeout(() => to.destroyed || to.write(chunk), this.delayMs);
       else to.write(chunk);
     });
+  }
+
+  /** `url` (mongodb://, amqp://…) with its host and port replaced by this proxy's. */
+  urlThrough(url: string): string {
+    const u = new URL(url);
+    u.host = `127.0.0.1:${this.port}`;
+    return u.toString();
   }
 
   delay(ms: number): void {
@@ -61,6 +77,10 @@ export class TcpProxy {
 
   blackhole(): void {
     this.mode = 'blackhole';
+  }
+
+  stallOpenConnections(): void {
+    for (const s of this.sockets) this.stalled.add(s);
   }
 
   reset(): void {

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import type { SubgraphEnv } from '@cinema/service-kit';
-import { amqpUrl, eventually, silentLogger, TcpProxy, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET } from '@cinema/testing';
+import { amqpUrl, eventually, hostPort, silentLogger, TcpProxy, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { createMoviesMessaging } from './messaging';
 import { createMoviesServer } from './server';
 
@@ -15,21 +15,14 @@ const amqp = new TcpProxy(hostPort(amqpUrl(), 5672));
 let base: string;
 let stop: () => Promise<void>;
 
-function hostPort(url: string, fallback: number) {
-  const u = new URL(url);
-  return { host: u.hostname, port: Number(u.port || fallback) };
-}
-
 beforeAll(async () => {
   t = await testDatabase('health');
   await Promise.all([mongo.start(), amqp.start()]);
   client = await new MongoClient(`mongodb://127.0.0.1:${mongo.port}`, { serverSelectionTimeoutMS: 2_000 }).connect();
   const db = client.db(t.db.databaseName);
-  const amqpThroughProxy = new URL(amqpUrl());
-  amqpThroughProxy.host = `127.0.0.1:${amqp.port}`;
   const config: SubgraphEnv = {
     NODE_ENV: 'test', PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGO_URL: `mongodb://127.0.0.1:${mongo.port}`,
-    MONGO_DB: t.db.databaseName, AMQP_URL: amqpThroughProxy.toString(), AMQP_NAMESPACE: testNamespace('health'), OUTBOX_SWEEP_MS: 200,
+    MONGO_DB: t.db.databaseName, AMQP_URL: amqp.urlThrough(amqpUrl()), AMQP_NAMESPACE: testNamespace('health'), OUTBOX_SWEEP_MS: 200,
     GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
   };
   const messaging = createMoviesMessaging(db, silentLogger, config);

@@ -16,6 +16,7 @@ export interface ServiceMetrics {
   eventHandlingDuration: Histogram<'queue' | 'type'>;
   eventsRetried: Counter<'queue' | 'type'>;
   eventsDeadLettered: Counter<'queue' | 'reason'>;
+  mongoClientReconnects: Counter;
 }
 
 // Seconds. GraphQL over one local database answers in ms; a broker confirm takes a few ms.
@@ -73,6 +74,11 @@ export function createMetrics(service: string, options: { processMetrics?: boole
       name: 'events_dead_lettered_total',
       help: 'Messages dead-lettered, by queue and reason (invalid, rejected, redelivered)',
       labelNames: ['queue', 'reason'],
+      registers,
+    }),
+    mongoClientReconnects: new Counter({
+      name: 'mongo_client_reconnects_total',
+      help: 'Times the watchdog found the MongoDB client stuck while the database answered, and reconnected it',
       registers,
     }),
   };

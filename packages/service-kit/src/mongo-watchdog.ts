@@ -1,0 +1,117 @@
+import { MongoClient } from 'mongodb';
+import type { Logger } from 'pino';
+
+/**
+ * The backstop for a MongoDB client that stays broken while its database is fine.
+ *
+ * Why: the driver recovers from partitions by itself (bounded socket and connect timeouts, see
+ * mongo.ts), but a client can still end up holding dead connections it never gives up on: one chaos
+ * run saw movies' client fail every operation for minutes after the partition had healed, while the
+ * database answered everyone else. A service in that state neither serves nor consumes, and nothing
+ * restarts it because it is alive. So: when the service's own pings have failed for `stuckAfterMs`
+ * and a brand-new client reaches the same database, the old client is stuck, not the database; it
+ * is closed (which destroys its sockets) and connected again. Every Db and Collection handle stays
+ * valid across that, because they resolve the client's topology per operation.
+ * When the fresh client fails too, the database is away: that is an outage, and waiting is right.
+ * A client that is merely saturated (pings queue behind a full pool) still finishes operations, so
+ * any progress in the window rules "stuck" out: reconnecting would only abort work in flight.
+ */
+export interface MongoWatchdogOptions {
+  /** A ping through the service's own client. */
+  ping(): Promise<unknown>;
+  /** A ping through a new client to the same database. */
+  probe(): Promise<unknown>;
+  /** Drops the service's client's connections and connects it again. */
+  reconnect(): Promise<void>;
+  /** When the client last finished an operation (ms since the epoch), if known. */
+  lastProgress?(): number;
+  logger: Logger;
+  intervalMs?: number;
+  stuckAfterMs?: number;
+  /** Bounds each ping and probe, so a hanging one counts as a failure. */
+  timeoutMs?: number;
+  onReconnect?(): void;
+}
+
+const bounded = <T>(p: Promise<T>, ms: number) => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+};
+
+export function watchMongoClient(options: MongoWatchdogOptions): { stop(): void } {
+  const { logger, intervalMs = 5_000, stuckAfterMs = 30_000, timeoutMs = 2_000 } = options;
+  let failingSince: number | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const tick = async () => {
+    try {
+      await bounded(options.ping(), timeoutMs);
+      if (failingSince !== undefined) logger.info('MongoDB answers again');
+      failingSince = undefined;
+      return;
+    } catch (err) {
+      failingSince ??= Date.now();
+      if (Date.now() - failingSince < stuckAfterMs) return;
+      if ((options.lastProgress?.() ?? 0) > Date.now() - stuckAfterMs) return;
+      const ours = (err as Error).message;
+      try {
+        await bounded(options.probe(), timeoutMs);
+      } catch {
+        logger.warn({ failingForMs: Date.now() - failingSince, err: ours }, 'MongoDB unreachable (a new client cannot reach it either); waiting');
+        return;
+      }
+      logger.error({ failingForMs: Date.now() - failingSince, err: ours }, 'MongoDB client stuck while the database answers a new client: reconnecting it');
+      failingSince = undefined;
+      options.onReconnect?.();
+      await options.reconnect().catch((e) => logger.error({ err: e }, 'MongoDB client reconnect failed; will try again'));
+    }
+  };
+  const loop = () => {
+    if (stopped) return;
+    timer = setTimeout(() => void tick().finally(loop), intervalMs);
+    timer.unref();
+  };
+  loop();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The watchdog for a client connected to `url`: its probe opens (and closes) a client of its own. */
+export function watchClient(client: MongoClient, url: string, logger: Logger, tuning: Partial<Pick<MongoWatchdogOptions, 'intervalMs' | 'stuckAfterMs' | 'timeoutMs' | 'onReconnect'>> = {}) {
+  const timeoutMs = tuning.timeoutMs ?? 2_000;
+  // A connection checked back in means an operation got its answer (connection pool events are
+  // always emitted; command events would need monitorCommands and cost every operation).
+  let lastCheckIn = 0;
+  const progressed = () => void (lastCheckIn = Date.now());
+  client.on('connectionCheckedIn', progressed);
+  const watchdog = watchMongoClient({
+    logger,
+    ...tuning,
+    lastProgress: () => lastCheckIn,
+    ping: () => client.db('admin').command({ ping: 1 }),
+    probe: async () => {
+      const fresh = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, maxPoolSize: 1, appName: 'watchdog-probe' });
+      try {
+        await fresh.db('admin').command({ ping: 1 });
+      } finally {
+        await fresh.close(true);
+      }
+    },
+    reconnect: async () => {
+      await client.close(true);
+      await client.connect();
+    },
+  });
+  return {
+    stop() {
+      watchdog.stop();
+      client.off('connectionCheckedIn', progressed);
+    },
+  };
+}
