@@ -2,10 +2,15 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { DocumentNode } from 'graphql';
+import type { Db } from 'mongodb';
 import { policyFromSdl } from './auth/policy';
 import { authorizationPlugin } from './auth/policy-plugin';
 import { requireGatewaySignature } from './auth/request-signing';
+import type { ReadinessCheck } from './health';
 import { createGraphQLHttpServer, type GraphQLHttpOptions, type GraphQLHttpServer, type RequestContext } from './http';
+import type { Logger } from './logger';
+import type { OnEvents } from './messaging/outbox';
+import type { ServiceMetrics } from './telemetry/metrics';
 
 export interface SubgraphOptions<C extends RequestContext>
   extends Omit<GraphQLHttpOptions<C>, 'apollo' | 'beforeBody' | 'afterBody'> {
@@ -13,6 +18,21 @@ export interface SubgraphOptions<C extends RequestContext>
   resolvers: GraphQLResolverMap<C>;
   /** The secret the gateway signs its requests with: anything else is refused. */
   gatewaySecret: string;
+}
+
+/** What each service's create…Server takes from its process (index.ts) or from a test. */
+export interface SubgraphServerOptions {
+  db: Db;
+  logger: Logger;
+  production?: boolean;
+  /** Shared with the gateway, which signs every request with it; unsigned requests are refused. */
+  gatewaySecret: string;
+  /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
+  onEvents?: OnEvents;
+  /** The process's metrics registry (GET /metrics); none in most tests. */
+  metrics?: ServiceMetrics;
+  /** Readiness checks besides MongoDB's, e.g. `rabbitmq` (index.ts wires the messaging's). */
+  readiness?: Record<string, ReadinessCheck>;
 }
 
 /**

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
-import type { Db } from 'mongodb';
-import { createSubgraphServer, mongoReachable, type Logger, type OnEvents, type ReadinessCheck, type ServiceMetrics } from '@cinema/service-kit';
+import { createSubgraphServer, mongoReachable, type SubgraphServerOptions } from '@cinema/service-kit';
 import { CinemaRepository } from './cinema/repository';
 import { cinemaResolvers } from './cinema/resolvers';
 import { CityRepository } from './city/repository';
@@ -24,20 +23,9 @@ const resolvers = {
   Movie: movieResolvers.Movie,
 };
 
-export interface CatalogServerOptions {
-  db: Db;
-  logger: Logger;
-  production?: boolean;
-  /** Shared with the gateway, which signs every request with it; unsigned requests are refused. */
-  gatewaySecret: string;
+export interface CatalogServerOptions extends SubgraphServerOptions {
   /** The clock for timestamps and for what counts as "upcoming"; tests pin it. */
   now?: () => Date;
-  /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
-  onEvents?: OnEvents;
-  /** The process's metrics registry (GET /metrics); none in most tests. */
-  metrics?: ServiceMetrics;
-  /** Readiness checks besides MongoDB's, e.g. `rabbitmq` (index.ts wires the messaging's). */
-  readiness?: Record<string, ReadinessCheck>;
 }
 
 /** Builds the catalog subgraph (not listening yet) over its own database. */

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
-import type { Db } from 'mongodb';
-import { createSubgraphServer, mongoReachable, type Logger, type OnEvents, type ReadinessCheck, type ServiceMetrics } from '@cinema/service-kit';
+import { createSubgraphServer, mongoReachable, type SubgraphServerOptions } from '@cinema/service-kit';
 import { createLoaders, type MoviesContext } from './context';
 import { MovieRepository } from './movie/repository';
 import { movieResolvers } from './movie/resolvers';
@@ -21,19 +20,7 @@ const resolvers = {
   User: reviewResolvers.User,
 };
 
-export interface MoviesServerOptions {
-  db: Db;
-  logger: Logger;
-  production?: boolean;
-  /** Shared with the gateway, which signs every request with it; unsigned requests are refused. */
-  gatewaySecret: string;
-  /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
-  onEvents?: OnEvents;
-  /** The process's metrics registry (GET /metrics); none in most tests. */
-  metrics?: ServiceMetrics;
-  /** Readiness checks besides MongoDB's, e.g. `rabbitmq` (index.ts wires the messaging's). */
-  readiness?: Record<string, ReadinessCheck>;
-}
+export type MoviesServerOptions = SubgraphServerOptions;
 
 /** Builds the movies subgraph (not listening yet) over its own database. */
 export function createMoviesServer({ db, logger, production = false, gatewaySecret, onEvents, metrics, readiness }: MoviesServerOptions) {
