@@ -2,7 +2,7 @@ import { ObjectId } from 'mongodb';
 import { MongoClient } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
 import { buildTopology, createBroker, loadConfig, type Messaging } from '@cinema/service-kit';
-import { amqpUrl, eventually, silentLogger, TcpProxy, testDatabase, testNamespace, TEST_SIGNING_SECRET, type TestDatabase } from '@cinema/testing';
+import { amqpUrl, eventually, silentLogger, TcpProxy, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
 import { moviesEnv } from '../subgraphs/movies/src/config';
 import { createMoviesMessaging } from '../subgraphs/movies/src/messaging';
 import { userCreated, userProfileUpdated } from '../subgraphs/movies/src/test-user-events';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   proxy = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(process.env.MONGO_URL!).port || 27017) });
   await proxy.start();
   client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}`, { serverSelectionTimeoutMS: 1_000, directConnection: true });
-  const config = loadConfig(moviesEnv, { MONGO_URL: process.env.MONGO_URL, AMQP_URL: amqpUrl(), AMQP_NAMESPACE: ns, LOG_LEVEL: 'silent', GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET });
+  const config = loadConfig(moviesEnv, testServiceEnv(ns));
   movies = createMoviesMessaging(client.db(db.db.databaseName), silentLogger, config, {
     observer: {
       consumed: (_q, event, outcome) => outcomes.set(event.eventId, [...(outcomes.get(event.eventId) ?? []), outcome]),

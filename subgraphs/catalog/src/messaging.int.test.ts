@@ -1,7 +1,7 @@
 import { ObjectId, type Collection } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
 import { buildTopology, createBroker, loadConfig, Messaging, withEvent } from '@cinema/service-kit';
-import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET } from '@cinema/testing';
+import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
 import { catalogEnv } from './config';
 import { createCatalogMessaging } from './messaging';
 import { MovieReplica } from './projections/movies';
@@ -32,14 +32,7 @@ beforeAll(async () => {
     sweepIntervalMs: 100,
     owns: { exchange: 'movies', outboxes: [moviesOutbox], snapshot: async function* () {}, count: async () => 0 },
   });
-  const config = loadConfig(catalogEnv, {
-    MONGO_URL: process.env.MONGO_URL,
-    AMQP_URL: amqpUrl(),
-    AMQP_NAMESPACE: ns,
-    OUTBOX_SWEEP_MS: '100',
-    LOG_LEVEL: 'silent',
-    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
-  });
+  const config = loadConfig(catalogEnv, testServiceEnv(ns));
   catalog = createCatalogMessaging(catalogDb.db, silentLogger, config);
   replica = new MovieReplica(catalogDb.db);
   screenings = new ScreeningRepository(catalogDb.db);

@@ -1,7 +1,7 @@
 import { ObjectId, type Collection } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
 import { buildTopology, createBroker, loadConfig, Messaging, withEvent } from '@cinema/service-kit';
-import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET } from '@cinema/testing';
+import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
 import { moviesEnv } from './config';
 import { createMoviesMessaging } from './messaging';
 import { MovieRepository } from './movie/repository';
@@ -42,14 +42,7 @@ beforeAll(async () => {
     // Nothing to re-publish: the resync movies asks for while its replica is empty finds no users.
     owns: { exchange: 'users', outboxes: [userDocs], snapshot: async function* () {}, count: async () => 0 },
   });
-  const config = loadConfig(moviesEnv, {
-    MONGO_URL: process.env.MONGO_URL,
-    AMQP_URL: amqpUrl(),
-    AMQP_NAMESPACE: ns,
-    OUTBOX_SWEEP_MS: '100',
-    LOG_LEVEL: 'silent',
-    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
-  });
+  const config = loadConfig(moviesEnv, testServiceEnv(ns));
   movies = createMoviesMessaging(moviesDb.db, silentLogger, config);
   users.start();
   movies.start();
