@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DEV_AUDIENCE, DEV_ISSUER, mintToken } from '@cinema/testing';
+import { DEV_AUDIENCE, DEV_ISSUER } from '@cinema/service-kit';
+import { mintToken } from '@cinema/testing';
 import { devSecrets } from './lib/dev-secrets';
 
 // `npm run token -- --sub <userId> [--scope admin ...] [--ttl 3600]`: a development JWT for Sandbox,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { env, loadConfig, tracingEnv } from '@cinema/service-kit';
+import { DEV_AUDIENCE, DEV_ISSUER, env, loadConfig, tracingEnv } from '@cinema/service-kit';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const HMAC = ['HS256', 'HS384', 'HS512'];
@@ -57,8 +57,6 @@ const schema = z
     }
   });
 
-export const DEV_ISSUER = 'cinema-dev';
-export const DEV_AUDIENCE = 'cinema-graph';
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 

@@ -1,12 +1,10 @@
 import { SignJWT } from 'jose';
 import { gql } from './graphql';
-import { encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type Identity } from '@cinema/service-kit';
+import { DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type Identity } from '@cinema/service-kit';
 
 /** Secrets for test servers only: every test process and the stacks it starts share them. */
 export const TEST_SIGNING_SECRET = 'test-only-signing-secret-0123456789abcdef';
 export const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdef0123';
-export const DEV_ISSUER = 'cinema-dev';
-export const DEV_AUDIENCE = 'cinema-graph';
 
 export const ADMIN: Identity = { sub: '000000000000000000000000', scopes: ['admin'] };
 export const userIdentity = (sub: string, scopes: string[] = []): Identity => ({ sub, scopes });

@@ -11,6 +11,9 @@ export interface Identity {
 }
 
 export const IDENTITY_HEADER = 'x-gateway-identity';
+/** The `iss` and `aud` of development tokens (`npm run token`), the gateway's defaults without JWT_ISSUER/JWT_AUDIENCE. */
+export const DEV_ISSUER = 'cinema-dev';
+export const DEV_AUDIENCE = 'cinema-graph';
 export const ADMIN_SCOPE = 'admin';
 
 /** What a subgraph accepts as an identity; the gateway refuses tokens outside it, so both agree. */
