@@ -13,8 +13,8 @@ import { DATABASES, NAMESPACE } from './system';
 
 const CREATE = 'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }';
 let n = 0;
-const create = async (url: string) => {
-  const res = await gql<any>(url, CREATE, { i: { email: `bench-ev-${process.pid}-${Date.now()}-${++n}@example.com`, fullName: `Event ${n}` } });
+const create = async (url: string, requestId?: string) => {
+  const res = await gql<any>(url, CREATE, { i: { email: `bench-ev-${process.pid}-${Date.now()}-${++n}@example.com`, fullName: `Event ${n}` } }, requestId ? { 'x-request-id': requestId } : {});
   if (res.errors?.length) throw new Error(JSON.stringify(res.errors));
   return res.data.createUser.id as string;
 };
@@ -25,34 +25,42 @@ async function visible(mongo: MongoClient, id: string) {
   const { ObjectId } = await import('mongodb');
   const until = Date.now() + 30_000;
   while (Date.now() < until) {
-    if (await profiles.findOne({ _id: new ObjectId(id) }, { projection: { _id: 1 } })) return performance.now();
+    if (await profiles.findOne({ _id: new ObjectId(id) }, { projection: { _id: 1 } })) return now();
     await new Promise((r) => setTimeout(r, 2));
   }
   throw new Error(`user ${id} never reached movies' read model`);
 }
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10; };
+/** Epoch ms on the monotonic clock: comparable with the services' span times (OpenTelemetry uses the same). */
+const now = () => performance.timeOrigin + performance.now();
+
+export const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10; };
+
+/** One mutation's timeline as the bench saw it; `requestId` finds its spans (hops.ts). */
+export interface Sample { requestId: string; sent: number; accepted: number; visible: number }
 
 /** `rate` mutations/s for `count` mutations: accepted → visible, per mutation. */
 export async function propagation(url: string, mongo: MongoClient, rate: number, count: number) {
-  const lags: number[] = [];
-  const accept: number[] = [];
+  const samples: Sample[] = [];
   const started = performance.now();
   const runs: Promise<void>[] = [];
+  const tag = randomUUID().slice(0, 8);
   for (let i = 0; i < count; i++) {
     const due = started + (i * 1000) / rate;
     await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
     runs.push((async () => {
-      const sent = performance.now();
-      const id = await create(url);
-      const accepted = performance.now();
-      accept.push(accepted - sent);
-      lags.push((await visible(mongo, id)) - accepted);
+      const requestId = `bench-prop-${tag}-${i}`;
+      const sent = now();
+      const id = await create(url, requestId);
+      const accepted = now();
+      samples.push({ requestId, sent, accepted, visible: await visible(mongo, id) });
     })());
   }
   await Promise.all(runs);
   const achieved = Math.round((count / ((performance.now() - started) / 1000)) * 10) / 10;
-  return { rate, achievedRate: achieved, count, p50: pct(lags, 50), p99: pct(lags, 99), mutationP50: pct(accept, 50), mutationP99: pct(accept, 99) };
+  const lags = samples.map((s) => s.visible - s.accepted);
+  const accept = samples.map((s) => s.accepted - s.sent);
+  return { rate, achievedRate: achieved, count, p50: pct(lags, 50), p99: pct(lags, 99), mutationP50: pct(accept, 50), mutationP99: pct(accept, 99), samples };
 }
 
 /** `count` mutations, 16 in flight: first sent → last one visible in the read model. */

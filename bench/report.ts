@@ -3,6 +3,7 @@
  * (met or missed, by how much), the profile. The prose that interprets them lives in NOTES below
  * and in docs/decisions.md; every number comes from the results.
  */
+import { HOPS, type HopName } from './hops';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from './gateway-only';
@@ -15,6 +16,12 @@ function table(rows: Row[]) {
   const out = ['| workload | gateway | req/s | p50 ms | p95 ms | p99 ms | errors | peak RSS MB | CPU % | response bytes |', '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|'];
   for (const r of rows) out.push(`| ${r.workload} | ${r.gateway} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors + r.non2xx} | ${r.peakRssMb} | ${r.cpuPct} | ${r.avgBytes} |`);
   return out.join('\n');
+}
+
+/** Where propagation goes: each hop's p50/p99, from the services' spans (bench/hops.ts). */
+function hopTable(ev: any) {
+  const rows = (Object.keys(HOPS) as HopName[]).map((k) => `| ${HOPS[k]} | ${ev.hops.hops[k].p50} | ${ev.hops.hops[k].p99} |`);
+  return `Hop by hop (${ev.hops.matched} of ${ev.hops.of} propagation samples traced; read model of ${ev.readModelSize} profiles at the start; tracing on for this stack):\n\n| hop | p50 ms | p99 ms |\n|---|---|---|\n${rows.join('\n')}`;
 }
 
 function targets(rows: Row[], events: any) {
@@ -103,7 +110,9 @@ ${ev ? `| measurement | result |
 | raw amqplib, one confirm awaited at a time (${ev.serialFloor.messages} msgs) | ${ev.serialFloor.endToEndPerS}/s |
 | mutation accepted → movies' read model shows it, at ${ev.propagation.rate}/s asked (${ev.propagation.achievedRate}/s achieved, ${ev.propagation.count} mutations) | p50 ${ev.propagation.p50} ms, p99 ${ev.propagation.p99} ms (the mutation itself: p50 ${ev.propagation.mutationP50} ms, p99 ${ev.propagation.mutationP99} ms) |
 | burst of ${ev.burst.events} sign-ups, 16 in flight: first sent → all in the read model | ${ev.burst.endToEndPerS} events/s end to end (mutations alone: ${ev.burst.mutationsPerS}/s) |
-| resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |` : '_not run_'}
+| resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |
+
+${ev.hops ? hopTable(ev) : ''}` : '_not run_'}
 
 ## Optimisations, each beside its "off"
 

@@ -7,10 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { amqpFloor } from './amqp-floor';
 import { barChart } from './chart';
 import { benchConfig } from './config';
-import { burst, propagation, resync } from './events';
+import { eventPath } from './event-path';
 import { benchGateways, startFakeSubgraphs, type Row } from './gateway-only';
 import { GATEWAYS } from './gateways';
 import { optimisations } from './optimisations';
@@ -61,26 +60,20 @@ async function main() {
     }
   }
 
-  if (has('system') || has('events')) {
+  if (has('system')) {
     say('whole system: real subgraphs on FerretDB and RabbitMQ');
     const sys = await startSystem();
     try {
-      if (has('system')) {
-        results.rows.push(...(await benchGateways(cfg, 'system', { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId }, GATEWAYS, cfg.systemConnections)));
-      }
-      if (has('events')) {
-        say('event path');
-        const floor = await amqpFloor(sys.amqpUrl, cfg.events.floorMessages);
-        const serial = await amqpFloor(sys.amqpUrl, cfg.quick ? 100 : 300, 1, true);
-        const prop = await propagation(sys.stack.gatewayUrl, sys.mongo, cfg.events.rate, cfg.events.count);
-        const b = await burst(sys.stack.gatewayUrl, sys.mongo, cfg.events.e2eEvents);
-        const rs = await resync(sys.mongo, sys.amqpUrl);
-        results.events = { floor, serialFloor: serial, propagation: prop, burst: b, resync: rs };
-        say(`events: ${JSON.stringify(results.events)}`);
-      }
+      results.rows.push(...(await benchGateways(cfg, 'system', { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId }, GATEWAYS, cfg.systemConnections)));
     } finally {
       await sys.stop();
     }
+  }
+
+  if (has('events')) {
+    say('event path: real subgraphs on FerretDB and RabbitMQ, tracing to the bench (hop timings)');
+    results.events = await eventPath(cfg);
+    say(`events: ${JSON.stringify(results.events)}`);
   }
 
   results.durationSeconds = Math.round((Date.now() - started) / 1000);

@@ -13,12 +13,13 @@ export const DATABASES = { users: 'bench_users', movies: 'bench_movies', catalog
 export const NAMESPACE = 'bench';
 const SEED = { users: 10, movies: 10, reviewsPerMovie: 5, screeningsPerMovie: 2 };
 
-export async function startSystem() {
+/** `env` adds to every service's environment (the event bench turns tracing on this way). */
+export async function startSystem(env: Record<string, string> = {}) {
   const [mongoUrl, amqpUrl] = [await ensureMongo(), await ensureRabbit()];
   const ports = { gateway: await freePort(), users: await freePort(), movies: await freePort(), catalog: await freePort() };
   const stack = await startStack({
     mongoUrl, amqpUrl, ports, databases: DATABASES,
-    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: NAMESPACE, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0' },
+    env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: NAMESPACE, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0', ...env },
   });
   // The subgraphs share core 0 with the load generator; the gateway under test gets core 1.
   for (const s of ['users', 'movies', 'catalog'] as const) spawnSync('taskset', ['-p', '-c', '0', String(stack.processes.get(s)!.pid)], { stdio: 'ignore' });

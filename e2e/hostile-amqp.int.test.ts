@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { MongoClient } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { buildTopology, createBroker, loadConfig, type Messaging } from '@cinema/service-kit';
+import { buildTopology, createBroker, loadConfig, MONGO_CLIENT_OPTIONS, type Messaging } from '@cinema/service-kit';
 import { amqpUrl, eventually, silentLogger, TcpProxy, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
 import { moviesEnv } from '../subgraphs/movies/src/config';
 import { createMoviesMessaging } from '../subgraphs/movies/src/messaging';
@@ -31,7 +31,8 @@ beforeAll(async () => {
   db = await testDatabase('hostile_amqp');
   proxy = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(process.env.MONGO_URL!).port || 27017) });
   await proxy.start();
-  client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}`, { serverSelectionTimeoutMS: 1_000, directConnection: true });
+  // The services' own client settings (their bounded timeouts are part of what is tested), quicker to give up.
+  client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}`, { ...MONGO_CLIENT_OPTIONS, serverSelectionTimeoutMS: 1_000, directConnection: true });
   const config = loadConfig(moviesEnv, testServiceEnv(ns));
   movies = createMoviesMessaging(client.db(db.db.databaseName), silentLogger, config, {
     observer: {

@@ -8,6 +8,17 @@ export interface MongoHandle {
 }
 
 /**
+ * Bounded waits everywhere: after a partition, no operation or monitor check may hang on a silent
+ * connection (the driver's socket timeout is otherwise infinite), and recovery is noticed fast.
+ */
+export const MONGO_CLIENT_OPTIONS = {
+  serverSelectionTimeoutMS: 5_000,
+  connectTimeoutMS: 10_000,
+  socketTimeoutMS: 60_000,
+  heartbeatFrequencyMS: 5_000,
+} as const satisfies MongoClientOptions;
+
+/**
  * Connects to the service's own database. Works the same on MongoDB and on FerretDB: nothing here
  * relies on sessions, transactions or change streams.
  */
@@ -17,16 +28,7 @@ export async function connectMongo(
   logger: Logger,
   options: MongoClientOptions = {},
 ): Promise<MongoHandle> {
-  const client = new MongoClient(url, {
-    serverSelectionTimeoutMS: 5_000,
-    // Bounded waits everywhere: after a partition, no operation or monitor check may hang on a
-    // silent connection (the driver's socket timeout is otherwise infinite); notice recovery fast.
-    connectTimeoutMS: 10_000,
-    socketTimeoutMS: 60_000,
-    heartbeatFrequencyMS: 5_000,
-    appName: dbName,
-    ...options,
-  });
+  const client = new MongoClient(url, { ...MONGO_CLIENT_OPTIONS, appName: dbName, ...options });
   await client.connect();
   const db = client.db(dbName);
   await db.command({ ping: 1 });

@@ -1,0 +1,30 @@
+/**
+ * The event part of a bench run, everything side by side on one stack: the broker's floor, the
+ * propagation latency with its hop-by-hop breakdown, a burst's events/s, and a resync.
+ */
+import { amqpFloor } from './amqp-floor';
+import type { BenchConfig } from './config';
+import { burst, propagation, resync } from './events';
+import { hopBreakdown } from './hops';
+import { startSpanSink } from './span-sink';
+import { DATABASES, startSystem } from './system';
+
+export async function eventPath(cfg: BenchConfig) {
+  const sink = await startSpanSink();
+  // The project's own tracing, exported to the bench every 100 ms: the hops are read from its spans.
+  const sys = await startSystem({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_BSP_SCHEDULE_DELAY: '100' });
+  try {
+    const floor = await amqpFloor(sys.amqpUrl, cfg.events.floorMessages);
+    const serialFloor = await amqpFloor(sys.amqpUrl, cfg.quick ? 100 : 300, 1, true);
+    // FerretDB (SQLite) scans a collection for most filters: the read model's size is part of the result.
+    const readModelSize = await sys.mongo.db(DATABASES.movies).collection('user_profiles').estimatedDocumentCount();
+    const { samples, ...prop } = await propagation(sys.stack.gatewayUrl, sys.mongo, cfg.events.rate, cfg.events.count);
+    const hops = await hopBreakdown(samples, sink.spans);
+    const b = await burst(sys.stack.gatewayUrl, sys.mongo, cfg.events.e2eEvents);
+    const rs = await resync(sys.mongo, sys.amqpUrl);
+    return { readModelSize, floor, serialFloor, propagation: prop, hops, burst: b, resync: rs };
+  } finally {
+    await sys.stop();
+    await sink.close();
+  }
+}
