@@ -31,6 +31,9 @@ const schema = z
     RATE_LIMIT: int(0, 1_000_000, 600),
     RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
     SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
+    // pool: undici keep-alive pools, SUBGRAPH_CONNECTIONS sockets per subgraph at most; fetch: Node's global fetch.
+    SUBGRAPH_FETCH: z.enum(['pool', 'fetch']).default('pool'),
+    SUBGRAPH_CONNECTIONS: int(1, 10_000, 128),
     // The gateway's port faces clients: with this set, /metrics wants it as a bearer token.
     // Behind a load balancer: how many proxy hops (or which addresses) to trust for the client's
     // address in X-Forwarded-For; otherwise every anonymous client shares the proxy's rate limit.
@@ -79,6 +82,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     ...c,
     subgraphUrls,
     production: c.NODE_ENV === 'production',
+    subgraphPool: c.SUBGRAPH_FETCH === 'pool' ? { connections: c.SUBGRAPH_CONNECTIONS } : (false as const),
     trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     tokens: {
       secret: c.JWT_SECRET,

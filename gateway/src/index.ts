@@ -24,6 +24,7 @@ async function main() {
     tokens: config.tokens,
     limits: config.limits,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    subgraphPool: config.subgraphPool,
     metricsToken: config.METRICS_TOKEN,
     trustProxy: config.trustProxy,
     metrics: createMetrics('gateway'),

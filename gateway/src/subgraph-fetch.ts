@@ -11,13 +11,24 @@ export interface SubgraphFetchOptions {
   timeoutMs: number;
   /** Wraps the signed fetcher (metrics, trace propagation). */
   instrument?: (fetcher: Fetcher) => Fetcher;
+  /** The HTTP client under the signing (a pooled undici fetcher); Node's global fetch when absent. */
+  transport?: Fetcher;
 }
 
 /**
  * Signs each request (body + identity, see service-kit's request-signing) and bounds it in time.
- * Node's fetch keeps connections alive and pooled per origin, so subgraph calls reuse sockets.
+ * `transport` is the pooled undici fetcher (default); without one, Node's global fetch (kept for
+ * the bench's on/off row), which also pools per origin but costs more per request.
  */
-function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions): Fetcher {
+function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions, transport?: Fetcher): Fetcher {
+  if (transport) {
+    return ((url: string, init: { body?: string; headers?: Record<string, string> } = {}) => {
+      // RemoteGraphQLDataSource hands over a fresh plain object with lower-case names: add to it.
+      const headers = init.headers ?? {};
+      headers[SIGNATURE_HEADER] = signRequest(signingSecret, init.body ?? '', headers[IDENTITY_HEADER] ?? '');
+      return transport(url, { ...init, headers });
+    }) as unknown as Fetcher;
+  }
   return (async (url: string, init: { body?: string; headers?: Record<string, string> } = {}) => {
     const headers = new Headers(init.headers);
     headers.set(SIGNATURE_HEADER, signRequest(signingSecret, init.body ?? '', headers.get(IDENTITY_HEADER) ?? ''));
@@ -38,7 +49,7 @@ function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions)
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
   constructor(options: SubgraphFetchOptions) {
-    const signed = signedFetcher(options);
+    const signed = signedFetcher(options, options.transport);
     super({ url: options.url, fetcher: options.instrument ? options.instrument(signed) : signed });
   }
 
