@@ -34,6 +34,8 @@ const schema = z
     // pool: undici keep-alive pools, SUBGRAPH_CONNECTIONS sockets per subgraph at most; fetch: Node's global fetch.
     SUBGRAPH_FETCH: z.enum(['pool', 'fetch']).default('pool'),
     SUBGRAPH_CONNECTIONS: int(1, 10_000, 128),
+    // Read by flat-reexports.ts before anything loads; validated here with the rest.
+    GATEWAY_FLAT_REEXPORTS: z.enum(['on', 'off']).default('on'),
     // The gateway's port faces clients: with this set, /metrics wants it as a bearer token.
     // Behind a load balancer: how many proxy hops (or which addresses) to trust for the client's
     // address in X-Forwarded-For; otherwise every anonymous client shares the proxy's rate limit.

@@ -1,3 +1,4 @@
+import './flat-reexports'; // first: see the file
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
 import { authenticate, refuseBadTokens } from './auth/authenticate';
