@@ -25,6 +25,7 @@ async function main() {
     limits: config.limits,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     subgraphPool: config.subgraphPool,
+    dedupeRepresentations: config.dedupeRepresentations,
     metricsToken: config.METRICS_TOKEN,
     trustProxy: config.trustProxy,
     metrics: createMetrics('gateway'),

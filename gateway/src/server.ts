@@ -27,6 +27,8 @@ export interface GatewayServerOptions {
   subgraphTimeoutMs?: number;
   /** Keep-alive undici pools to the subgraphs (default, up to `connections` sockets each); false: Node's global fetch. */
   subgraphPool?: { connections: number } | false;
+  /** Each distinct entity representation once per subgraph fetch (default true). */
+  dedupeRepresentations?: boolean;
   /** Express `trust proxy` (client addresses behind a load balancer). */
   trustProxy?: boolean | number | string;
   /** Protects GET /metrics on the public port (Prometheus sends it as a bearer token). */
@@ -67,6 +69,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
           signingSecret: options.signingSecret,
           timeoutMs,
           transport,
+          dedupeRepresentations: options.dedupeRepresentations,
           instrument: (fetcher) => instrumentFetch(name, fetcher),
         });
       }),

@@ -1,5 +1,6 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { dedupe, expand } from './dedupe-representations';
 import { encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type RequestContext } from '@cinema/service-kit';
 
 export interface SubgraphFetchOptions {
@@ -13,6 +14,8 @@ export interface SubgraphFetchOptions {
   instrument?: (fetcher: Fetcher) => Fetcher;
   /** The HTTP client under the signing (a pooled undici fetcher); Node's global fetch when absent. */
   transport?: Fetcher;
+  /** Sends each distinct entity representation once per fetch (see dedupe-representations). */
+  dedupeRepresentations?: boolean;
 }
 
 /**
@@ -48,9 +51,20 @@ function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions,
  * as headers the signature covers. Nothing the client sent is forwarded.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
+  private readonly dedupeRepresentations: boolean;
+
   constructor(options: SubgraphFetchOptions) {
     const signed = signedFetcher(options, options.transport);
     super({ url: options.url, fetcher: options.instrument ? options.instrument(signed) : signed });
+    this.dedupeRepresentations = options.dedupeRepresentations ?? true;
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<RequestContext>) {
+    const representations = options.request.variables?.representations;
+    const once = this.dedupeRepresentations && Array.isArray(representations) ? dedupe(representations) : undefined;
+    if (!once) return super.process(options);
+    options.request.variables = { ...options.request.variables, representations: once.unique };
+    return expand(await super.process(options), once.slotOf);
   }
 
   override willSendRequest({ request, context }: Parameters<RemoteGraphQLDataSource<RequestContext>['willSendRequest'] & {}>[0]) {
