@@ -40,6 +40,24 @@ function targets(rows: Row[], events: any) {
   return lines.join('\n');
 }
 
+/** One line per setting, workload and gateway: what each subgraph was asked for ONE request. */
+function trafficTable(traffic: any) {
+  if (!traffic) return '_not run_';
+  const out = ['| setting | workload | gateway | subgraph requests | request KB | response KB | entity representations sent (distinct) |', '|---|---|---|--:|--:|--:|---|'];
+  const kb = (b: number) => Math.round(b / 102.4) / 10;
+  for (const [setting, byGateway] of Object.entries<any>(traffic)) {
+    for (const [gateway, byWorkload] of Object.entries<any>(byGateway)) {
+      for (const [workload, subs] of Object.entries<any>(byWorkload)) {
+        const all = Object.values<any>(subs);
+        const sum = (k: string) => all.reduce((s, t) => s + t[k], 0);
+        const reps = Object.entries<any>(subs).filter(([, t]) => t.representations > 0).map(([n, t]) => `${n} ${t.representations} (${t.distinctRepresentations})`).join(', ') || '—';
+        out.push(`| ${setting} | ${workload} | ${gateway} | ${sum('requests')} | ${kb(sum('requestBytes'))} | ${kb(sum('responseBytes'))} | ${reps} |`);
+      }
+    }
+  }
+  return out.join('\n');
+}
+
 function profileTable(name: string, p: any) {
   if (!p) return '';
   const rows = (xs: any[]) => xs.map((x) => `| ${x.name.replace(/\|/g, '\\|')} | ${x.pct} |`).join('\n');
@@ -94,6 +112,10 @@ ${table(rows.filter((x) => x.setting === 'system')) || '_not run_'}
 ## Targets (response caching off everywhere)
 
 ${targets(rows, ev)}
+
+## Subgraph traffic per query (counting proxies in front of the subgraphs, one warm request)
+
+${trafficTable(r.traffic)}
 
 ## Event path
 

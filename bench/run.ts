@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,optimisations,profile]`
+ * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,optimisations,profile,traffic]`
  * Runs every measurement in ONE run (ratios only mean something side by side on a shared machine)
  * and writes bench/results/latest.json, docs/benchmarks.md and docs/benchmarks-chart.svg.
  */
@@ -11,7 +11,7 @@ import { amqpFloor } from './amqp-floor';
 import { barChart } from './chart';
 import { benchConfig } from './config';
 import { burst, propagation, resync } from './events';
-import { benchGateways, startFakeSubgraphs, type Row } from './gateway-only';
+import { benchGateways, startFakeSubgraphs, workloads, type Row, type Target } from './gateway-only';
 import { GATEWAYS } from './gateways';
 import { optimisations } from './optimisations';
 import { ROOT, pinning } from './processes';
@@ -19,6 +19,7 @@ import { profileGateway } from './profile';
 import { body, DEEP } from './queries';
 import { writeReport } from './report';
 import { startSystem } from './system';
+import { subgraphTraffic } from './subgraph-traffic';
 
 // The load generator (this process) runs on core 0; gateways get core 1 (see config.ts).
 if (pinning === 'taskset' && !process.env.BENCH_PINNED) {
@@ -27,6 +28,13 @@ if (pinning === 'taskset' && !process.env.BENCH_PINNED) {
 }
 
 const say = (m: string) => process.stderr.write(`› ${m}\n`);
+
+/** Subgraph requests of one small and one deep query, per gateway (and ours without deduplication). */
+const traffic = (t: Target) => {
+  const w = workloads(t);
+  const variants = [...GATEWAYS, { name: 'ours, dedupe off', label: '', entry: GATEWAYS[0]!.entry, env: { ...GATEWAYS[0]!.env, DEDUPE_REPRESENTATIONS: 'off' } }];
+  return subgraphTraffic(t, variants, { small: w.small, deep: w.deep });
+};
 
 async function main() {
   const cfg = benchConfig();
@@ -40,11 +48,15 @@ async function main() {
   };
   const has = (p: string) => cfg.parts.includes(p);
 
-  if (has('gateway-only') || has('optimisations') || has('profile')) {
+  if (has('gateway-only') || has('optimisations') || has('profile') || has('traffic')) {
     say('gateway only: in-memory subgraphs');
     const fake = await startFakeSubgraphs(cfg);
     try {
       if (has('gateway-only')) results.rows.push(...(await benchGateways(cfg, 'gateway-only', fake.target)));
+      if (has('traffic')) {
+        say('subgraph traffic per query (counting proxies)');
+        results.traffic = { 'gateway-only': await traffic(fake.target) };
+      }
       if (has('optimisations')) {
         say('optimisations');
         results.optimisations = await optimisations(cfg, fake.target);
@@ -61,12 +73,16 @@ async function main() {
     }
   }
 
-  if (has('system') || has('events')) {
+  if (has('system') || has('events') || has('traffic')) {
     say('whole system: real subgraphs on FerretDB and RabbitMQ');
     const sys = await startSystem();
     try {
       if (has('system')) {
         results.rows.push(...(await benchGateways(cfg, 'system', { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId }, GATEWAYS, cfg.systemConnections)));
+      }
+      if (has('traffic')) {
+        say('subgraph traffic per query, whole system');
+        (results.traffic ??= {}).system = await traffic({ urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId });
       }
       if (has('events')) {
         say('event path');
