@@ -34,6 +34,8 @@ const schema = z
     // pool: undici keep-alive pools, SUBGRAPH_CONNECTIONS sockets per subgraph at most; fetch: Node's global fetch.
     SUBGRAPH_FETCH: z.enum(['pool', 'fetch']).default('pool'),
     SUBGRAPH_CONNECTIONS: int(1, 10_000, 128),
+    // on: identical subgraph reads in flight at the same moment share one request (with SUBGRAPH_FETCH=pool).
+    DEDUPE_INFLIGHT: z.enum(['on', 'off']).default('on'),
     // on: each distinct entity representation is sent once per subgraph fetch; off for the bench's comparison.
     DEDUPE_REPRESENTATIONS: z.enum(['on', 'off']).default('on'),
     // Read by flat-reexports.ts before anything loads; validated here with the rest.
@@ -87,6 +89,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     subgraphUrls,
     production: c.NODE_ENV === 'production',
     dedupeRepresentations: c.DEDUPE_REPRESENTATIONS === 'on',
+    dedupeInflight: c.DEDUPE_INFLIGHT === 'on',
     subgraphPool: c.SUBGRAPH_FETCH === 'pool' ? { connections: c.SUBGRAPH_CONNECTIONS } : (false as const),
     trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     tokens: {

@@ -26,6 +26,7 @@ async function main() {
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     subgraphPool: config.subgraphPool,
     dedupeRepresentations: config.dedupeRepresentations,
+    dedupeInflight: config.dedupeInflight,
     metricsToken: config.METRICS_TOKEN,
     trustProxy: config.trustProxy,
     metrics: createMetrics('gateway'),

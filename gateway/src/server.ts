@@ -7,6 +7,7 @@ import { createTokenVerifier, type TokenOptions } from './auth/tokens';
 import { createFetchTelemetry } from './fetch-telemetry';
 import { KnownOperationTypes } from './known-operation-types';
 import { documentLimits, rateLimitPerClient, type Limits } from './limits';
+import { dedupeInflight } from './inflight-dedupe';
 import { pooledFetcher } from './pooled-fetcher';
 import { SubgraphDataSource } from './subgraph-fetch';
 import { SubgraphHealth, type SubgraphHealthOptions } from './subgraph-health';
@@ -27,6 +28,8 @@ export interface GatewayServerOptions {
   subgraphTimeoutMs?: number;
   /** Keep-alive undici pools to the subgraphs (default, up to `connections` sockets each); false: Node's global fetch. */
   subgraphPool?: { connections: number } | false;
+  /** Identical subgraph reads in flight at once share one request (default true; needs subgraphPool). */
+  dedupeInflight?: boolean;
   /** Each distinct entity representation once per subgraph fetch (default true). */
   dedupeRepresentations?: boolean;
   /** Express `trust proxy` (client addresses behind a load balancer). */
@@ -61,8 +64,9 @@ export function createGatewayServer(options: GatewayServerOptions) {
         const target = subgraphUrls[name.toLowerCase()] ?? url;
         if (target) health.register(name, target);
         const timeoutMs = options.subgraphTimeoutMs ?? 10_000;
-        const transport = target && pool ? pooledFetcher({ name, url: target, connections: pool.connections, timeoutMs }) : undefined;
-        if (transport) transports.push(transport);
+        const pooled = target && pool ? pooledFetcher({ name, url: target, connections: pool.connections, timeoutMs }) : undefined;
+        if (pooled) transports.push(pooled);
+        const transport = pooled && (options.dedupeInflight ?? true) ? dedupeInflight(pooled) : pooled;
         return new SubgraphDataSource({
           name,
           url: target,
