@@ -13,7 +13,7 @@ import { benchConfig } from './config';
 import { burst, propagation, resync } from './events';
 import { benchGateways, startFakeSubgraphs, workloads, type Row, type Target } from './gateway-only';
 import { GATEWAYS } from './gateways';
-import { optimisations } from './optimisations';
+import { optimisations, toggles } from './optimisations';
 import { ROOT, pinning } from './processes';
 import { profileGateway } from './profile';
 import { body, DEEP } from './queries';
@@ -79,6 +79,11 @@ async function main() {
     try {
       if (has('system')) {
         results.rows.push(...(await benchGateways(cfg, 'system', { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId }, GATEWAYS, cfg.systemConnections)));
+      }
+      // With the system part only: starting the whole system is slow, the gateway-only rows are the primary ones.
+      if (has('system') && has('optimisations')) {
+        say('optimisations on/off, whole system');
+        results.systemToggles = await toggles(cfg, { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId }, cfg.systemConnections);
       }
       if (has('traffic')) {
         say('subgraph traffic per query, whole system');

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { env, loadConfig, tracingEnv } from '@cinema/service-kit';
@@ -31,6 +32,8 @@ const schema = z
     RATE_LIMIT: int(0, 1_000_000, 600),
     RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
     SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
+    // cluster.ts only: how many gateway processes share the port (default: the usable cores).
+    GATEWAY_WORKERS: int(1, 256, availableParallelism()),
     // pool: undici keep-alive pools, SUBGRAPH_CONNECTIONS sockets per subgraph at most; fetch: Node's global fetch.
     SUBGRAPH_FETCH: z.enum(['pool', 'fetch']).default('pool'),
     SUBGRAPH_CONNECTIONS: int(1, 10_000, 128),
