@@ -73,7 +73,7 @@ async function main() {
     }
   }
 
-  if (has('system') || has('events') || has('traffic')) {
+  if (has('system') || has('events')) {
     say('whole system: real subgraphs on FerretDB and RabbitMQ');
     const sys = await startSystem();
     try {
@@ -85,7 +85,7 @@ async function main() {
         say('optimisations on/off, whole system');
         results.systemToggles = await toggles(cfg, { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId }, cfg.systemConnections);
       }
-      if (has('traffic')) {
+      if (has('system') && has('traffic')) {
         say('subgraph traffic per query, whole system');
         (results.traffic ??= {}).system = await traffic({ urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId });
       }
