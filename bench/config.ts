@@ -4,8 +4,8 @@ export function benchConfig(argv = process.argv.slice(2)) {
   const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
   return {
     quick,
-    /** Which parts to run (default all): gateway-only, system, events, optimisations, profile. */
-    parts: only ?? ['gateway-only', 'system', 'events', 'optimisations', 'profile'],
+    /** Which parts to run (default all): gateway-only, system, events, optimisations, profile, traffic. */
+    parts: only ?? ['gateway-only', 'system', 'events', 'optimisations', 'profile', 'traffic'],
     seconds: quick ? 2 : 15,
     warmupSeconds: quick ? 1 : 5,
     /** Concurrent connections, as The Guild's 50 virtual users. */

@@ -28,7 +28,7 @@ export const workloads = (t: Target) => {
   };
 };
 
-export async function benchGateways(cfg: BenchConfig, setting: string, target: Target, variants: GatewayVariant[] = GATEWAYS, connections = cfg.connections): Promise<Row[]> {
+export async function benchGateways(cfg: BenchConfig, setting: string, target: Target, variants: GatewayVariant[] = GATEWAYS, connections = cfg.connections, only?: string[]): Promise<Row[]> {
   const rows: Row[] = [];
   const load = workloads(target);
   for (const g of variants) {
@@ -46,7 +46,7 @@ export async function benchGateways(cfg: BenchConfig, setting: string, target: T
     }, { cpus: cfg.gatewayCpus });
     try {
       await waitReady(url, 60_000, server);
-      for (const [workload, b] of Object.entries(load)) {
+      for (const [workload, b] of Object.entries(load).filter(([w]) => !only || only.includes(w))) {
         const r = await measure({ url, body: b, connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds }, server.child.pid!);
         rows.push({ setting, workload, gateway: g.name, ...r });
         process.stderr.write(`  ${setting} ${workload.padEnd(5)} ${g.name.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  err ${r.errors + r.non2xx}  rss ${r.peakRssMb} MB  cpu ${r.cpuPct}%\n`);

@@ -1,14 +1,30 @@
 /**
- * Each optimisation beside its "off", on the gateway-only setting (or the broker, for confirms):
- * automatic persisted queries, a warm query-plan cache, workers across cores.
+ * Each optimisation beside its "off", in the same run: the gateway with everything on, then once per
+ * optimisation with only that one switched off (its environment switch), on the workloads it is
+ * for. "All on" is measured first and again last, so drift during the run is visible. Also the
+ * warm query-plan cache, automatic persisted queries and workers across cores (node:cluster).
  */
 import { createHash } from 'node:crypto';
 import { freePort, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import type { BenchConfig } from './config';
-import type { Target } from './gateway-only';
-import { check, measure } from './load';
+import { workloads, type Target } from './gateway-only';
+import { check, measure, type LoadResult } from './load';
 import { startNode, waitReady } from './processes';
 import { body, DEEP } from './queries';
+
+/** Switched off one at a time; every one is on by default in the product. */
+export const TOGGLES = [
+  { name: 'pooled keep-alive subgraph connections (undici Pool; off = global fetch, which also turns coalescing off)', off: { SUBGRAPH_FETCH: 'fetch' }, workloads: ['small', 'deep'] },
+  { name: 'identical in-flight subgraph reads coalesced', off: { DEDUPE_INFLIGHT: 'off' }, workloads: ['small', 'deep'] },
+  { name: 'batched entity fetches: each distinct representation once', off: { DEDUPE_REPRESENTATIONS: 'off' }, workloads: ['deep'] },
+  { name: 'federation-internals exports as plain properties (profile: getters)', off: { GATEWAY_FLAT_REEXPORTS: 'off' }, workloads: ['deep'] },
+] as const;
+
+/** Not on by default, measured the other way round: the product's default is their "off". */
+export const OPT_IN = [
+  // The peak-RSS target: V8 otherwise lets the old generation grow to several times what is live.
+  { name: 'old generation capped at 160 MB (node --max-old-space-size=160)', on: { NODE_OPTIONS: '--max-old-space-size=160' }, workloads: ['deep'] },
+] as const;
 
 const env = (port: number, t: Target) => ({
   PORT: String(port), HOST: '127.0.0.1', GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0', LOG_LEVEL: 'warn',
@@ -28,6 +44,30 @@ async function withGateway<T>(entry: string, t: Target, cpus: string | undefined
 }
 
 const timed = async (f: () => Promise<unknown>) => { const t = performance.now(); await f(); return Math.round((performance.now() - t) * 10) / 10; };
+
+type Toggled = Record<string, LoadResult>;
+
+/** On/off rows for the switches, on any setting (gateway-only or the whole system). */
+export async function toggles(cfg: BenchConfig, t: Target, connections = cfg.connections) {
+  const load = workloads(t);
+  const spec = (url: string, b: string) => ({ url, body: b, connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds });
+  const run = (names: readonly string[], extra: NodeJS.ProcessEnv = {}) =>
+    withGateway('gateway/src/index.ts', t, cfg.gatewayCpus, async (url, pid) => {
+      const out: Toggled = {};
+      for (const w of names) {
+        out[w] = await measure(spec(url, load[w as 'small' | 'deep']), pid);
+        process.stderr.write(`  ${extra && Object.keys(extra).length ? JSON.stringify(extra) : 'all on'} ${w}: ${out[w]!.rps} req/s p99 ${out[w]!.p99} ms\n`);
+      }
+      return out;
+    }, extra);
+  const allOn = await run(['small', 'deep']);
+  const rows = [];
+  for (const toggle of TOGGLES) rows.push({ name: toggle.name, switch: toggle.off, off: await run(toggle.workloads, toggle.off) });
+  const optIn = [];
+  for (const o of OPT_IN) optIn.push({ name: o.name, switch: o.on, on: await run(o.workloads, o.on) });
+  const allOnAgain = await run(['small', 'deep']);
+  return { allOn, allOnAgain, rows, optIn };
+}
 
 export async function optimisations(cfg: BenchConfig, t: Target) {
   const deep = body(DEEP);
@@ -49,8 +89,8 @@ export async function optimisations(cfg: BenchConfig, t: Target) {
     const on = await measure(spec(url, hashOnly), pid);
     return { requestBytesOff: deep.length, requestBytesOn: hashOnly.length, off, on };
   });
-  // Workers across cores: unpinned, 1 worker vs 2 (the load generator then competes for the cores).
-  const single = await withGateway('gateway/src/index.ts', t, undefined, (url, pid) => measure(spec(url, deep), pid));
-  const workers = await withGateway('bench/cluster.ts', t, undefined, (url, pid) => measure(spec(url, deep), pid), { GATEWAY_WORKERS: '2' });
-  return { planCache, apq, cluster: { oneWorker: single, twoWorkers: workers } };
+  // Workers across cores: both cores for the gateway (the load generator competes for core 0).
+  const single = await withGateway('gateway/src/index.ts', t, '0-1', (url, pid) => measure(spec(url, deep), pid));
+  const workers = await withGateway('gateway/src/cluster.ts', t, '0-1', (url, pid) => measure(spec(url, deep), pid), { GATEWAY_WORKERS: '2' });
+  return { planCache, apq, cluster: { oneWorker: single, twoWorkers: workers }, toggles: await toggles(cfg, t) };
 }

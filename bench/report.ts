@@ -47,6 +47,38 @@ function targets(rows: Row[], events: any) {
   return lines.join('\n');
 }
 
+/** One row per optimisation and workload: only it off, beside everything on (measured before and after). */
+function toggleRows(t: any, setting: string) {
+  if (!t) return '';
+  const cell = (x: any) => (x ? `${x.rps} req/s, p99 ${x.p99} ms, ${x.peakRssMb} MB` : '');
+  const lines: string[] = [];
+  for (const row of t.rows) {
+    for (const [w, off] of Object.entries<any>(row.off)) {
+      const sw = Object.entries(row.switch).map(([k, v]) => `${k}=${v}`).join(' ');
+      lines.push(`| ${row.name}, ${w} query, ${setting} (\`${sw}\`) | ${cell(off)} | ${cell(t.allOn[w])} (again at the end: ${t.allOnAgain[w]?.rps} req/s) |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** One line per setting, workload and gateway: what each subgraph was asked for ONE request. */
+function trafficTable(traffic: any) {
+  if (!traffic) return '_not run_';
+  const out = ['| setting | workload | gateway | subgraph requests | request KB | response KB | entity representations sent (distinct) |', '|---|---|---|--:|--:|--:|---|'];
+  const kb = (b: number) => Math.round(b / 102.4) / 10;
+  for (const [setting, byGateway] of Object.entries<any>(traffic)) {
+    for (const [gateway, byWorkload] of Object.entries<any>(byGateway)) {
+      for (const [workload, subs] of Object.entries<any>(byWorkload)) {
+        const all = Object.values<any>(subs);
+        const sum = (k: string) => all.reduce((s, t) => s + t[k], 0);
+        const reps = Object.entries<any>(subs).filter(([, t]) => t.representations > 0).map(([n, t]) => `${n} ${t.representations} (${t.distinctRepresentations})`).join(', ') || '—';
+        out.push(`| ${setting} | ${workload} | ${gateway} | ${sum('requests')} | ${kb(sum('requestBytes'))} | ${kb(sum('responseBytes'))} | ${reps} |`);
+      }
+    }
+  }
+  return out.join('\n');
+}
+
 function profileTable(name: string, p: any) {
   if (!p) return '';
   const rows = (xs: any[]) => xs.map((x) => `| ${x.name.replace(/\|/g, '\\|')} | ${x.pct} |`).join('\n');
@@ -102,6 +134,10 @@ ${table(rows.filter((x) => x.setting === 'system')) || '_not run_'}
 
 ${targets(rows, ev)}
 
+## Subgraph traffic per query (counting proxies in front of the subgraphs, one warm request)
+
+${trafficTable(r.traffic)}
+
 ## Event path
 
 ${ev ? `| measurement | result |
@@ -120,7 +156,9 @@ ${opt ? `| optimisation | off | on |
 |---|---|---|
 | warm query-plan (and document) cache, deep query | first request after start: ${opt.planCache.coldFirstRequestMs} ms | median of the next 20, one at a time: ${opt.planCache.warmMedianMs} ms |
 | automatic persisted queries, deep query (body ${opt.apq.requestBytesOff} → ${opt.apq.requestBytesOn} bytes) | ${opt.apq.off.rps} req/s, p99 ${opt.apq.off.p99} ms | ${opt.apq.on.rps} req/s, p99 ${opt.apq.on.p99} ms |
-| workers across cores (node:cluster, unpinned), deep query | 1 worker: ${opt.cluster.oneWorker.rps} req/s, p99 ${opt.cluster.oneWorker.p99} ms, ${opt.cluster.oneWorker.peakRssMb} MB | 2 workers: ${opt.cluster.twoWorkers.rps} req/s, p99 ${opt.cluster.twoWorkers.p99} ms, ${opt.cluster.twoWorkers.peakRssMb} MB |
+| workers across cores (gateway/src/cluster.ts, both cores, the load generator on core 0 too), deep query | 1 worker: ${opt.cluster.oneWorker.rps} req/s, p99 ${opt.cluster.oneWorker.p99} ms, ${opt.cluster.oneWorker.peakRssMb} MB | 2 workers: ${opt.cluster.twoWorkers.rps} req/s, p99 ${opt.cluster.twoWorkers.p99} ms, ${opt.cluster.twoWorkers.peakRssMb} MB |
+${toggleRows(opt.toggles, 'gateway-only')}
+${toggleRows(r.systemToggles, 'whole system')}
 ${ev ? `| pipelined publisher confirms (broker floor) | ${ev.serialFloor.endToEndPerS} msgs/s awaited one by one | ${ev.floor.endToEndPerS} msgs/s pipelined |` : ''}` : '_not run_'}
 
 ## Profiles (deep query, gateway-only, \`node --cpu-prof\`)
@@ -134,29 +172,30 @@ ${NOTES}
 }
 
 /** Interpretation, written after reading the results and profiles; it names no number that is not above. */
-const NOTES = `## What the numbers say (by hand, from the first runs on this machine)
+const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gateway work)
 
-- **The gateway targets are missed.** With one worker each, this gateway is at or below stock @apollo/gateway
-  and below Hive Gateway on the small lookup; on the deep query all three are within noise of each other on the
-  gateway-only setting. The product has no gateway-side optimisation yet beyond what it inherits (keep-alive pooled
-  \`fetch\` to subgraphs, Apollo's query-plan and document caches, APQ): the ≥1.5× Hive and ≥3× stock ratios would
-  need a different executor, not tuning. Our own per-request features (JWT, graphql-armor, authorization plugin,
-  request logging, metrics, trace hooks) cost ~2× on the small lookup against stock.
-- **Where the time goes (profile of the deep query):** a third is garbage collection and JSON (the ~136 KB answer is
-  built as an object tree by Apollo's result shaping — \`resultShaping.updateOutputValue/applySelectionSet\` — then
-  pretty-stringified by Apollo Server's \`prettyJSONStringify\`), \`@apollo/federation-internals\`' re-export getters
-  show up as a hot function, and undici's fetch/stream internals are most of "node internals". None of it is our
-  code (project source ≈ 2%): the remaining cost is @apollo/gateway's execution model.
-- **Whole system:** Hive Gateway is several times faster than both Apollo-based gateways against the real subgraphs;
-  this was not investigated in the time box (likely fewer, batched subgraph requests, which matter when every
-  subgraph call is a FerretDB scan). It is the first thing to look at next.
-- **RSS:** ours exceeds 300 MB under the deep query with 50 connections (50 × ~136 KB responses plus their
-  intermediate object trees in flight).
-- **Event path:** the broker floor here is thousands of confirmed messages/s pipelined against ~25/s awaited one
-  by one — pipelining is what makes the relay usable. End to end, FerretDB bounds everything: ~20 sign-ups/s reach the
-  other subgraph's read model (a fraction of a percent of the floor), propagation is ~100+ ms at 20/s, and 200
-  mutations/s is out of reach of this database (see docs/decisions.md). Resync, which skips the mutation's own write,
-  applies ~90 entities/s.
-- **Cluster:** two workers on two cores *with the load generator on the same cores* were not faster here; workers
-  help only when the gateway has cores of its own.
+- **What made this gateway faster than stock and Hive.** The profile of the small lookup put most of our own time in
+  Node's WHATWG fetch and \`AbortSignal.timeout\`: subgraph calls now go through undici's Pool \`request\` API (the
+  largest single gain, see its on/off rows). Identical subgraph reads in flight at once are coalesced, as Hive
+  Gateway's HTTP executor does by default: with many clients asking the same thing this is what the whole system gains
+  most from, since every subgraph call there is a FerretDB query. Entity representations are deduplicated per fetch
+  (the traffic table: stock Apollo sends 200 representations of 50 users where Hive and we send 50), and
+  @apollo/federation-internals' re-export getters (~10% of the deep profile) are bypassed. Our own plugins cost little
+  now: the authorization walk is cached per document and kind of caller, fetch spans are skipped with tracing off.
+- **Why Hive was ahead on the whole system:** the traffic table shows the same number of subgraph requests per query
+  for all three gateways; the difference was under concurrency, where Hive sent identical in-flight requests once. With
+  coalescing on (and off, in its row) that is now visible in our numbers too.
+- **Still missed:** ≥3× stock on the deep query. Stock runs the same @apollo/gateway executor; what is left in our
+  deep profile is that executor's cost — garbage collection (about a quarter to a third), Apollo's result shaping
+  (\`updateOutputValue\`/\`applySelectionSet\`, into null-prototype objects), \`JSON.stringify\` of the answer in Apollo
+  Server (already compact: \`JSON.stringify(value) + "\\n"\`, nothing to swap) and \`JSON.parse\` of subgraph answers.
+  A third again would need a different executor (a query-plan executor writing JSON directly), not tuning.
+- **Peak RSS:** every gateway is above 300 MB under 50 concurrent deep queries (the process alone starts at ~180 MB
+  with tsx and Apollo's libraries). Capping V8's old generation meets it at a cost in throughput: see its opt-in row.
+  Limiting concurrent operations did not reduce the peak (tried, not kept).
+- **p99 in a \`--quick\` run** is close to the maximum of a couple of hundred samples: a single GC pause or the first
+  requests after the warm-up decide it; compare the two "all on" measurements of the same gateway in the table above.
+- **Workers:** the comparison gives every gateway one worker on one core; the cluster row gives ours both cores (the
+  load generator shares one of them) with one worker and with two, each beside the other.
+- **Event path:** unchanged by this work; see the event rows and docs/decisions.md (FerretDB bounds it).
 `;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,optimisations,profile]`
+ * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,optimisations,profile,traffic]`
  * Runs every measurement in ONE run (ratios only mean something side by side on a shared machine)
  * and writes bench/results/latest.json, docs/benchmarks.md and docs/benchmarks-chart.svg.
  */
@@ -10,14 +10,15 @@ import { join } from 'node:path';
 import { barChart } from './chart';
 import { benchConfig } from './config';
 import { eventPath } from './event-path';
-import { benchGateways, startFakeSubgraphs, type Row } from './gateway-only';
+import { benchGateways, startFakeSubgraphs, workloads, type Row, type Target } from './gateway-only';
 import { GATEWAYS } from './gateways';
-import { optimisations } from './optimisations';
+import { optimisations, toggles } from './optimisations';
 import { ROOT, pinning } from './processes';
 import { profileGateway } from './profile';
 import { body, DEEP } from './queries';
 import { writeReport } from './report';
 import { startSystem } from './system';
+import { subgraphTraffic } from './subgraph-traffic';
 
 // The load generator (this process) runs on core 0; gateways get core 1 (see config.ts).
 if (pinning === 'taskset' && !process.env.BENCH_PINNED) {
@@ -26,6 +27,13 @@ if (pinning === 'taskset' && !process.env.BENCH_PINNED) {
 }
 
 const say = (m: string) => process.stderr.write(`› ${m}\n`);
+
+/** Subgraph requests of one small and one deep query, per gateway (and ours without deduplication). */
+const traffic = (t: Target) => {
+  const w = workloads(t);
+  const variants = [...GATEWAYS, { name: 'ours, dedupe off', label: '', entry: GATEWAYS[0]!.entry, env: { ...GATEWAYS[0]!.env, DEDUPE_REPRESENTATIONS: 'off' } }];
+  return subgraphTraffic(t, variants, { small: w.small, deep: w.deep });
+};
 
 async function main() {
   const cfg = benchConfig();
@@ -39,11 +47,15 @@ async function main() {
   };
   const has = (p: string) => cfg.parts.includes(p);
 
-  if (has('gateway-only') || has('optimisations') || has('profile')) {
+  if (has('gateway-only') || has('optimisations') || has('profile') || has('traffic')) {
     say('gateway only: in-memory subgraphs');
     const fake = await startFakeSubgraphs(cfg);
     try {
       if (has('gateway-only')) results.rows.push(...(await benchGateways(cfg, 'gateway-only', fake.target)));
+      if (has('traffic')) {
+        say('subgraph traffic per query (counting proxies)');
+        results.traffic = { 'gateway-only': await traffic(fake.target) };
+      }
       if (has('optimisations')) {
         say('optimisations');
         results.optimisations = await optimisations(cfg, fake.target);
@@ -63,8 +75,18 @@ async function main() {
   if (has('system')) {
     say('whole system: real subgraphs on FerretDB and RabbitMQ');
     const sys = await startSystem();
+    const target: Target = { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId };
     try {
-      results.rows.push(...(await benchGateways(cfg, 'system', { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId }, GATEWAYS, cfg.systemConnections)));
+      results.rows.push(...(await benchGateways(cfg, 'system', target, GATEWAYS, cfg.systemConnections)));
+      // With the system part only: starting the whole system is slow, the gateway-only rows are the primary ones.
+      if (has('optimisations')) {
+        say('optimisations on/off, whole system');
+        results.systemToggles = await toggles(cfg, target, cfg.systemConnections);
+      }
+      if (has('traffic')) {
+        say('subgraph traffic per query, whole system');
+        (results.traffic ??= {}).system = await traffic(target);
+      }
     } finally {
       await sys.stop();
     }

@@ -10,7 +10,8 @@ import { startStack } from '../scripts/lib/stack';
 import { ensureMongo, ensureRabbit } from '../scripts/lib/infra';
 
 export const DATABASES = { users: 'bench_users', movies: 'bench_movies', catalog: 'bench_catalog' };
-export const NAMESPACE = 'bench';
+// BENCH_NAMESPACE: two bench runs on one shared broker must not consume each other's events.
+export const NAMESPACE = process.env.BENCH_NAMESPACE ?? 'bench';
 const SEED = { users: 10, movies: 10, reviewsPerMovie: 5, screeningsPerMovie: 2 };
 
 /** `env` adds to every service's environment (the event bench turns tracing on this way). */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEV_AUDIENCE, DEV_ISSUER, env, loadConfig, tracingEnv } from '@cinema/service-kit';
@@ -31,6 +32,17 @@ const schema = z
     RATE_LIMIT: int(0, 1_000_000, 600),
     RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
     SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
+    // cluster.ts only: how many gateway processes share the port (default: the usable cores).
+    GATEWAY_WORKERS: int(1, 256, availableParallelism()),
+    // pool: undici keep-alive pools, SUBGRAPH_CONNECTIONS sockets per subgraph at most; fetch: Node's global fetch.
+    SUBGRAPH_FETCH: z.enum(['pool', 'fetch']).default('pool'),
+    SUBGRAPH_CONNECTIONS: int(1, 10_000, 128),
+    // on: identical subgraph reads in flight at the same moment share one request (with SUBGRAPH_FETCH=pool).
+    DEDUPE_INFLIGHT: z.enum(['on', 'off']).default('on'),
+    // on: each distinct entity representation is sent once per subgraph fetch; off for the bench's comparison.
+    DEDUPE_REPRESENTATIONS: z.enum(['on', 'off']).default('on'),
+    // Read by flat-reexports.ts before anything loads; validated here with the rest.
+    GATEWAY_FLAT_REEXPORTS: z.enum(['on', 'off']).default('on'),
     // The gateway's port faces clients: with this set, /metrics wants it as a bearer token.
     // Behind a load balancer: how many proxy hops (or which addresses) to trust for the client's
     // address in X-Forwarded-For; otherwise every anonymous client shares the proxy's rate limit.
@@ -77,6 +89,9 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     ...c,
     subgraphUrls,
     production: c.NODE_ENV === 'production',
+    dedupeRepresentations: c.DEDUPE_REPRESENTATIONS === 'on',
+    dedupeInflight: c.DEDUPE_INFLIGHT === 'on',
+    subgraphPool: c.SUBGRAPH_FETCH === 'pool' ? { connections: c.SUBGRAPH_CONNECTIONS } : (false as const),
     trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     tokens: {
       secret: c.JWT_SECRET,

@@ -1,3 +1,4 @@
+import './flat-reexports'; // first: see the file
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
 import { authenticate, refuseBadTokens } from './auth/authenticate';
@@ -6,6 +7,8 @@ import { createTokenVerifier, type TokenOptions } from './auth/tokens';
 import { createFetchTelemetry } from './fetch-telemetry';
 import { KnownOperationTypes } from './known-operation-types';
 import { documentLimits, rateLimitPerClient, type Limits } from './limits';
+import { dedupeInflight } from './inflight-dedupe';
+import { pooledFetcher } from './pooled-fetcher';
 import { SubgraphDataSource } from './subgraph-fetch';
 import { SubgraphHealth, type SubgraphHealthOptions } from './subgraph-health';
 
@@ -23,6 +26,12 @@ export interface GatewayServerOptions {
   tokens: TokenOptions;
   limits: Limits;
   subgraphTimeoutMs?: number;
+  /** Keep-alive undici pools to the subgraphs (default, up to `connections` sockets each); false: Node's global fetch. */
+  subgraphPool?: { connections: number } | false;
+  /** Identical subgraph reads in flight at once share one request (default true; needs subgraphPool). */
+  dedupeInflight?: boolean;
+  /** Each distinct entity representation once per subgraph fetch (default true). */
+  dedupeRepresentations?: boolean;
   /** Express `trust proxy` (client addresses behind a load balancer). */
   trustProxy?: boolean | number | string;
   /** Protects GET /metrics on the public port (Prometheus sends it as a bearer token). */
@@ -44,6 +53,8 @@ export function createGatewayServer(options: GatewayServerOptions) {
   let loaded = false;
   const health = new SubgraphHealth(options.subgraphHealth);
   const instrumentFetch = createFetchTelemetry(options.metrics);
+  const pool = options.subgraphPool ?? { connections: 128 };
+  const transports: ReturnType<typeof pooledFetcher>[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
     logger,
@@ -52,11 +63,17 @@ export function createGatewayServer(options: GatewayServerOptions) {
       (({ name, url }) => {
         const target = subgraphUrls[name.toLowerCase()] ?? url;
         if (target) health.register(name, target);
+        const timeoutMs = options.subgraphTimeoutMs ?? 10_000;
+        const pooled = target && pool ? pooledFetcher({ name, url: target, connections: pool.connections, timeoutMs }) : undefined;
+        if (pooled) transports.push(pooled);
+        const transport = pooled && (options.dedupeInflight ?? true) ? dedupeInflight(pooled) : pooled;
         return new SubgraphDataSource({
           name,
           url: target,
           signingSecret: options.signingSecret,
-          timeoutMs: options.subgraphTimeoutMs ?? 10_000,
+          timeoutMs,
+          transport,
+          dedupeRepresentations: options.dedupeRepresentations,
           instrument: (fetcher) => instrumentFetch(name, fetcher),
         });
       }),
@@ -65,7 +82,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
     loaded = true;
   });
   const limits = documentLimits(options.limits, production);
-  return createGraphQLHttpServer<RequestContext>({
+  const server = createGraphQLHttpServer<RequestContext>({
     logger,
     production,
     bodyLimit: options.bodyLimit,
@@ -83,4 +100,12 @@ export function createGatewayServer(options: GatewayServerOptions) {
     trustProxy: options.trustProxy ?? false,
     checks: () => ({ supergraph: () => loaded, ...health.checks() }),
   });
+  return {
+    ...server,
+    // After the drain: no fetch is in flight any more, so the pools' idle sockets can go.
+    stop: async () => {
+      await server.stop();
+      await Promise.all(transports.map((t) => t.close()));
+    },
+  };
 }

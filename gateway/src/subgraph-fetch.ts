@@ -1,5 +1,6 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { dedupe, expand } from './dedupe-representations';
 import { encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type RequestContext } from '@cinema/service-kit';
 
 export interface SubgraphFetchOptions {
@@ -11,13 +12,26 @@ export interface SubgraphFetchOptions {
   timeoutMs: number;
   /** Wraps the signed fetcher (metrics, trace propagation). */
   instrument?: (fetcher: Fetcher) => Fetcher;
+  /** The HTTP client under the signing (a pooled undici fetcher); Node's global fetch when absent. */
+  transport?: Fetcher;
+  /** Sends each distinct entity representation once per fetch (see dedupe-representations). */
+  dedupeRepresentations?: boolean;
 }
 
 /**
  * Signs each request (body + identity, see service-kit's request-signing) and bounds it in time.
- * Node's fetch keeps connections alive and pooled per origin, so subgraph calls reuse sockets.
+ * `transport` is the pooled undici fetcher (default); without one, Node's global fetch (kept for
+ * the bench's on/off row), which also pools per origin but costs more per request.
  */
-function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions): Fetcher {
+function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions, transport?: Fetcher): Fetcher {
+  if (transport) {
+    return ((url: string, init: { body?: string; headers?: Record<string, string> } = {}) => {
+      // RemoteGraphQLDataSource hands over a fresh plain object with lower-case names: add to it.
+      const headers = init.headers ?? {};
+      headers[SIGNATURE_HEADER] = signRequest(signingSecret, init.body ?? '', headers[IDENTITY_HEADER] ?? '');
+      return transport(url, { ...init, headers });
+    }) as unknown as Fetcher;
+  }
   return (async (url: string, init: { body?: string; headers?: Record<string, string> } = {}) => {
     const headers = new Headers(init.headers);
     headers.set(SIGNATURE_HEADER, signRequest(signingSecret, init.body ?? '', headers.get(IDENTITY_HEADER) ?? ''));
@@ -37,9 +51,20 @@ function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions)
  * as headers the signature covers. Nothing the client sent is forwarded.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
+  private readonly dedupeRepresentations: boolean;
+
   constructor(options: SubgraphFetchOptions) {
-    const signed = signedFetcher(options);
+    const signed = signedFetcher(options, options.transport);
     super({ url: options.url, fetcher: options.instrument ? options.instrument(signed) : signed });
+    this.dedupeRepresentations = options.dedupeRepresentations ?? true;
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<RequestContext>) {
+    const representations = options.request.variables?.representations;
+    const once = this.dedupeRepresentations && Array.isArray(representations) ? dedupe(representations) : undefined;
+    if (!once) return super.process(options);
+    options.request.variables = { ...options.request.variables, representations: once.unique };
+    return expand(await super.process(options), once.slotOf);
   }
 
   override willSendRequest({ request, context }: Parameters<RemoteGraphQLDataSource<RequestContext>['willSendRequest'] & {}>[0]) {

@@ -1,0 +1,37 @@
+/**
+ * The gateway on every core: node:cluster forks GATEWAY_WORKERS copies of index.ts (default: the
+ * cores this process may use), which share one listening port; the primary only supervises. The
+ * gateway keeps no state between requests, so workers need nothing from each other (the rate limit
+ * is per worker: N workers allow N times RATE_LIMIT, as N gateway processes would).
+ */
+import cluster from 'node:cluster';
+import { join } from 'node:path';
+import { createLogger } from '@cinema/service-kit';
+import { loadGatewayConfig } from './config';
+
+const config = loadGatewayConfig(); // fails here, once, rather than in every worker
+const logger = createLogger('gateway-primary', config.LOG_LEVEL);
+let stopping = false;
+
+// Workers run index.ts with the primary's node flags (`--import tsx` included).
+cluster.setupPrimary({ exec: join(__dirname, 'index.ts') });
+for (let i = 0; i < config.GATEWAY_WORKERS; i++) cluster.fork();
+
+cluster.on('exit', (worker, code, signal) => {
+  if (stopping) {
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    return;
+  }
+  // A crashed worker is replaced; its in-flight requests failed with it.
+  logger.error({ pid: worker.process.pid, code, signal }, 'gateway worker exited: starting another');
+  setTimeout(() => cluster.fork(), 1_000);
+});
+
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => {
+    stopping = true;
+    // Each worker drains its own requests (index.ts's shutdown); the primary leaves when all are gone.
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(sig);
+    setTimeout(() => process.exit(1), 15_000).unref();
+  });
+}
