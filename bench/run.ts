@@ -79,7 +79,7 @@ async function main() {
     try {
       results.rows.push(...(await benchGateways(cfg, 'system', target, GATEWAYS, cfg.systemConnections)));
       // With the system part only: starting the whole system is slow, the gateway-only rows are the primary ones.
-      if (has('optimisations')) {
+      if (has('optimisations') && !cfg.quick) {
         say('optimisations on/off, whole system');
         results.systemToggles = await toggles(cfg, target, cfg.systemConnections);
       }
