@@ -107,7 +107,8 @@ async function main() {
   say(`done in ${results.durationSeconds}s: bench/results/latest.json, docs/benchmarks.md`);
 }
 
-main().catch((err) => {
+// Exits when done: a keep-alive socket or a child's pipe left open must not hold the run for a minute.
+main().then(() => process.exit(0)).catch((err) => {
   console.error(err);
   process.exit(1);
 });
