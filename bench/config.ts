@@ -16,7 +16,7 @@ export function benchConfig(argv = process.argv.slice(2)) {
     connections: 50,
     /** The whole system is FerretDB-bound: fewer connections, so latency is not all queueing. */
     systemConnections: 10,
-    events: { rate: quick ? 20 : 50, count: quick ? 30 : 300, floorMessages: quick ? 1_000 : 10_000, e2eEvents: quick ? 40 : 400 },
+    events: { rate: 20, count: quick ? 30 : 200, floorMessages: quick ? 1_000 : 10_000, e2eEvents: quick ? 40 : 400 },
     /** The gateway gets core 1 alone; load generator and subgraphs share core 0. */
     gatewayCpus: '1',
     otherCpus: '0',

@@ -4,10 +4,12 @@
  * public API (kept between runs: FerretDB seeds at a few mutations per second).
  */
 import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { adminHeaders, freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { startStack } from '../scripts/lib/stack';
-import { ensureMongo, ensureRabbit } from '../scripts/lib/infra';
+import { ensureMongo, ensureRabbit, ROOT } from '../scripts/lib/infra';
 
 export const DATABASES = { users: 'bench_users', movies: 'bench_movies', catalog: 'bench_catalog' };
 // BENCH_NAMESPACE: two bench runs on one shared broker must not consume each other's events.
@@ -20,6 +22,8 @@ export async function startSystem(env: Record<string, string> = {}) {
   const ports = { gateway: await freePort(), users: await freePort(), movies: await freePort(), catalog: await freePort() };
   const stack = await startStack({
     mongoUrl, amqpUrl, ports, databases: DATABASES,
+    // BENCH_LOGS=1 keeps each service's warnings and errors in .data/bench-logs/<service>.log.
+    output: process.env.BENCH_LOGS ? (service) => (mkdirSync(join(ROOT, '.data', 'bench-logs'), { recursive: true }), createWriteStream(join(ROOT, '.data', 'bench-logs', `${service}.log`), { flags: 'a' })) : undefined,
     env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: NAMESPACE, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0', ...env },
   });
   // The subgraphs share core 0 with the load generator; the gateway under test gets core 1.

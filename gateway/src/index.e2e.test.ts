@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { startToyGraph } from '../../e2e/support/toy-graph';
@@ -31,6 +31,35 @@ describe('gateway process', () => {
       await toy.subgraph.stop();
     }
   }, 60_000);
+
+  it('runs as workers sharing one port (cluster.ts), replaces a crashed worker, and stops on SIGTERM', async () => {
+    const toy = await startToyGraph();
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cluster.ts')], {
+      env: { ...process.env, ...secrets, PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn', GATEWAY_WORKERS: '2' },
+      stdio: 'ignore',
+    });
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const answers = async () => (await gql(url, '{ hello(name: "workers") }').catch(() => undefined))?.data;
+    const until = async (ok: () => Promise<boolean>) => {
+      for (const deadline = Date.now() + 50_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) if (await ok()) return true;
+      return false;
+    };
+    const workerPids = () => spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+    try {
+      expect(await until(async () => (await answers()) !== undefined && workerPids().length === 2)).toBe(true);
+      expect(await answers()).toEqual({ hello: 'hello, workers' });
+      const [first] = workerPids();
+      process.kill(first!, 'SIGKILL');
+      expect(await until(async () => workerPids().length === 2 && !workerPids().includes(first!))).toBe(true);
+      expect(await answers()).toEqual({ hello: 'hello, workers' });
+    } finally {
+      child.kill('SIGTERM');
+      const code = await new Promise((r) => child.once('exit', r));
+      expect(code).toBe(0);
+      await toy.subgraph.stop();
+    }
+  }, 90_000);
 
   it('refuses to start with a clear message when the supergraph file is missing', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
