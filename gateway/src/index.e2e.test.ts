@@ -45,7 +45,10 @@ describe('gateway process', () => {
       for (const deadline = Date.now() + 50_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) if (await ok()) return true;
       return false;
     };
-    const workerPids = () => spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+    // Only the primary's index.ts children: with a cold tsx cache the primary also keeps an esbuild
+    // service process, which a bare `pgrep -P` would count as a third worker.
+    const workerPids = () =>
+      spawnSync('pgrep', ['-P', String(child.pid), '-f', 'gateway/src/index\\.ts'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
     try {
       expect(await until(async () => (await answers()) !== undefined && workerPids().length === 2)).toBe(true);
       expect(await answers()).toEqual({ hello: 'hello, workers' });
