@@ -145,7 +145,7 @@ ${ev ? `| measurement | result |
 | raw amqplib floor, pipelined confirms (quorum queue, persistent, ${ev.floor.messages} msgs) | ${ev.floor.publishConfirmPerS} published+confirmed/s, ${ev.floor.endToEndPerS} published→consumed/s |
 | raw amqplib, one confirm awaited at a time (${ev.serialFloor.messages} msgs) | ${ev.serialFloor.endToEndPerS}/s |
 | mutation accepted → movies' read model shows it, at ${ev.propagation.rate}/s asked (${ev.propagation.achievedRate}/s achieved, ${ev.propagation.count} mutations, ${ev.propagation.errors ?? 0} failed) | p50 ${ev.propagation.p50} ms, p99 ${ev.propagation.p99} ms (the mutation itself: p50 ${ev.propagation.mutationP50} ms, p99 ${ev.propagation.mutationP99} ms) |
-| burst of ${ev.burst.events} sign-ups, 16 in flight: first sent → all in the read model | ${ev.burst.endToEndPerS} events/s end to end (mutations alone: ${ev.burst.mutationsPerS}/s) |
+| burst of ${ev.burst.events} sign-ups, 16 in flight (${ev.burst.errors ?? 0} failed): first sent → all in the read model | ${ev.burst.endToEndPerS} events/s end to end (mutations alone: ${ev.burst.mutationsPerS}/s) |
 | resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |
 
 ${ev.hops ? hopTable(ev) : ''}` : '_not run_'}
