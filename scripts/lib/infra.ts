@@ -4,6 +4,7 @@
  * global setup. Every wait is bounded and says what it waits for.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
@@ -64,7 +65,11 @@ export async function ensureMongo(env = process.env): Promise<string> {
   const url = `mongodb://127.0.0.1:${port}`;
   if (await mongoPing(url).catch(() => false)) return url;
 
-  if (!existsSync(FERRETDB_BIN)) {
+  // The stamp names the build (version and patch, scripts/build-ferretdb.sh): an older build is replaced.
+  const patch = createHash('sha256').update(readFileSync(join(ROOT, 'scripts', 'ferretdb-id-index.patch'))).digest('hex');
+  const build = `${env.FERRETDB_VERSION ?? 'v1.24.2'}+${patch.slice(0, 12)}`;
+  const stamp = `${FERRETDB_BIN}.build`;
+  if (!existsSync(FERRETDB_BIN) || !existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== build) {
     const built = spawnSync('bash', [join(ROOT, 'scripts', 'build-ferretdb.sh')], { stdio: 'inherit' });
     if (built.status !== 0) throw new Error('could not build FerretDB (see above); or set MONGO_URL');
   }

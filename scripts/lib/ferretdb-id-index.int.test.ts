@@ -1,0 +1,52 @@
+import { ObjectId } from 'mongodb';
+import { testDatabase, type TestDatabase } from '@cinema/testing';
+
+// scripts/ferretdb-id-index.patch makes FerretDB's SQLite backend narrow a query to the _id its
+// filter names (equality or $in, beside any other keys) through the _id index. Narrowing must never
+// change an answer: these run on whatever server MONGO_URL is, and the plan check on FerretDB only.
+describe('queries by _id (FerretDB with the _id index patch, or MongoDB)', () => {
+  let t: TestDatabase;
+  const a = new ObjectId();
+  const b = new ObjectId();
+  const values = async (filter: object) =>
+    (await t.db.collection('docs').find(filter).toArray()).map((d) => d.v).sort();
+
+  beforeAll(async () => {
+    t = await testDatabase('idindex');
+    await t.db.collection('docs').insertMany([
+      { _id: a, v: 1 },
+      { _id: b, v: 2 },
+      { _id: 'text-id' as unknown as ObjectId, v: 3 },
+    ]);
+  });
+  afterAll(() => t.drop());
+
+  it('applies the whole filter, not only its _id', async () => {
+    expect(await values({ _id: a, v: 1 })).toEqual([1]);
+    expect(await values({ _id: a, v: 2 })).toEqual([]);
+    expect(await values({ _id: { $in: [a, b] }, v: { $gt: 1 } })).toEqual([2]);
+    expect(await values({ _id: { $in: [a, 'text-id', 5] } })).toEqual([1, 3]);
+    expect(await values({ _id: { $in: [] } })).toEqual([]);
+    expect(await values({ $or: [{ _id: a }, { v: 2 }] })).toEqual([1, 2]);
+  });
+
+  it('updates and deletes only what matches (a versioned write, an upsert, a delete by $in)', async () => {
+    const docs = t.db.collection('docs');
+    expect((await docs.updateOne({ _id: b, v: 1 }, { $set: { seen: true } })).matchedCount).toBe(0);
+    expect((await docs.updateOne({ _id: b, v: 2 }, { $set: { seen: true } })).modifiedCount).toBe(1);
+    const fresh = new ObjectId();
+    expect((await docs.updateOne({ _id: fresh, v: 9 }, { $set: { seen: true } }, { upsert: true })).upsertedCount).toBe(1);
+    expect((await docs.deleteMany({ _id: { $in: [fresh, a] }, v: 9 })).deletedCount).toBe(1);
+    expect(await values({})).toEqual([1, 2, 3]);
+  });
+
+  it('uses the _id index for an equality beside other keys and for $in (FerretDB only)', async () => {
+    const info = await t.db.admin().command({ buildInfo: 1 });
+    if (!info.ferretdbVersion) return; // MongoDB plans by itself; nothing of ours to check.
+    for (const filter of [{ _id: a, v: 1 }, { _id: { $in: [a, b] } }]) {
+      const plan = await t.db.command({ explain: { find: 'docs', filter } });
+      expect(plan.filterPushdown).toBe(true);
+      expect(JSON.stringify(plan.queryPlanner)).toMatch(/USING INDEX \S+__id_/);
+    }
+  });
+});
