@@ -2,6 +2,8 @@
 export function benchConfig(argv = process.argv.slice(2)) {
   const quick = argv.includes('--quick');
   const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  const rate = Number(argv.find((a) => a.startsWith('--events-rate='))?.slice(14) ?? 0);
+  const count = Number(argv.find((a) => a.startsWith('--events-count='))?.slice(15) ?? 0);
   return {
     quick,
     /**
@@ -16,7 +18,7 @@ export function benchConfig(argv = process.argv.slice(2)) {
     connections: 50,
     /** The whole system is FerretDB-bound: fewer connections, so latency is not all queueing. */
     systemConnections: 10,
-    events: { rate: 20, count: quick ? 30 : 200, floorMessages: quick ? 1_000 : 10_000, e2eEvents: quick ? 40 : 400 },
+    events: { rate: rate || 20, count: count || (quick ? 30 : 200), floorMessages: quick ? 1_000 : 10_000, e2eEvents: quick ? 40 : 400 },
     /** The gateway gets core 1 alone; load generator and subgraphs share core 0. */
     gatewayCpus: '1',
     otherCpus: '0',

@@ -18,7 +18,7 @@ export const HOPS = {
   broker: 'write committed → consumer received (broker routing, quorum write, delivery)',
   wait: 'consumer received → projection write started (validation, lock, batching)',
   apply: 'projection write (FerretDB)',
-  poll: 'applied → seen by the bench (2 ms polling, one findOne by _id)',
+  poll: 'applied → seen by the bench (one reader, every awaited id in one `_id: {$in}` read every 2 ms)',
   committedToVisible: 'write committed → visible',
   acceptedToVisible: 'accepted → visible (the target)',
 } as const;

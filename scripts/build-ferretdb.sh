@@ -3,16 +3,18 @@
 # `go install …/cmd/ferretdb@v1.24.2` alone yields a binary that panics at start because the module
 # ships without build/version/version.txt; so we copy the exact module source, write that file with
 # the tag, and build it. Same source, same tag, nothing vendored into this repository.
-# One patch, scripts/ferretdb-id-index.patch (docs/decisions.md, "FerretDB's _id index"): its SQLite
-# backend never used the unique index it keeps on _id (the WHERE clause spelled the expression
-# differently from the index) and pushed _id down only when it was the filter's only key and an
-# equality; so every update, delete and `_id: {$in}` read scanned the whole collection. The patch
-# spells the expression as the index does and pushes an _id equality or $in down whatever else the
-# filter holds; the handlers still apply the whole filter to the rows that come back.
+# One patch, scripts/ferretdb.patch (docs/decisions.md, "FerretDB is built with a patch"), fixes two
+# faults of its SQLite backend: (1) it never used its unique _id index (the WHERE clause spelled the
+# expression differently from the index) and pushed _id down only when it was a filter's only key,
+# so every update, delete and `_id: {$in}` read scanned the collection: now an _id equality or $in is
+# pushed down whatever else the filter holds (the handlers still apply the whole filter); (2) update
+# and findAndModify held their read open while the write waited for another pooled connection, which
+# deadlocked a database at 100 concurrent updates or 100 statements in one command: now they read,
+# close, then write, as its delete already did.
 set -euo pipefail
 VERSION="${FERRETDB_VERSION:-v1.24.2}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BUILD_ID="$VERSION+$(sha256sum "$ROOT/scripts/ferretdb-id-index.patch" | cut -c1-12)"
+BUILD_ID="$VERSION+$(sha256sum "$ROOT/scripts/ferretdb.patch" | cut -c1-12)"
 OUT="$ROOT/.tools/bin/ferretdb"
 if ! command -v go >/dev/null 2>&1; then
   echo "Go is needed to build FerretDB $VERSION (install Go 1.22+, e.g. 'apt-get install golang'), or set MONGO_URL to a MongoDB you already run." >&2
@@ -26,8 +28,8 @@ trap 'chmod -R u+w "$WORK"; rm -rf "$WORK"' EXIT
 cp -r "$DIR/." "$WORK/"
 chmod -R u+w "$WORK"
 echo "$VERSION" > "$WORK/build/version/version.txt"
-(cd "$WORK" && git apply "$ROOT/scripts/ferretdb-id-index.patch") \
-  || { echo "scripts/ferretdb-id-index.patch does not apply to FerretDB $VERSION" >&2; exit 1; }
+(cd "$WORK" && git apply "$ROOT/scripts/ferretdb.patch") \
+  || { echo "scripts/ferretdb.patch does not apply to FerretDB $VERSION" >&2; exit 1; }
 mkdir -p "$(dirname "$OUT")"
 (cd "$WORK" && CGO_ENABLED=0 go build -trimpath -o "$OUT" ./cmd/ferretdb)
 # sed reads to the end: `head -1` could close the pipe early and, under pipefail, fail the build on SIGPIPE.

@@ -66,7 +66,7 @@ export async function ensureMongo(env = process.env): Promise<string> {
   if (await mongoPing(url).catch(() => false)) return url;
 
   // The stamp names the build (version and patch, scripts/build-ferretdb.sh): an older build is replaced.
-  const patch = createHash('sha256').update(readFileSync(join(ROOT, 'scripts', 'ferretdb-id-index.patch'))).digest('hex');
+  const patch = createHash('sha256').update(readFileSync(join(ROOT, 'scripts', 'ferretdb.patch'))).digest('hex');
   const build = `${env.FERRETDB_VERSION ?? 'v1.24.2'}+${patch.slice(0, 12)}`;
   const stamp = `${FERRETDB_BIN}.build`;
   if (!existsSync(FERRETDB_BIN) || !existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== build) {

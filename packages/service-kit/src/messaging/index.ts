@@ -9,3 +9,4 @@ export * from './runtime';
 export * from './topology';
 export * from './observer';
 export * from './trace-context';
+export * from './confirm-publisher';

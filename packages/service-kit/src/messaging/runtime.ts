@@ -4,11 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { Logger } from 'pino';
 import { BrokerUnavailableError, createBroker, publishConfirmed, type Broker } from './broker';
+import { ConfirmPublisher } from './confirm-publisher';
 import { startConsumer, type ConsumerOptions } from './consumer';
 import type { MessagingObserver } from './observer';
 import { OutboxRelay } from './relay';
 import { serveResync, type Snapshot } from './resync';
-import { buildTopology, PUBLICATION } from './topology';
+import { buildTopology, qualify } from './topology';
 
 export interface MessagingOptions {
   url: string;
@@ -31,6 +32,8 @@ export interface MessagingOptions {
 export class Messaging {
   readonly relay: OutboxRelay;
   private broker: Broker | undefined;
+  /** The relay's pipelined publisher (confirm-publisher.ts); Rascal does everything else. */
+  private publisher: ConfirmPublisher | undefined;
   /** The broker's connection is up right now (Rascal reconnects by itself; this follows it). */
   private linkUp = false;
   private stopped = false;
@@ -68,12 +71,12 @@ export class Messaging {
 
   /** `headers` adds message headers (the trace context); the body is the envelope alone. */
   publish(event: DomainEvent, headers: Record<string, string> = {}): Promise<void> {
-    if (!this.broker) return Promise.reject(new BrokerUnavailableError('not connected to the broker yet'));
-    return publishConfirmed(this.broker, PUBLICATION.events, event, {
-      routingKey: event.type,
+    if (!this.publisher || !this.o.owns) return Promise.reject(new BrokerUnavailableError('not connected to the broker yet'));
+    return this.publisher.publish(qualify(this.o.owns.exchange, this.o.namespace), event.type, event, {
       messageId: event.eventId,
       correlationId: event.correlationId,
       type: event.type,
+      timestamp: Math.floor(Date.now() / 1000),
       headers: { ...headers, 'x-schema-version': event.schemaVersion },
     });
   }
@@ -93,6 +96,7 @@ export class Messaging {
     await this.connecting;
     for (const stop of this.stops.reverse()) await stop().catch((err) => this.o.logger.warn({ err }, 'stop step failed'));
     await this.relay.stop();
+    await this.publisher?.close();
     await this.broker?.shutdown().catch((err: Error) => this.o.logger.warn({ err }, 'broker shutdown failed'));
   }
 
@@ -116,6 +120,7 @@ export class Messaging {
       return void (await broker.shutdown().catch(() => undefined));
     }
     this.linkUp = true;
+    this.publisher = new ConfirmPublisher(broker, o.logger);
     // Rascal forwards its vhost's connection events to the broker.
     broker.on('disconnect', () => (this.linkUp = false));
     // After an outage, publish what waited in the outboxes now, not at the next sweep.

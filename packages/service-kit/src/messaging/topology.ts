@@ -28,6 +28,9 @@ export interface TopologyOptions {
 
 export const PUBLICATION = { events: 'events', direct: 'direct' } as const;
 
+/** Publishes in flight per service (confirm channels); see buildTopology. */
+export const CONFIRM_CHANNELS = 64;
+
 /** A name as the broker knows it under a namespace (Rascal prefixes the names it declares the same way). */
 export const qualify = (name: string, ns?: string) => (ns ? `${ns}:${name}` : name);
 
@@ -62,7 +65,14 @@ function ownerExchange(owner: Exchange, ns?: string) {
 }
 
 export function buildTopology(o: TopologyOptions): BrokerConfig {
-  const vhost: Vhost = { connection: { url: o.url, retry: { min: 500, max: 5_000, factor: 2, strategy: 'exponential' } }, exchanges: {}, queues: {}, bindings: {}, publications: {}, subscriptions: {} };
+  const vhost: Vhost = {
+    connection: { url: o.url, retry: { min: 500, max: 5_000, factor: 2, strategy: 'exponential' } },
+    // Rascal holds a confirm channel from publish until the broker's confirm, so this pool's size is
+    // the number of its publishes in flight (a resync's windows of 500); its default is 5. The
+    // outbox relay does not use it: it has a pipelined channel of its own (confirm-publisher.ts).
+    publicationChannelPools: { confirmPool: { max: CONFIRM_CHANNELS, min: 1 } },
+    exchanges: {}, queues: {}, bindings: {}, publications: {}, subscriptions: {},
+  };
   if (o.namespace) vhost.namespace = o.namespace;
   const add = <K extends 'exchanges' | 'queues' | 'bindings' | 'publications' | 'subscriptions'>(k: K, v: object) =>
     Object.assign(vhost[k] as object, v);

@@ -1,9 +1,10 @@
-import { ObjectId } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { testDatabase, type TestDatabase } from '@cinema/testing';
 
-// scripts/ferretdb-id-index.patch makes FerretDB's SQLite backend narrow a query to the _id its
-// filter names (equality or $in, beside any other keys) through the _id index. Narrowing must never
-// change an answer: these run on whatever server MONGO_URL is, and the plan check on FerretDB only.
+// scripts/ferretdb.patch makes FerretDB's SQLite backend narrow a query to the _id its filter names
+// (equality or $in, beside any other keys) through the _id index, and lets update/findAndModify
+// close their read before they write. Narrowing must never change an answer: these run on whatever
+// server MONGO_URL is (MongoDB passes them by itself); the plan check runs on FerretDB only.
 describe('queries by _id (FerretDB with the _id index patch, or MongoDB)', () => {
   let t: TestDatabase;
   const a = new ObjectId();
@@ -49,4 +50,23 @@ describe('queries by _id (FerretDB with the _id index patch, or MongoDB)', () =>
       expect(JSON.stringify(plan.queryPlanner)).toMatch(/USING INDEX \S+__id_/);
     }
   });
+
+  // Unpatched, each of these left the database deadlocked for good (100 is FerretDB's pool size).
+  it('finishes 150 concurrent updates on one database, and a bulkWrite of 150 statements', async () => {
+    const client = new MongoClient(process.env.MONGO_URL!, { maxPoolSize: 200, serverSelectionTimeoutMS: 5_000 });
+    try {
+      const docs = client.db(t.db.databaseName).collection('many');
+      const ids = Array.from({ length: 150 }, () => new ObjectId());
+      await docs.insertMany(ids.map((_id) => ({ _id, n: 0 })));
+      const updated = await Promise.all(ids.map((_id) => docs.updateOne({ _id, n: 0 }, { $inc: { n: 1 } }, { timeoutMS: 20_000 })));
+      expect(updated.every((r) => r.modifiedCount === 1)).toBe(true);
+      const found = await Promise.all(ids.slice(0, 20).map((_id) => docs.findOneAndUpdate({ _id }, { $inc: { n: 1 } }, { timeoutMS: 20_000 })));
+      expect(found.every((d) => d?.n === 1)).toBe(true);
+      const bulk = await docs.bulkWrite(ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })), { timeoutMS: 20_000 });
+      expect(bulk.modifiedCount).toBe(150);
+      expect(await docs.countDocuments({ n: { $gte: 2 } })).toBe(150);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
 });
