@@ -107,7 +107,7 @@ the machine is shared and noisy, so only ratios measured side by side mean anyth
     plus an onFetch plugin that signs (\`bench/gateways/hive.ts\`). No response caching anywhere.
 - **Settings**: *gateway-only* — the three subgraphs' real SDL over fixed in-memory data (\`bench/fake-subgraphs.ts\`); each
   distinct request is executed once and its JSON kept, so subgraphs cost a lookup; signatures are verified. *system* — the
-  real subgraphs on FerretDB and RabbitMQ (bench databases, seeded once through the API), ${r.config.systemConnections} connections.
+  real subgraphs on FerretDB and RabbitMQ (bench databases, dropped at the start of every run and seeded through the API), ${r.config.systemConnections} connections.
 - **Workloads** (\`bench/queries.ts\`): *small* — \`user(id)\` plus its two reviews (users → movies); *deep* — 20 movies with
   10 reviews each, their authors (users) and the authors' reviews (back to movies), screenings with cinemas and cities
   (catalog): every subgraph, a response of tens of KB, shaped like The Guild's; *mix* — 9 small reads to 1 public sign-up.

@@ -17,7 +17,7 @@ import { ROOT, pinning } from './processes';
 import { profileGateway } from './profile';
 import { body, DEEP } from './queries';
 import { writeReport } from './report';
-import { startSystem } from './system';
+import { resetBenchData, startSystem } from './system';
 import { subgraphTraffic } from './subgraph-traffic';
 
 // The load generator (this process) runs on core 0; gateways get core 1 (see config.ts).
@@ -46,6 +46,7 @@ async function main() {
     rows: [] as Row[],
   };
   const has = (p: string) => cfg.parts.includes(p);
+  if (has('system') || has('events')) await resetBenchData();
 
   if (has('gateway-only') || has('optimisations') || has('profile') || has('traffic')) {
     say('gateway only: in-memory subgraphs');

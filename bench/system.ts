@@ -43,7 +43,17 @@ async function must(url: string, query: string, variables: Record<string, unknow
   }
 }
 
-/** Seeds the bench databases unless a previous run did; returns a user id for the small lookup. */
+/** Drops the bench databases, so that every run starts from the same seed, not from what earlier runs added. */
+export async function resetBenchData() {
+  const mongo = await new MongoClient(await ensureMongo()).connect();
+  try {
+    for (const db of Object.values(DATABASES)) await mongo.db(db).dropDatabase();
+  } finally {
+    await mongo.close();
+  }
+}
+
+/** Seeds the bench databases unless this run did already; returns a user id for the small lookup. */
 async function seed(url: string, mongo: MongoClient): Promise<string> {
   const users = mongo.db(DATABASES.users).collection('users');
   const movieCount = await mongo.db(DATABASES.movies).collection('movies').countDocuments();

@@ -38,14 +38,18 @@ export class ConfirmPublisher {
   async publish(exchange: string, routingKey: string, body: unknown, options: Options.Publish & { messageId: string }): Promise<void> {
     if (this.closed) throw new BrokerUnavailableError('publisher closed');
     if (this.blocked) throw new BrokerUnavailableError('broker blocked publishing (resource alarm); message left for a later attempt');
-    const { channel } = await (this.channel ??= this.open()).catch((err: Error) => {
-      this.channel = undefined;
-      throw new BrokerUnavailableError(`cannot open a publishing channel: ${err.message}`);
-    });
+    const { channel } = await this.link();
+    const gen = this.generation;
     const content = Buffer.from(JSON.stringify(body));
     return new Promise<void>((resolve, reject) => {
       const fail = (err: Error) => settle(err);
-      const timer = setTimeout(() => fail(new BrokerUnavailableError(`no confirm within ${this.timeoutMs} ms`)), this.timeoutMs);
+      // A confirm that never comes means a link that is gone without saying so (a partition):
+      // drop it, so the next publish opens a new one instead of waiting on this one too.
+      const timer = setTimeout(() => {
+        const why = `no confirm within ${this.timeoutMs} ms`;
+        if (gen === this.generation) this.drop(why); // fails every publish waiting, this one too
+        else fail(new BrokerUnavailableError(why));
+      }, this.timeoutMs);
       timer.unref();
       const settle = (err?: Error) => {
         if (!this.waiting.delete(fail)) return; // settled already (timeout or channel loss)
@@ -71,21 +75,49 @@ export class ConfirmPublisher {
     const open = this.channel;
     this.channel = undefined;
     const link = await open?.catch(() => undefined);
-    if (link) await new Promise<void>((resolve) => link.connection.close(() => resolve()));
+    // Bounded: closing a connection the network swallowed would wait forever for the broker's reply.
+    if (link) await new Promise<void>((resolve) => (link.connection.close(() => resolve()), setTimeout(resolve, 1_000).unref()));
     this.failAll(new BrokerUnavailableError('publisher closed'));
+  }
+
+  /** The open channel, or a new one; opening is bounded by `timeoutMs` too. */
+  private async link() {
+    const opening = (this.channel ??= this.open());
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`not open within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([opening, late]);
+    } catch (err) {
+      if (this.channel === opening) this.drop('could not open a channel');
+      throw new BrokerUnavailableError(`cannot open a publishing channel: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Forgets the current link (closing it unawaited) and fails whatever waits on it. */
+  private drop(why: string): void {
+    this.generation++;
+    const open = this.channel;
+    this.channel = undefined;
+    this.blocked = false;
+    void open?.then(({ connection }) => connection.close(() => undefined)).catch(() => undefined);
+    this.failAll(new BrokerUnavailableError(`publishing stopped: ${why}; messages left for a later attempt`));
   }
 
   private async open() {
     const gen = ++this.generation;
     const connection = (await this.broker.connect('/')) as unknown as Connection;
+    if (gen !== this.generation) {
+      connection.close(() => undefined); // given up on while it opened
+      throw new Error('superseded');
+    }
     const lost = (why: string) => (err?: Error) => {
       if (gen !== this.generation) return;
       if (err) this.logger.warn({ err: err.message }, `publishing ${why}`);
-      this.generation++;
-      this.channel = undefined;
-      this.blocked = false;
-      connection.close(() => undefined);
-      this.failAll(new BrokerUnavailableError(`publishing ${why}`));
+      this.drop(why);
     };
     connection.on('error', lost('connection failed'));
     connection.on('close', lost('connection closed'));
