@@ -20,9 +20,10 @@ export async function eventPath(cfg: BenchConfig) {
     const readModelSize = await sys.mongo.db(DATABASES.movies).collection('user_profiles').estimatedDocumentCount();
     const { samples, ...prop } = await propagation(sys.stack.gatewayUrl, sys.mongo, cfg.events.rate, cfg.events.count);
     const hops = await hopBreakdown(samples, sink.spans);
+    const { samples: _, ...atTarget } = await propagation(sys.stack.gatewayUrl, sys.mongo, cfg.events.targetRate, cfg.events.targetCount);
     const b = await burst(sys.stack.gatewayUrl, sys.mongo, cfg.events.e2eEvents);
     const rs = await resync(sys.mongo, sys.amqpUrl);
-    return { readModelSize, floor, serialFloor, propagation: prop, hops, burst: b, resync: rs };
+    return { readModelSize, floor, serialFloor, propagation: prop, hops, atTarget, burst: b, resync: rs };
   } finally {
     await sys.stop();
     await sink.close();

@@ -38,9 +38,13 @@ function targets(rows: Row[], events: any) {
     lines.push(`- peak RSS ≤ 300 MB: ${verdict(rss <= 300, `${rss} MB at most over every workload and setting`)}`);
   }
   if (events) {
-    const p = events.propagation;
-    lines.push(`- propagation p50 ≤ 10 ms at 200 mutations/s: ${verdict(p.p50 <= 10 && p.achievedRate >= 200, `p50 ${p.p50} ms at ${p.achievedRate} mutations/s (200/s is out of FerretDB's reach; see below)`)}`);
-    lines.push(`- propagation p99 ≤ 50 ms: ${verdict(p.p99 <= 50 && p.achievedRate >= 200, `p99 ${p.p99} ms at ${p.achievedRate} mutations/s`)}`);
+    // Judged at the target's rate when it was run (`atTarget`), else at the one rate measured.
+    const p = events.atTarget ?? events.propagation;
+    const q = events.propagation;
+    const reached = p.achievedRate >= 0.95 * p.rate && p.rate >= 200;
+    const below = `; below saturation, at ${q.achievedRate}/s: p50 ${q.p50} ms, p99 ${q.p99} ms`;
+    lines.push(`- propagation p50 ≤ 10 ms at 200 mutations/s: ${verdict(p.p50 <= 10 && reached, `p50 ${p.p50} ms with ${p.rate}/s asked and ${p.achievedRate}/s achieved (the write path saturates first)${below}`)}`);
+    lines.push(`- propagation p99 ≤ 50 ms at 200 mutations/s: ${verdict(p.p99 <= 50 && reached, `p99 ${p.p99} ms at ${p.achievedRate} mutations/s achieved`)}`);
     const e = ratio(events.burst.endToEndPerS, events.floor.endToEndPerS);
     lines.push(`- end-to-end events/s ≥ 50% of the raw amqplib floor: ${verdict(e >= 0.5, `${Math.round(e * 1000) / 10}% (${events.burst.endToEndPerS} vs ${events.floor.endToEndPerS} events/s; resync ${events.resync.entitiesPerS} entities/s = ${Math.round(ratio(events.resync.entitiesPerS, events.floor.endToEndPerS) * 1000) / 10}%)`)}`);
   }
@@ -145,7 +149,8 @@ ${ev ? `| measurement | result |
 | raw amqplib floor, pipelined confirms (quorum queue, persistent, ${ev.floor.messages} msgs) | ${ev.floor.publishConfirmPerS} published+confirmed/s, ${ev.floor.endToEndPerS} published→consumed/s |
 | raw amqplib, one confirm awaited at a time (${ev.serialFloor.messages} msgs) | ${ev.serialFloor.endToEndPerS}/s |
 | mutation accepted → movies' read model shows it, at ${ev.propagation.rate}/s asked (${ev.propagation.achievedRate}/s achieved, ${ev.propagation.count} mutations, ${ev.propagation.errors ?? 0} failed) | p50 ${ev.propagation.p50} ms, p99 ${ev.propagation.p99} ms (the mutation itself: p50 ${ev.propagation.mutationP50} ms, p99 ${ev.propagation.mutationP99} ms) |
-| burst of ${ev.burst.events} sign-ups, 16 in flight (${ev.burst.errors ?? 0} failed): first sent → all in the read model | ${ev.burst.endToEndPerS} events/s end to end (mutations alone: ${ev.burst.mutationsPerS}/s) |
+${ev.atTarget ? `| the same at the target's ${ev.atTarget.rate}/s asked (${ev.atTarget.achievedRate}/s achieved, ${ev.atTarget.count} mutations, ${ev.atTarget.errors ?? 0} failed) | p50 ${ev.atTarget.p50} ms, p99 ${ev.atTarget.p99} ms (the mutation itself: p50 ${ev.atTarget.mutationP50} ms, p99 ${ev.atTarget.mutationP99} ms) |
+` : ''}| burst of ${ev.burst.events} sign-ups, 16 in flight (${ev.burst.errors ?? 0} failed): first sent → all in the read model | ${ev.burst.endToEndPerS} events/s end to end (mutations alone: ${ev.burst.mutationsPerS}/s) |
 | resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |
 
 ${ev.hops ? hopTable(ev) : ''}` : '_not run_'}
@@ -197,12 +202,20 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   requests after the warm-up decide it; compare the two "all on" measurements of the same gateway in the table above.
 - **Workers:** the comparison gives every gateway one worker on one core; the cluster row gives ours both cores (the
   load generator shares one of them) with one worker and with two, each beside the other.
-- **Event path, hop by hop** (the services' own spans, each mutation matched by its request id): between hops our
-  relay and consumer add ~0 ms at p50; the broker hop is the quorum queue's disk write and follows the one-at-a-time
-  confirm floor measured beside it; the projection write is FerretDB's (on SQLite a version-guarded upsert scans the
-  collection, so it grows with the read model); the bench's own polling adds a few ms. Propagation at 20–50
-  mutations/s is tens of ms, above the 10 ms target; 200 mutations/s is beyond what FerretDB writes here. End to end,
-  the mutations themselves (FerretDB writes) cap the burst, a fraction of a percent of the amqplib floor.
+- **Event path, what changed it** (issue 6's event work, measured by hand on this stack before and after):
+  (1) FerretDB's SQLite backend never used its \`_id\` index and deadlocked at 100 concurrent updates; our build
+  patches both (docs/decisions.md): an update by \`{_id, version}\` went from 11.8 to 0.9 ms with 3 000
+  documents, and the burst that used to hang FerretDB now completes. (2) Rascal lends a pooled channel per message
+  until its confirm and hands them out one at a time, a few event-loop turns each: at 100 mutations/s 300–400
+  publishes waited to borrow while channels sat idle and publish→confirm took 2.3 s. The relay now publishes on one
+  confirm channel of its own with every message in flight (0.17 s at the same rate, ~5 ms below saturation).
+  (3) The bench watched each mutation with its own poller (thousands of reads a second against FerretDB at
+  100/s); one \`_id: {$in}\` reader now watches them all.
+- **Event path, hop by hop** (the services' own spans, each mutation matched by its request id): below saturation
+  every hop is a few ms (the mutation, the confirm, the broker's quorum write and delivery, the projection, the
+  bench's 2 ms polling). At the target's 200/s asked, the write path (gateway, users subgraph, FerretDB) saturates
+  near the rate the burst shows, the mutations queue and the later hops slow with the CPU they share: on two cores
+  the mutations, not RabbitMQ, cap throughput, a small fraction of the amqplib floor.
 - **Tried and taken out:** projections applying a consumer's prefetch in one bulkWrite gained +42–69% events/s, but
   under CPU contention a batch's read after a connection reset never settled and stopped its read model (the
   redelivery-storm test hung in 4 of 5 runs); one guarded upsert per event stayed (docs/decisions.md).
