@@ -58,7 +58,7 @@ async function seed(url: string, mongo: MongoClient): Promise<string> {
   const users = mongo.db(DATABASES.users).collection('users');
   const movieCount = await mongo.db(DATABASES.movies).collection('movies').countDocuments();
   if (movieCount >= SEED.movies) return String((await users.findOne({ email: 'bench-seed-0@example.com' }))!._id);
-  process.stderr.write('› seeding the bench databases through the gateway (once; FerretDB is slow)…\n');
+  process.stderr.write('› seeding the bench databases through the gateway…\n');
   const ids: string[] = [];
   for (let i = 0; i < SEED.users; i++) ids.push((await must(url, 'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email: `bench-seed-${i}@example.com`, fullName: `Seed User ${i}` } })).createUser.id);
   const city = (await must(url, 'mutation($i: CreateCityInput!) { createCity(input: $i) { id } }', { i: { name: 'Bench City' } })).createCity.id;
