@@ -6,6 +6,8 @@ export function benchConfig(argv = process.argv.slice(2)) {
   const count = Number(argv.find((a) => a.startsWith('--events-count='))?.slice(15) ?? 0);
   return {
     quick,
+    /** `--only=…` picked the parts: a partial run, which must not overwrite the full report. */
+    partial: only !== undefined,
     /**
      * Which parts to run: gateway-only, system, events, optimisations, profile, traffic. A full run
      * has them all; `--quick` (under three minutes) keeps the gateway-only setting, its on/off rows

@@ -101,6 +101,12 @@ async function main() {
 
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  if (cfg.partial) {
+    // A run of some parts only (--only=…) keeps its figures apart: the report stays the last whole run's.
+    const file = join('bench', 'results', `only-${cfg.parts.join('-')}.json`);
+    writeFileSync(join(ROOT, file), JSON.stringify(results, null, 2) + '\n');
+    return say(`done in ${results.durationSeconds}s: ${file} (docs/benchmarks.md left as the last whole run wrote it)`);
+  }
   writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
   const only = results.rows.filter((r: Row) => r.setting === 'gateway-only');
   writeFileSync(join(ROOT, 'docs', 'benchmarks-chart.svg'), barChart('Gateway alone over in-memory subgraphs: req/s (1 worker each)', only.length ? only : results.rows));
