@@ -187,9 +187,11 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   (the traffic table: stock Apollo sends 200 representations of 50 users where Hive and we send 50), and
   @apollo/federation-internals' re-export getters (~10% of the deep profile) are bypassed. Our own plugins cost little
   now: the authorization walk is cached per document and kind of caller, fetch spans are skipped with tracing off.
-- **Why Hive was ahead on the whole system:** the traffic table shows the same number of subgraph requests per query
-  for all three gateways; the difference was under concurrency, where Hive sent identical in-flight requests once. With
-  coalescing on (and off, in its row) that is now visible in our numbers too.
+- **Whole system:** the traffic table shows the same number of subgraph requests per query for all three gateways.
+  Hive used to be ahead because it sends identical in-flight requests once; ours does too now (see its on/off row).
+  In this run ours leads on the deep query and the mix, and Hive still leads on the small lookup. There our gateway
+  was not CPU-bound (see its CPU column): the subgraphs and FerretDB, sharing core 0 with the load generator, set the
+  pace. Where Hive's remaining edge there comes from was not found: both send the same requests.
 - **Still missed:** ≥3× stock on the deep query. Stock runs the same @apollo/gateway executor; what is left in our
   deep profile is that executor's cost — garbage collection (about a quarter to a third), Apollo's result shaping
   (\`updateOutputValue\`/\`applySelectionSet\`, into null-prototype objects), \`JSON.stringify\` of the answer in Apollo
@@ -208,7 +210,7 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   documents, and the burst that used to hang FerretDB now completes. (2) Rascal lends a pooled channel per message
   until its confirm and hands them out one at a time, a few event-loop turns each: at 100 mutations/s 300–400
   publishes waited to borrow while channels sat idle and publish→confirm took 2.3 s. The relay now publishes on one
-  confirm channel of its own with every message in flight (0.17 s at the same rate, ~5 ms below saturation).
+  confirm channel of its own with every message in flight (0.17 s at the same rate, a few ms below saturation).
   (3) The bench watched each mutation with its own poller (thousands of reads a second against FerretDB at
   100/s); one \`_id: {$in}\` reader now watches them all.
 - **Event path, hop by hop** (the services' own spans, each mutation matched by its request id): below saturation
