@@ -21,7 +21,7 @@ export function benchConfig(argv = process.argv.slice(2)) {
     /** The whole system is FerretDB-bound: fewer connections, so latency is not all queueing. */
     systemConnections: 10,
     /**
-     * Propagation is measured twice: at \`rate\`, below what the write path sustains here (its latency),
+     * Propagation is measured twice: at `rate`, below what the write path sustains here (its latency),
      * and at the target's 200/s (what happens past saturation). See docs/decisions.md.
      */
     events: { rate: rate || 50, count: count || (quick ? 50 : 500), targetRate: 200, targetCount: quick ? 100 : 600, floorMessages: quick ? 1_000 : 10_000, e2eEvents: quick ? 40 : 400 },
