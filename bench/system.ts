@@ -27,7 +27,7 @@ export async function startSystem(env: Record<string, string> = {}) {
     env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: NAMESPACE, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0', ...env },
   });
   // The subgraphs share core 0 with the load generator; the gateway under test gets core 1.
-  if (!process.env.BENCH_NO_PIN) for (const s of ['users', 'movies', 'catalog'] as const) spawnSync('taskset', ['-p', '-c', '0', String(stack.processes.get(s)!.pid)], { stdio: 'ignore' });
+  for (const s of ['users', 'movies', 'catalog'] as const) spawnSync('taskset', ['-p', '-c', '0', String(stack.processes.get(s)!.pid)], { stdio: 'ignore' });
   const mongo = await new MongoClient(mongoUrl).connect();
   const smallId = await seed(stack.gatewayUrl, mongo);
   return { stack, mongo, mongoUrl, amqpUrl, smallId, stop: async () => (await stack.stop(), await mongo.close()) };
