@@ -2,7 +2,7 @@ import { newEvent, type DomainEvent } from '@cinema/events';
 import { ObjectId } from 'mongodb';
 import { silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
 import { updateWithEvent, withEvent } from './outbox';
-import { applyVersioned } from './projection';
+import { applyVersioned, applyVersionedOne } from './projection';
 import { OutboxRelay } from './relay';
 
 // FerretDB rewrites a document without isolation: two concurrent updates of one document lose one
@@ -45,5 +45,24 @@ describe('writes racing on one document (real MongoDB wire server)', () => {
       expect(await profiles.findOne({ _id: id })).toMatchObject({ version: 5, fullName: 'v5' });
       expect(outcomes.filter((o) => o === 'applied').length).toBeGreaterThanOrEqual(1);
     }
+  });
+
+  it('a batch of events (one bulkWrite) skips what is stale and writes only the newest per entity', async () => {
+    const profiles = t.db.collection<any>('batch');
+    const [a, b, c] = [new ObjectId(), new ObjectId(), new ObjectId()];
+    await applyVersionedOne(profiles, a, 3, { fullName: 'a3' });
+    // Started in one tick: the consumer's prefetch arrives like this and shares one batch.
+    const outcomes = await Promise.all([
+      applyVersioned(profiles, a, 2, { fullName: 'a2' }),
+      applyVersioned(profiles, a, 4, { fullName: 'a4' }),
+      applyVersioned(profiles, b, 1, { fullName: 'b1' }),
+      applyVersioned(profiles, b, 2, { fullName: 'b2' }),
+      applyVersioned(profiles, c, 1, { fullName: 'c1' }),
+    ]);
+    expect(outcomes).toEqual(['stale', 'applied', 'stale', 'applied', 'applied']);
+    const docs = await profiles.find({}, { sort: { _id: 1 } }).toArray();
+    expect(docs.map((d) => [d.fullName, d.version])).toEqual([['a4', 4], ['b2', 2], ['c1', 1]]);
+    // Redelivered: nothing changes.
+    expect(await applyVersioned(profiles, b, 2, { fullName: 'b2' })).toBe('stale');
   });
 });

@@ -1,41 +1,162 @@
-import type { Collection, Filter, ObjectId, UpdateFilter } from 'mongodb';
+import DataLoader from 'dataloader';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Filter, type ObjectId, type UpdateFilter } from 'mongodb';
 import { isDuplicateKeyError } from '../mongo';
-import { withDocLock } from './doc-lock';
+import { withDocLock, withDocLocks } from './doc-lock';
 import { traceApply } from './trace-context';
 
 export type ApplyOutcome = 'applied' | 'stale';
 
+interface VersionedWrite {
+  id: ObjectId;
+  version: number;
+  state: object;
+}
+
+const guard = (w: VersionedWrite) => ({ _id: w.id, version: { $lt: w.version } }) as Filter<any>;
+const setState = (w: VersionedWrite) => ({ $set: { ...w.state, version: w.version } }) as UpdateFilter<any>;
+
 /**
- * Consistency rule 3: a read model document is replaced by the state an event carries only if the
- * event is newer than what the document holds. If the document holds `version >= v`, the filter
- * misses, the upsert tries to insert the same `_id` and fails with a duplicate key: the event is a
- * duplicate or arrived late, and changes nothing. Tombstones stay, so a late older event after a
- * delete is ignored the same way.
+ * Consistency rule 3, one event at a time: a read model document is replaced by the state an event
+ * carries only if the event is newer than what the document holds. If the document holds
+ * `version >= v`, the filter misses, the upsert tries to insert the same `_id` and fails with a
+ * duplicate key: the event is a duplicate or arrived late, and changes nothing. Tombstones stay, so
+ * a late older event after a delete is ignored the same way.
  *
- * A duplicate key can also mean a race: two events of an entity the read model does not hold yet,
- * handled at once (a consumer works on its whole prefetch concurrently), both miss and both insert;
- * if the older wins, the newer gets the duplicate key. Read-model documents are never deleted, so
- * after a duplicate key the document exists and a plain conditional update decides atomically.
- * Measured before this second step: v1 and v2 of a new user applied together lost v2 in 119 of 200
- * runs on FerretDB.
+ * A duplicate key can also mean a race: two events of an entity the read model does not hold yet
+ * both miss and both insert; if the older wins, the newer gets the duplicate key. Read-model
+ * documents are never deleted, so after a duplicate key the document exists and a plain conditional
+ * update decides atomically. Measured before this second step: v1 and v2 of a new user applied
+ * together lost v2 in 119 of 200 runs on FerretDB.
+ *
+ * Kept beside the batched form below: it is the batch's fallback and the bench's "off" row.
  */
-export async function applyVersioned<S extends object>(
-  collection: Collection<any>,
-  id: ObjectId,
-  version: number,
-  state: S,
-): Promise<ApplyOutcome> {
-  const filter = { _id: id, version: { $lt: version } } as Filter<any>;
-  const update = { $set: { ...state, version } } as UpdateFilter<any>;
-  const traced = { id: id.toHexString(), version };
-  return traceApply(collection.collectionName, traced, () => withDocLock(collection, id, async (): Promise<ApplyOutcome> => {
+export function applyVersionedOne<S extends object>(collection: Collection<any>, id: ObjectId, version: number, state: S): Promise<ApplyOutcome> {
+  return withDocLock(collection, id, () => writeOne(collection, { id, version, state }));
+}
+
+/** One guarded upsert; the caller holds the document's lock. */
+async function writeOne(collection: Collection<any>, w: VersionedWrite): Promise<ApplyOutcome> {
+  try {
+    const result = await collection.updateOne(guard(w), setState(w), { upsert: true });
+    return result.upsertedCount + result.modifiedCount > 0 ? 'applied' : 'stale';
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    const again = await collection.updateOne(guard(w), setState(w));
+    return again.modifiedCount > 0 ? 'applied' : 'stale';
+  }
+}
+
+/** A consumer's prefetch (50): one batch holds at most what one consumer handles at once. */
+const MAX_BATCH = 50;
+/**
+ * The next batch waits for the one before it (so it fills while the database is busy), but not
+ * longer than this: a batch whose operation never settles holds only its own entities' locks, and
+ * the rest of the read model keeps moving.
+ */
+const STUCK_AFTER_MS = 2_000;
+
+/**
+ * A whole batch in one bulkWrite, with no duplicate key in the normal case, because FerretDB 1.24
+ * reports a failing statement of a batch wrongly (index 0 and the first statement, whichever
+ * failed, and stops there even unordered; measured), so no per-statement error can be trusted:
+ * 1. read the versions held for the batch's entities (one `_id $in` query, pushed down to SQL);
+ * 2. an event not newer than what is held, or than another event of the same entity in the batch
+ *    (or a second copy of one), is 'stale' and not written (versions only grow, so it can never become newer);
+ * 3. the rest are written with their version guard kept in the filter: a guarded update where the
+ *    entity is held, a guarded upsert where it is not.
+ * If the bulkWrite fails or matches less than it should (another writer got there first), every
+ * event of the batch is applied again one by one (idempotent: what the batch wrote comes back
+ * 'stale'), so each gets its exact outcome or error, and its consumer acks, retries or
+ * dead-letters it as before.
+ */
+async function applyBatch(collection: Collection<any>, writes: readonly VersionedWrite[]): Promise<Array<ApplyOutcome | Error>> {
+  const key = (w: VersionedWrite) => w.id.toHexString();
+  const ids = [...new Map(writes.map((w) => [key(w), w.id])).values()];
+  // Per entity, the one write that can be fresh: the newest version, its first copy if redelivered.
+  const newest = new Map<string, VersionedWrite>();
+  for (const w of writes) if (w.version > (newest.get(key(w))?.version ?? 0)) newest.set(key(w), w);
+  return withDocLocks(collection, ids, async () => {
+    const docs = await heldVersions(collection, ids);
+    const held = new Map(docs.map((d) => [String(d._id), d.version as number]));
+    const fresh = writes.map((w) => newest.get(key(w)) === w && w.version > (held.get(key(w)) ?? 0));
+    const ops: AnyBulkWriteOperation<any>[] = writes
+      .filter((_, i) => fresh[i])
+      .map((w) => ({ updateOne: { filter: guard(w), update: setState(w), upsert: !held.has(key(w)) } }));
+    if (ops.length === 0) return writes.map(() => 'stale' as const);
     try {
-      const result = await collection.updateOne(filter, update, { upsert: true });
-      return result.upsertedCount + result.modifiedCount > 0 ? 'applied' : 'stale';
+      const result = await collection.bulkWrite(ops, { ordered: true });
+      if (result.matchedCount + result.upsertedCount === ops.length) return fresh.map((f) => (f ? 'applied' : 'stale'));
     } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      const again = await collection.updateOne(filter, update);
-      return again.modifiedCount > 0 ? 'applied' : 'stale';
+      if (!(err instanceof MongoBulkWriteError)) return writes.map(() => err as Error);
     }
-  }));
+    // The locks are held, so writeOne runs without taking them again.
+    const outcomes: Array<ApplyOutcome | Error> = [];
+    for (const w of writes) outcomes.push(await writeOne(collection, w).catch((err: Error) => err));
+    return outcomes;
+  });
+}
+
+/**
+ * How long the batch's read may take before the batch fails and its events go back to their
+ * consumer's retry. Measured: a connection the database dropped while the client was checking it
+ * out for this read, under CPU contention, was never seen closed, and the read waited for the
+ * socket timeout (60 s) while holding every lock of its batch, so its entity's later events waited
+ * too. A read changes nothing: giving up on it early is safe, and the retry takes a new connection.
+ * The bulkWrite gets no such bound: its locks are held until it settles, so no second write to
+ * one of its documents can run beside it (doc-lock.ts).
+ */
+const READ_BOUND_MS = 5_000;
+
+function heldVersions(collection: Collection<any>, ids: ObjectId[]): Promise<Array<{ _id: ObjectId; version?: number }>> {
+  const read = collection.find({ _id: { $in: ids } }, { projection: { version: 1 } }).toArray();
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`reading the held versions of ${collection.collectionName} took over ${READ_BOUND_MS} ms`)), READ_BOUND_MS);
+  });
+  read.catch(() => undefined); // a late failure after the bound has nothing left to tell
+  return Promise.race([read, bound]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves when `previous` settles or after STUCK_AFTER_MS, whichever is first. */
+function settledOrStuck(previous: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, STUCK_AFTER_MS);
+    timer.unref();
+    void previous.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Per collection, a DataLoader gathers the writes of the events a consumer handles at once (its
+ * prefetch) into one bulkWrite. A batch is dispatched when the one before it finished, so while the
+ * database is busy the next batch fills up instead of queueing one statement per event.
+ */
+const batchers = new WeakMap<Collection<any>, DataLoader<VersionedWrite, ApplyOutcome>>();
+
+function batcherOf(collection: Collection<any>): DataLoader<VersionedWrite, ApplyOutcome> {
+  let batcher = batchers.get(collection);
+  if (batcher) return batcher;
+  let previous: Promise<unknown> = Promise.resolve();
+  batcher = new DataLoader<VersionedWrite, ApplyOutcome>(
+    (writes) => {
+      const done = applyBatch(collection, writes);
+      previous = done.catch(() => undefined);
+      return done;
+    },
+    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (dispatch) => void settledOrStuck(previous).then(() => setImmediate(dispatch)) },
+  );
+  batchers.set(collection, batcher);
+  return batcher;
+}
+
+/**
+ * Rule 3 as the consumers use it: resolves when this event's guarded write is done (so the consumer
+ * acks after the write, rule 4), sharing one bulkWrite with the events handled at the same time.
+ * 'stale' for a duplicate or an event older than what is stored.
+ */
+export function applyVersioned<S extends object>(collection: Collection<any>, id: ObjectId, version: number, state: S): Promise<ApplyOutcome> {
+  return traceApply(collection.collectionName, { id: id.toHexString(), version }, () => batcherOf(collection).load({ id, version, state }));
 }

@@ -107,4 +107,20 @@ describe('outbox relay (real RabbitMQ, real MongoDB wire server)', () => {
     expect(await eventually(() => new Set(received.filter((e) => ids.has(e.eventId)).map((e) => e.eventId)).size === 100, 10_000)).toBe(true);
     expect(await a.backlog()).toBe(0);
   });
+
+  it('drains a backlog larger than one sweep batch in back-to-back rounds, not one batch per interval', async () => {
+    const created = await Promise.all(Array.from({ length: 120 }, (_, i) => createUser(`backlog${i}`)));
+    // Rounds of 25 documents, one interval of a minute: only rounds run back to back drain 120 in time.
+    const relay = new OutboxRelay({ collections: [users()], publish, logger: silentLogger, batchSize: 25, sweepIntervalMs: 60_000 });
+    const sweep = jest.spyOn(relay, 'sweep');
+    relay.start();
+    try {
+      const ids = new Set(created.map((c) => c.event.eventId));
+      expect(await eventually(async () => (await relay.backlog()) === 0, 20_000)).toBe(true);
+      expect(await eventually(() => received.filter((e) => ids.has(e.eventId)).length >= 120, 5_000)).toBe(true);
+      expect(sweep.mock.calls.length).toBeGreaterThanOrEqual(5);
+    } finally {
+      await relay.stop();
+    }
+  });
 });

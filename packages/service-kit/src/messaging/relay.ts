@@ -36,6 +36,8 @@ export class OutboxRelay {
   private pending = new Set<Promise<unknown>>();
   /** An immediate publish failed since the last sweep: sweep again soon. */
   private missed = false;
+  /** The last sweep found a full batch somewhere: there is more backlog, sweep again at once. */
+  private full = false;
 
   constructor(private readonly o: RelayOptions) {}
 
@@ -58,23 +60,27 @@ export class OutboxRelay {
   /**
    * Sweeps every `sweepIntervalMs`, and less often (up to 10×) while sweeps find nothing: then the
    * immediate publishes are keeping up, and on FerretDB each sweep is a collection scan. A failed
-   * publish or a sweep that found work brings the interval back at once.
+   * publish or a sweep that found work brings the interval back at once. A sweep that filled its
+   * batch runs again without waiting: a backlog (after a broker outage) drains at the rate the
+   * broker confirms, not at one batch per interval (measured: 500 events/s with the 1 s default).
    */
   start(): void {
     const base = this.o.sweepIntervalMs ?? 1_000;
     let delay = base;
-    const tick = () => {
+    const tick = (wait: number) => {
       this.timer = setTimeout(async () => {
         const confirmed = await this.sweep().catch((err) => {
           this.o.logger.warn({ err }, 'outbox sweep failed');
           return -1;
         });
         delay = confirmed === 0 && !this.missed ? Math.min(delay * 2, base * 10) : base;
+        const again = confirmed > 0 && this.full;
         this.missed = false;
-        if (this.timer) tick();
-      }, delay);
+        if (this.timer) tick(again ? 0 : delay);
+      }, wait);
     };
-    tick();
+    // The first round at once: a service restarted after a crash or an outage has a backlog now.
+    tick(0);
   }
 
   /** Stops sweeping and waits for publishes under way. */
@@ -112,6 +118,7 @@ export class OutboxRelay {
   private async sweepOnce(): Promise<number> {
     let confirmed = 0;
     let failure: unknown;
+    this.full = false;
     // Every collection gets its turn even when another one keeps failing.
     for (const collection of this.o.collections) {
       try {
@@ -119,6 +126,7 @@ export class OutboxRelay {
           .find({ outboxPending: true }, { projection: { outbox: 1, version: 1 } })
           .limit(this.o.batchSize ?? 500)
           .toArray()) as OutboxDoc[];
+        if (docs.length === (this.o.batchSize ?? 500)) this.full = true;
         // A flag left behind with an empty outbox (a crash between removing the entries and
         // clearing it) would take a place in every batch: clear it.
         const stale = docs.filter((d) => (d.outbox ?? []).length === 0).map((d) => d._id);
