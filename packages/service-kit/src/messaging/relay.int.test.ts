@@ -1,5 +1,5 @@
 import { newEvent, type DomainEvent } from '@cinema/events';
-import { ObjectId } from 'mongodb';
+import { Collection, ObjectId } from 'mongodb';
 import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
 import { createBroker, publishConfirmed, UnroutableError, type Broker } from './broker';
 import { updateWithEvent, withEvent } from './outbox';
@@ -54,6 +54,24 @@ describe('outbox relay (real RabbitMQ, real MongoDB wire server)', () => {
     expect(await eventually(() => received.some((e) => e.eventId === event.eventId))).toBe(true);
     expect(await eventually(async () => (await users().findOne({ _id }))!.outbox.length === 0)).toBe(true);
     await relay.stop();
+  });
+
+  it('empties the outboxes holding just their confirmed entry in one statement, and pins any other outbox', async () => {
+    const created = await Promise.all(Array.from({ length: 10 }, (_, i) => createUser(`one${i}`)));
+    const relay = new OutboxRelay({ collections: [users()], publish, logger: silentLogger });
+    const [many, bulk] = [jest.spyOn(Collection.prototype, 'updateMany'), jest.spyOn(Collection.prototype, 'bulkWrite')];
+    try {
+      await relay.sweep();
+      const ours = (filter: any) => created.some((c) => (filter?._id?.$in ?? [filter?._id]).some((id: ObjectId) => c._id.equals(id)));
+      // One updateMany for the ten; the general form (a bulkWrite of two statements each) not needed.
+      expect(many.mock.calls.filter(([filter]) => ours(filter)).map(([filter]) => (filter as any)._id.$in.length)).toEqual([10]);
+      expect(bulk.mock.calls.filter(([ops]) => ops.some((op: any) => ours(op.updateOne?.filter)))).toEqual([]);
+    } finally {
+      many.mockRestore();
+      bulk.mockRestore();
+    }
+    for (const { _id } of created) expect(await users().findOne({ _id })).toMatchObject({ outbox: [] });
+    expect(await users().countDocuments({ _id: { $in: created.map((c) => c._id) }, outboxPending: true })).toBe(0);
   });
 
   it('versions each change and records its event in the same write', async () => {

@@ -7,6 +7,7 @@ import type { OutboxDoc } from './outbox';
 import { envelopeOf, tracePublish, type OutboxEntry } from './trace-context';
 
 const BULK_CHUNK = 50;
+const SINGLE_CHUNK = 500;
 
 export interface RelayOptions {
   collections: Collection<any>[];
@@ -144,6 +145,54 @@ export class OutboxRelay {
     return confirmed;
   }
 
+  /**
+   * Removes exactly the confirmed entries. Usually a document's outbox holds just what was
+   * confirmed, and then its outbox is emptied and its flag dropped in one go:
+   * - documents with one confirmed entry (nearly all): ONE updateMany per 500, matching a
+   *   document only if its outbox is a single entry whose id is among the confirmed ones (event ids
+   *   are unique, so that entry is its own confirmed one). FerretDB writes an updateMany in one
+   *   SQLite transaction, a bulkWrite in one per statement (each with its fsync);
+   * - documents with several: one statement each, the outbox pinned by its size and every id.
+   * Where fewer matched than were sent, that chunk is done the general way, two statements per
+   * document (`$pullAll`, then the flag only if the outbox is empty at that instant), which is
+   * idempotent after the first attempt.
+   */
+  private async removeConfirmed(collection: Collection<any>, done: Map<OutboxDoc, OutboxEntry[]>): Promise<void> {
+    const docs = [...done];
+    const emptied = { $set: { outbox: [] }, $unset: { outboxPending: '' } };
+    const single = docs.filter(([, events]) => events.length === 1);
+    const several = docs.filter(([, events]) => events.length > 1);
+    // One statement: up to the `_id: {$in}` size our FerretDB build looks up by index (1 000).
+    for (let i = 0; i < single.length; i += SINGLE_CHUNK) {
+      const chunk = single.slice(i, i + SINGLE_CHUNK);
+      await withDocLocks(collection, chunk.map(([doc]) => doc._id), async () => {
+        const filter = { _id: { $in: chunk.map(([doc]) => doc._id) }, outbox: { $size: 1 }, 'outbox.eventId': { $in: chunk.map(([, [e]]) => e!.eventId) } };
+        if ((await collection.updateMany(filter, emptied)).matchedCount < chunk.length) await this.removeGeneral(collection, chunk);
+      });
+    }
+    // Chunked at half the bound, so the general form's two statements per document stay within it.
+    for (let i = 0; i < several.length; i += BULK_CHUNK / 2) {
+      const chunk = several.slice(i, i + BULK_CHUNK / 2);
+      await withDocLocks(collection, chunk.map(([doc]) => doc._id), async () => {
+        const ops: AnyBulkWriteOperation<any>[] = chunk.map(([doc, events]) => ({
+          updateOne: { filter: { _id: doc._id, outbox: { $size: events.length }, 'outbox.eventId': { $all: events.map((e) => e.eventId) } }, update: emptied },
+        }));
+        if ((await collection.bulkWrite(ops, { ordered: true })).matchedCount < chunk.length) await this.removeGeneral(collection, chunk);
+      });
+    }
+  }
+
+  /** The general removal, two statements per document; the caller holds the documents' locks. */
+  private async removeGeneral(collection: Collection<any>, docs: Array<[OutboxDoc, OutboxEntry[]]>): Promise<void> {
+    for (let i = 0; i < docs.length; i += BULK_CHUNK / 2) {
+      const general: AnyBulkWriteOperation<any>[] = docs.slice(i, i + BULK_CHUNK / 2).flatMap(([doc, events]) => [
+        { updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: events } } as unknown as UpdateFilter<any> } },
+        { updateOne: { filter: { _id: doc._id, outboxPending: true, outbox: { $size: 0 } }, update: { $unset: { outboxPending: '' } } } },
+      ]);
+      await collection.bulkWrite(general, { ordered: true });
+    }
+  }
+
   /** One entry to the broker: its envelope only, inside a span that continues the writer's trace. */
   private async publishOne(entry: OutboxEntry): Promise<void> {
     const started = process.hrtime.bigint();
@@ -170,20 +219,7 @@ export class OutboxRelay {
         if (r.status === 'fulfilled') done.set(tasks[i]!.doc, [...(done.get(tasks[i]!.doc) ?? []), tasks[i]!.event]);
       });
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (done.size > 0) {
-        // Remove exactly the confirmed entries; then drop the flag only if the outbox is empty at
-        // that instant (a write that recorded a new event in between keeps it set).
-        const ops: AnyBulkWriteOperation<any>[] = [...done].flatMap(([doc, events]) => [
-          { updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: events } } as unknown as UpdateFilter<any> } },
-          { updateOne: { filter: { _id: doc._id, outboxPending: true, outbox: { $size: 0 } }, update: { $unset: { outboxPending: '' } } } },
-        ]);
-        // Chunked: FerretDB 1.24 (SQLite) stalls on update batches of ~100 statements and more.
-        for (let i = 0; i < ops.length; i += BULK_CHUNK) {
-          const chunk = ops.slice(i, i + BULK_CHUNK);
-          const ids = chunk.map((op) => ('updateOne' in op ? (op.updateOne.filter._id as ObjectId) : undefined)).filter((id): id is ObjectId => !!id);
-          await withDocLocks(collection, ids, () => collection.bulkWrite(chunk, { ordered: true }));
-        }
-      }
+      if (done.size > 0) await this.removeConfirmed(collection, done);
       for (const e of [...done.values()].flat()) {
         this.o.logger.info({ eventId: e.eventId, correlationId: e.correlationId, type: e.type, aggregateId: e.aggregateId, version: e.aggregateVersion }, 'event published');
       }
