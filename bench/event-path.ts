@@ -1,11 +1,14 @@
 /**
  * The event part of a bench run, everything side by side on one stack: the broker's floor, the
- * propagation latency with its hop-by-hop breakdown, a burst's events/s, and a resync.
+ * propagation latency with its hop-by-hop breakdown, a burst's events/s, an outbox backlog's drain,
+ * a resync, and the projection's bulkWrite on and off.
  */
 import { amqpFloor } from './amqp-floor';
 import type { BenchConfig } from './config';
 import { burst, propagation, resync } from './events';
 import { hopBreakdown } from './hops';
+import { outboxDrain } from './outbox-drain';
+import { projectionBulk } from './projection-bulk';
 import { startSpanSink } from './span-sink';
 import { DATABASES, startSystem } from './system';
 
@@ -22,8 +25,10 @@ export async function eventPath(cfg: BenchConfig) {
     const hops = await hopBreakdown(samples, sink.spans);
     const { samples: _, ...atTarget } = await propagation(sys.stack.gatewayUrl, sys.mongo, cfg.events.targetRate, cfg.events.targetCount);
     const b = await burst(sys.stack.gatewayUrl, sys.mongo, cfg.events.e2eEvents);
+    const drain = await outboxDrain(sys.mongo, cfg.events.drainEvents);
     const rs = await resync(sys.mongo, sys.amqpUrl);
-    return { readModelSize, floor, serialFloor, propagation: prop, hops, atTarget, burst: b, resync: rs };
+    const bulk = await projectionBulk(sys.mongo.db(DATABASES.movies), Math.max(readModelSize, 1_000), cfg.events.bulkEvents);
+    return { readModelSize, floor, serialFloor, propagation: prop, hops, atTarget, burst: b, drain, resync: rs, projectionBulk: bulk };
   } finally {
     await sys.stop();
     await sink.close();

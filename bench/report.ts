@@ -45,8 +45,14 @@ function targets(rows: Row[], events: any) {
     const below = `; below saturation, at ${q.achievedRate}/s: p50 ${q.p50} ms, p99 ${q.p99} ms`;
     lines.push(`- propagation p50 ≤ 10 ms at 200 mutations/s: ${verdict(p.p50 <= 10 && reached, `p50 ${p.p50} ms with ${p.rate}/s asked and ${p.achievedRate}/s achieved (the write path saturates first)${below}`)}`);
     lines.push(`- propagation p99 ≤ 50 ms at 200 mutations/s: ${verdict(p.p99 <= 50 && reached, `p99 ${p.p99} ms at ${p.achievedRate} mutations/s achieved`)}`);
-    const e = ratio(events.burst.endToEndPerS, events.floor.endToEndPerS);
-    lines.push(`- end-to-end events/s ≥ 50% of the raw amqplib floor: ${verdict(e >= 0.5, `${Math.round(e * 1000) / 10}% (${events.burst.endToEndPerS} vs ${events.floor.endToEndPerS} events/s; resync ${events.resync.entitiesPerS} entities/s = ${Math.round(ratio(events.resync.entitiesPerS, events.floor.endToEndPerS) * 1000) / 10}%)`)}`);
+    // Outbox → RabbitMQ → projection is what the target names: the drain of an outbox backlog when
+    // it was measured; the burst (which adds the GraphQL mutation in front) otherwise.
+    const floor = events.floor.endToEndPerS;
+    const pctOf = (x: number) => `${Math.round(ratio(x, floor) * 1000) / 10}%`;
+    const main = events.drain?.drainPerS ?? events.burst.endToEndPerS;
+    const e = ratio(main, floor);
+    const others = [events.drain && `burst of mutations ${events.burst.endToEndPerS}/s = ${pctOf(events.burst.endToEndPerS)}`, `resync ${events.resync.entitiesPerS} entities/s = ${pctOf(events.resync.entitiesPerS)}`].filter(Boolean).join('; ');
+    lines.push(`- end-to-end events/s ≥ 50% of the raw amqplib floor: ${verdict(e >= 0.5, `${Math.round(e * 1000) / 10}% (${events.drain ? 'outbox drain ' : ''}${main} vs ${floor} events/s; ${others})`)}`);
   }
   return lines.join('\n');
 }
@@ -151,7 +157,8 @@ ${ev ? `| measurement | result |
 | mutation accepted → movies' read model shows it, at ${ev.propagation.rate}/s asked (${ev.propagation.achievedRate}/s achieved, ${ev.propagation.count} mutations, ${ev.propagation.errors ?? 0} failed) | p50 ${ev.propagation.p50} ms, p99 ${ev.propagation.p99} ms (the mutation itself: p50 ${ev.propagation.mutationP50} ms, p99 ${ev.propagation.mutationP99} ms) |
 ${ev.atTarget ? `| the same at the target's ${ev.atTarget.rate}/s asked (${ev.atTarget.achievedRate}/s achieved, ${ev.atTarget.count} mutations, ${ev.atTarget.errors ?? 0} failed) | p50 ${ev.atTarget.p50} ms, p99 ${ev.atTarget.p99} ms (the mutation itself: p50 ${ev.atTarget.mutationP50} ms, p99 ${ev.atTarget.mutationP99} ms) |
 ` : ''}| burst of ${ev.burst.events} sign-ups, 16 in flight (${ev.burst.errors ?? 0} failed): first sent → all in the read model | ${ev.burst.endToEndPerS} events/s end to end (mutations alone: ${ev.burst.mutationsPerS}/s) |
-| resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |
+${ev.drain ? `| outbox → RabbitMQ → projection: ${ev.drain.events} sign-ups written straight into users' outbox (as a broker outage leaves them), ${ev.drain.applied} applied | ${ev.drain.drainPerS} events/s from the first to the last in movies' read model (${ev.drain.drainSeconds} s; ${ev.drain.endToEndPerS}/s counting the wait for the sweep, ${ev.drain.seconds} s) |
+` : ''}| resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |
 
 ${ev.hops ? hopTable(ev) : ''}` : '_not run_'}
 
@@ -164,7 +171,8 @@ ${opt ? `| optimisation | off | on |
 | workers across cores (gateway/src/cluster.ts, both cores, the load generator on core 0 too), deep query | 1 worker: ${opt.cluster.oneWorker.rps} req/s, p99 ${opt.cluster.oneWorker.p99} ms, ${opt.cluster.oneWorker.peakRssMb} MB | 2 workers: ${opt.cluster.twoWorkers.rps} req/s, p99 ${opt.cluster.twoWorkers.p99} ms, ${opt.cluster.twoWorkers.peakRssMb} MB |
 ${toggleRows(opt.toggles, 'gateway-only')}
 ${toggleRows(r.systemToggles, 'whole system')}
-${ev ? `| pipelined publisher confirms (broker floor) | ${ev.serialFloor.endToEndPerS} msgs/s awaited one by one | ${ev.floor.endToEndPerS} msgs/s pipelined |` : ''}` : '_not run_'}
+${ev ? `| pipelined publisher confirms (broker floor) | ${ev.serialFloor.endToEndPerS} msgs/s awaited one by one | ${ev.floor.endToEndPerS} msgs/s pipelined |` : ''}
+${ev?.projectionBulk ? `| projection applies a consumer's prefetch (50) in one bulkWrite (${ev.projectionBulk.events} events, half new, on a collection of ${ev.projectionBulk.existing}) | ${ev.projectionBulk.oneByOnePerS} events/s, one guarded upsert each | ${ev.projectionBulk.bulkWritePerS} events/s |` : ''}` : '_not run_'}
 
 ## Profiles (deep query, gateway-only, \`node --cpu-prof\`)
 

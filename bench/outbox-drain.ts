@@ -1,0 +1,48 @@
+/**
+ * End-to-end event throughput without the GraphQL write in front of it: outbox → RabbitMQ →
+ * projection. `count` users are written straight into the users database exactly as createUser
+ * writes them (the document with its `user.created` event in its outbox, pending), as a broker
+ * outage leaves them; the running users relay's sweep publishes them and movies' consumer applies
+ * them to its read model. Timed from the first user visible in movies' read model to the last (the
+ * drain), and from the end of the inserts (the drain plus the wait for the next sweep).
+ */
+import { randomUUID } from 'node:crypto';
+import { ObjectId, type MongoClient } from 'mongodb';
+import { newEvent } from '@cinema/events';
+import { withEvent } from '@cinema/service-kit';
+import { DATABASES } from './system';
+
+export async function outboxDrain(mongo: MongoClient, count: number) {
+  const users = mongo.db(DATABASES.users).collection('users');
+  const profiles = mongo.db(DATABASES.movies).collection('user_profiles');
+  const tag = randomUUID().slice(0, 8);
+  const before = await profiles.estimatedDocumentCount();
+  const ids = Array.from({ length: count }, () => new ObjectId());
+  const at = new Date();
+  const docs = ids.map((_id, i) => {
+    const [email, fullName] = [`drain-${tag}-${i}@example.com`, `Drain ${i}`];
+    const event = newEvent('user.created', { id: _id.toHexString(), version: 1 }, { id: _id.toHexString(), email, fullName }, { correlationId: `bench-drain-${tag}` });
+    return withEvent({ _id, email, fullName, createdAt: at, updatedAt: at, version: 1, deletedAt: null }, event);
+  });
+  for (let i = 0; i < docs.length; i += 500) await users.insertMany(docs.slice(i, i + 500));
+  const inserted = performance.now();
+  let first = 0;
+  let seen = 0;
+  const until = Date.now() + 180_000;
+  // Read-model documents are never deleted and nothing else writes this one now: its growth is ours.
+  while (seen < count && Date.now() < until) {
+    seen = (await profiles.estimatedDocumentCount()) - before;
+    if (seen > 0 && first === 0) first = performance.now();
+    if (seen < count) await new Promise((r) => setTimeout(r, 20));
+  }
+  const done = performance.now();
+  const drainSeconds = (done - first) / 1000;
+  return {
+    events: count,
+    applied: seen,
+    seconds: Math.round(((done - inserted) / 1000) * 10) / 10,
+    drainSeconds: Math.round(drainSeconds * 10) / 10,
+    endToEndPerS: Math.round(seen / ((done - inserted) / 1000)),
+    drainPerS: Math.round(seen / Math.max(drainSeconds, 0.001)),
+  };
+}
