@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Filter, type ObjectId, type UpdateFilter } from 'mongodb';
 import { isDuplicateKeyError } from '../mongo';
+import { batchAfter } from './batch-schedule';
 import { withDocLock, withDocLocks } from './doc-lock';
 import { traceApply } from './trace-context';
 
@@ -48,11 +49,7 @@ async function writeOne(collection: Collection<any>, w: VersionedWrite): Promise
 
 /** A consumer's prefetch (50): one batch holds at most what one consumer handles at once. */
 const MAX_BATCH = 50;
-/**
- * The next batch waits for the one before it (so it fills while the database is busy), but not
- * longer than this: a batch whose operation never settles holds only its own entities' locks, and
- * the rest of the read model keeps moving.
- */
+/** How long the next batch waits for a slow one before it goes (batch-schedule.ts). */
 const STUCK_AFTER_MS = 2_000;
 
 /**
@@ -117,18 +114,6 @@ function heldVersions(collection: Collection<any>, ids: ObjectId[]): Promise<Arr
   return Promise.race([read, bound]).finally(() => clearTimeout(timer));
 }
 
-/** Resolves when `previous` settles or after STUCK_AFTER_MS, whichever is first. */
-function settledOrStuck(previous: Promise<unknown>): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, STUCK_AFTER_MS);
-    timer.unref();
-    void previous.finally(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
 /**
  * Per collection, a DataLoader gathers the writes of the events a consumer handles at once (its
  * prefetch) into one bulkWrite. A batch is dispatched when the one before it finished, so while the
@@ -139,15 +124,12 @@ const batchers = new WeakMap<Collection<any>, DataLoader<VersionedWrite, ApplyOu
 function batcherOf(collection: Collection<any>): DataLoader<VersionedWrite, ApplyOutcome> {
   let batcher = batchers.get(collection);
   if (batcher) return batcher;
-  let previous: Promise<unknown> = Promise.resolve();
-  batcher = new DataLoader<VersionedWrite, ApplyOutcome>(
-    (writes) => {
-      const done = applyBatch(collection, writes);
-      previous = done.catch(() => undefined);
-      return done;
-    },
-    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (dispatch) => void settledOrStuck(previous).then(() => setImmediate(dispatch)) },
-  );
+  const order = batchAfter(STUCK_AFTER_MS);
+  batcher = new DataLoader<VersionedWrite, ApplyOutcome>((writes) => order.track(applyBatch(collection, writes)), {
+    cache: false,
+    maxBatchSize: MAX_BATCH,
+    batchScheduleFn: order.schedule,
+  });
   batchers.set(collection, batcher);
   return batcher;
 }

@@ -1,6 +1,8 @@
 import type { DomainEvent } from '@cinema/events';
+import DataLoader from 'dataloader';
 import type { AnyBulkWriteOperation, Collection, ObjectId, UpdateFilter } from 'mongodb';
 import type { Logger } from 'pino';
+import { batchAfter } from './batch-schedule';
 import { withDocLocks } from './doc-lock';
 import type { MessagingObserver } from './observer';
 import type { OutboxDoc } from './outbox';
@@ -39,6 +41,9 @@ export class OutboxRelay {
   private missed = false;
   /** The last sweep found a full batch somewhere: there is more backlog, sweep again at once. */
   private full = false;
+
+  /** Per collection: confirmed entries waiting to be removed, gathered while a removal runs. */
+  private readonly removers = new Map<Collection<any>, DataLoader<[OutboxDoc, OutboxEntry[]], void>>();
 
   constructor(private readonly o: RelayOptions) {}
 
@@ -128,21 +133,26 @@ export class OutboxRelay {
           .limit(this.o.batchSize ?? 500)
           .toArray()) as OutboxDoc[];
         if (docs.length === (this.o.batchSize ?? 500)) this.full = true;
-        // A flag left behind with an empty outbox (a crash between removing the entries and
-        // clearing it) would take a place in every batch: clear it.
-        const stale = docs.filter((d) => (d.outbox ?? []).length === 0).map((d) => d._id);
-        if (stale.length > 0) {
-          await withDocLocks(collection, stale, () =>
-            collection.updateMany({ _id: { $in: stale }, outboxPending: true, outbox: { $size: 0 } }, { $unset: { outboxPending: '' } }),
-          );
-        }
-        if (docs.length > stale.length) confirmed += await this.flush(collection, docs);
+        confirmed += await this.sweepBatch(collection, docs);
       } catch (err) {
         failure ??= err;
       }
     }
     if (failure) throw failure;
     return confirmed;
+  }
+
+  /** Publishes one batch of a sweep; returns the number of events confirmed. */
+  private async sweepBatch(collection: Collection<any>, docs: OutboxDoc[]): Promise<number> {
+    // A flag left behind with an empty outbox (a crash between removing the entries and
+    // clearing it) would take a place in every batch: clear it.
+    const stale = docs.filter((d) => (d.outbox ?? []).length === 0).map((d) => d._id);
+    if (stale.length > 0) {
+      await withDocLocks(collection, stale, () =>
+        collection.updateMany({ _id: { $in: stale }, outboxPending: true, outbox: { $size: 0 } }, { $unset: { outboxPending: '' } }),
+      );
+    }
+    return docs.length > stale.length ? this.flush(collection, docs) : 0;
   }
 
   /**
@@ -182,6 +192,33 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Removals are coalesced: while one runs, the documents confirmed meanwhile (by every concurrent
+   * immediate publish and the sweep) wait and then go out together, in one updateMany. Publishing
+   * does not wait for this, only the removal does: under a stream of mutations each one's removal
+   * used to be a write of its own, the same number of writes as the mutations themselves.
+   */
+  private removerOf(collection: Collection<any>): DataLoader<[OutboxDoc, OutboxEntry[]], void> {
+    let remover = this.removers.get(collection);
+    if (remover) return remover;
+    const order = batchAfter(2_000);
+    remover = new DataLoader<[OutboxDoc, OutboxEntry[]], void>(
+      async (items) => {
+        // One document may come twice (a sweep and an immediate publish): its entries together.
+        const byId = new Map<string, [OutboxDoc, OutboxEntry[]]>();
+        for (const [doc, events] of items) {
+          const key = doc._id.toHexString();
+          byId.set(key, [doc, [...(byId.get(key)?.[1] ?? []), ...events]]);
+        }
+        await order.track(this.removeConfirmed(collection, new Map(byId.values())));
+        return items.map(() => undefined);
+      },
+      { cache: false, batchScheduleFn: order.schedule },
+    );
+    this.removers.set(collection, remover);
+    return remover;
+  }
+
   /** The general removal, two statements per document; the caller holds the documents' locks. */
   private async removeGeneral(collection: Collection<any>, docs: Array<[OutboxDoc, OutboxEntry[]]>): Promise<void> {
     for (let i = 0; i < docs.length; i += BULK_CHUNK / 2) {
@@ -219,7 +256,7 @@ export class OutboxRelay {
         if (r.status === 'fulfilled') done.set(tasks[i]!.doc, [...(done.get(tasks[i]!.doc) ?? []), tasks[i]!.event]);
       });
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (done.size > 0) await this.removeConfirmed(collection, done);
+      if (done.size > 0) await this.removerOf(collection).loadMany([...done]).then(throwFirst);
       for (const e of [...done.values()].flat()) {
         this.o.logger.info({ eventId: e.eventId, correlationId: e.correlationId, type: e.type, aggregateId: e.aggregateId, version: e.aggregateVersion }, 'event published');
       }
@@ -230,4 +267,10 @@ export class OutboxRelay {
       for (const t of tasks) this.inFlight.delete(t.event.eventId);
     }
   }
+}
+
+/** loadMany settles every item; the first error among them fails the caller (the sweep retries). */
+function throwFirst(results: Array<void | Error>): void {
+  const failed = results.find((r): r is Error => r instanceof Error);
+  if (failed) throw failed;
 }
