@@ -220,13 +220,21 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   publishes waited to borrow while channels sat idle and publish→confirm took 2.3 s. The relay now publishes on one
   confirm channel of its own with every message in flight (0.17 s at the same rate, a few ms below saturation).
   (3) The bench watched each mutation with its own poller (thousands of reads a second against FerretDB at
-  100/s); one \`_id: {$in}\` reader now watches them all.
+  100/s); one \`_id: {$in}\` reader now watches them all. (4) Projections apply what a consumer holds at once in one
+  bulkWrite (its on/off row above; resync rose from ~600 to ~1 500 entities/s). (5) The relay empties outboxes with
+  one coalesced updateMany instead of two statements per document and per mutation (relay alone 761 → 1 518
+  events/s; at 200/s asked, 117 → 137 mutations/s achieved in one pair of runs).
 - **Event path, hop by hop** (the services' own spans, each mutation matched by its request id): below saturation
   every hop is a few ms (the mutation, the confirm, the broker's quorum write and delivery, the projection, the
   bench's 2 ms polling). At the target's 200/s asked, the write path (gateway, users subgraph, FerretDB) saturates
   near the rate the burst shows, the mutations queue and the later hops slow with the CPU they share: on two cores
   the mutations, not RabbitMQ, cap throughput, a small fraction of the amqplib floor.
-- **Tried and taken out:** projections applying a consumer's prefetch in one bulkWrite gained +42–69% events/s, but
-  under CPU contention a batch's read after a connection reset never settled and stopped its read model (the
-  redelivery-storm test hung in 4 of 5 runs); one guarded upsert per event stayed (docs/decisions.md).
+- **Where the event path's remaining cost is:** the outbox drain and the resync share one bound, FerretDB's CPU per
+  written document (its SQLite backend encodes every document to JSON in Go; ~0.4–0.7 ms each measured alone): an
+  event costs the relay's removal in users' database and the projection's write in movies', on two cores that also
+  run RabbitMQ and four Node processes. RabbitMQ is not the limit: the raw floor in the same run is an order of
+  magnitude above. Mutations stop near 140–190/s because every one also crosses the gateway and the users subgraph.
+- **The batched projection's old hang:** found and bounded (docs/decisions.md): a connection the database dropped
+  while the batch's read was checking it out was never seen closed, and the read waited for the 60 s socket
+  timeout holding its batch's locks. The read now gives up after 5 s and the batch is retried.
 `;
