@@ -10,6 +10,8 @@ import { envelopeOf, tracePublish, type OutboxEntry } from './trace-context';
 
 const BULK_CHUNK = 50;
 const SINGLE_CHUNK = 500;
+/** How long coalesced removals wait for a slow one before they go (batch-schedule.ts). */
+const REMOVAL_STUCK_AFTER_MS = 2_000;
 
 export interface RelayOptions {
   collections: Collection<any>[];
@@ -68,7 +70,7 @@ export class OutboxRelay {
    * immediate publishes are keeping up, and on FerretDB each sweep is a collection scan. A failed
    * publish or a sweep that found work brings the interval back at once. A sweep that filled its
    * batch runs again without waiting: a backlog (after a broker outage) drains at the rate the
-   * broker confirms, not at one batch per interval (measured: 500 events/s with the 1 s default).
+   * broker confirms, not at one batch per interval (500 documents a second at most with the 1 s default).
    */
   start(): void {
     const base = this.o.sweepIntervalMs ?? 1_000;
@@ -201,7 +203,7 @@ export class OutboxRelay {
   private removerOf(collection: Collection<any>): DataLoader<[OutboxDoc, OutboxEntry[]], void> {
     let remover = this.removers.get(collection);
     if (remover) return remover;
-    const order = batchAfter(2_000);
+    const order = batchAfter(REMOVAL_STUCK_AFTER_MS);
     remover = new DataLoader<[OutboxDoc, OutboxEntry[]], void>(
       async (items) => {
         // One document may come twice (a sweep and an immediate publish): its entries together.
