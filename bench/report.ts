@@ -221,7 +221,7 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   confirm channel of its own with every message in flight (0.17 s at the same rate, a few ms below saturation).
   (3) The bench watched each mutation with its own poller (thousands of reads a second against FerretDB at
   100/s); one \`_id: {$in}\` reader now watches them all. (4) Projections apply what a consumer holds at once in one
-  bulkWrite (its on/off row above; resync rose from ~600 to ~1 500 entities/s). (5) The relay empties outboxes with
+  bulkWrite (its on/off row above; resync rose from ~600 to ~1 300–1 500 entities/s). (5) The relay empties outboxes with
   one coalesced updateMany instead of two statements per document and per mutation (relay alone 761 → 1 518
   events/s; at 200/s asked, 117 → 137 mutations/s achieved in one pair of runs).
 - **Event path, hop by hop** (the services' own spans, each mutation matched by its request id): below saturation
