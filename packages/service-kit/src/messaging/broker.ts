@@ -9,7 +9,18 @@ export type Broker = BrokerAsPromised;
  * re-applies the topology (`vhost_initialised`).
  */
 export async function createBroker(config: BrokerConfig, logger: Logger): Promise<Broker> {
-  const broker = await BrokerAsPromised.create(withDefaultConfig(config));
+  let broker: Broker;
+  try {
+    broker = await BrokerAsPromised.create(withDefaultConfig(config));
+  } catch (err) {
+    // Rascal hands the half-made broker back on the error (`err[err.broker]`). It already holds a
+    // keep-alive interval (and whatever it connected), so every failed attempt, retried while the
+    // broker is down, would leak one and keep the process alive after shutdown: shut it down.
+    const failed = err as { broker?: symbol } & Record<symbol, Broker | undefined>;
+    const partial = typeof failed?.broker === 'symbol' ? failed[failed.broker] : undefined;
+    await partial?.shutdown().catch(() => undefined);
+    throw err;
+  }
   broker.on('error', (err: Error, ctx?: { vhost?: string }) => logger.error({ err, vhost: ctx?.vhost }, 'broker error'));
   broker.on('vhost_initialised', ({ vhost }: { vhost: string }) => logger.info({ vhost }, 'broker (re)connected'));
   broker.on('blocked', (reason: string) => logger.warn({ reason }, 'broker blocked publishing (resource alarm)'));

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { freePort, silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
 import { Messaging } from './runtime';
 
@@ -22,4 +24,22 @@ describe('messaging while the broker is unreachable', () => {
     await messaging.stop();
     expect(Date.now() - started).toBeLessThan(1_000);
   });
+
+  it('leaves nothing running after failed connection attempts: a stopped process ends by itself', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'unreachable-broker.ts')], {
+      env: { ...process.env, AMQP_URL: `amqp://guest:guest@127.0.0.1:${port}` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (chunk) => (out += chunk));
+    // Rascal left a keep-alive interval behind each failed attempt: the process never ended.
+    const ended = await new Promise<number | null | 'alive'>((resolve) => {
+      const timer = setTimeout(() => resolve('alive'), 15_000);
+      child.once('exit', (code) => (clearTimeout(timer), resolve(code)));
+    });
+    if (ended === 'alive') child.kill('SIGKILL');
+    expect(out).toContain('stopped');
+    expect(ended).toBe(0);
+  }, 25_000);
 });
