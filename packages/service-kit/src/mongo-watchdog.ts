@@ -1,5 +1,6 @@
 import { MongoClient, type ServerDescriptionChangedEvent } from 'mongodb';
 import type { Logger } from 'pino';
+import { bounded } from './bounded';
 
 /**
  * The backstop for a MongoDB client that stays broken while its database is fine.
@@ -40,12 +41,6 @@ export interface MongoWatchdogOptions {
   timeoutMs?: number;
   onReconnect?(): void;
 }
-
-const bounded = <T>(p: Promise<T>, ms: number) => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-};
 
 export function watchMongoClient(options: MongoWatchdogOptions): { stop(): void } {
   const { logger, intervalMs = 5_000, stuckAfterMs = 30_000, unselectableAfterMs = 10_000, timeoutMs = 2_000 } = options;

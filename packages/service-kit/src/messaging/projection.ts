@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Filter, type ObjectId, type UpdateFilter } from 'mongodb';
+import { bounded } from '../bounded';
 import { isDuplicateKeyError } from '../mongo';
 import { batchAfter } from './batch-schedule';
 import { withDocLock, withDocLocks } from './doc-lock';
@@ -106,12 +107,7 @@ const READ_BOUND_MS = 5_000;
 
 function heldVersions(collection: Collection<any>, ids: ObjectId[]): Promise<Array<{ _id: ObjectId; version?: number }>> {
   const read = collection.find({ _id: { $in: ids } }, { projection: { version: 1 } }).toArray();
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`reading the held versions of ${collection.collectionName} took over ${READ_BOUND_MS} ms`)), READ_BOUND_MS);
-  });
-  read.catch(() => undefined); // a late failure after the bound has nothing left to tell
-  return Promise.race([read, bound]).finally(() => clearTimeout(timer));
+  return bounded(read, READ_BOUND_MS, `reading the held versions of ${collection.collectionName} took over ${READ_BOUND_MS} ms`);
 }
 
 /**
