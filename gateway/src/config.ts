@@ -50,6 +50,14 @@ const schema = z
       .string()
       .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s a-z]+)$/, 'true, false, a hop count, or addresses/subnets (e.g. loopback, 10.0.0.0/8)')
       .default('false'),
+    // on: query responses are kept per worker and evicted by the domain events (response-cache/).
+    RESPONSE_CACHE: z.enum(['on', 'off']).default('off'),
+    // A bound, not the mechanism: events evict; this caps what a missed eviction could cost.
+    RESPONSE_CACHE_TTL_S: int(1, 86_400, 300),
+    RESPONSE_CACHE_MAX_MB: int(1, 16_384, 64),
+    // Only with RESPONSE_CACHE=on: where the events come from (the subgraphs' broker).
+    AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
+    AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     ...tracingEnv,
   })
@@ -91,6 +99,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     production: c.NODE_ENV === 'production',
     dedupeRepresentations: c.DEDUPE_REPRESENTATIONS === 'on',
     dedupeInflight: c.DEDUPE_INFLIGHT === 'on',
+    responseCache: c.RESPONSE_CACHE === 'on' ? { maxBytes: c.RESPONSE_CACHE_MAX_MB * 2 ** 20, ttlMs: c.RESPONSE_CACHE_TTL_S * 1000 } : undefined,
     subgraphPool: c.SUBGRAPH_FETCH === 'pool' ? { connections: c.SUBGRAPH_CONNECTIONS } : (false as const),
     trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     tokens: {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, createMetrics, onShutdown, startTracing } from '@cinema/service-kit';
 import { loadGatewayConfig } from './config';
+import { startInvalidation } from './response-cache/invalidation';
+import { ResponseStore } from './response-cache/store';
 import { createGatewayServer } from './server';
 
 async function main() {
@@ -14,6 +16,8 @@ async function main() {
   } catch {
     throw new Error(`cannot read the supergraph at SUPERGRAPH_PATH=${config.SUPERGRAPH_PATH}`);
   }
+  const responseCache = config.responseCache && new ResponseStore(config.responseCache);
+  const invalidation = responseCache && startInvalidation({ url: config.AMQP_URL, namespace: config.AMQP_NAMESPACE, store: responseCache, logger });
   const server = createGatewayServer({
     supergraphSdl,
     logger,
@@ -30,11 +34,12 @@ async function main() {
     metricsToken: config.METRICS_TOKEN,
     trustProxy: config.trustProxy,
     metrics: createMetrics('gateway'),
+    responseCache,
   });
   if (config.production && !config.METRICS_TOKEN) logger.warn('METRICS_TOKEN is not set: /metrics is open on the client-facing port (block it at the load balancer)');
   await server.listen(config.PORT, config.HOST);
   // Drain in-flight requests (their subgraph fetches included), then flush the spans.
-  onShutdown(logger, [() => server.stop(), () => tracing.shutdown()]);
+  onShutdown(logger, [() => server.stop(), async () => invalidation?.stop(), () => tracing.shutdown()]);
 }
 
 main().catch((err) => {

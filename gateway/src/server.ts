@@ -9,6 +9,8 @@ import { KnownOperationTypes } from './known-operation-types';
 import { documentLimits, rateLimitPerClient, type Limits } from './limits';
 import { dedupeInflight } from './inflight-dedupe';
 import { pooledFetcher } from './pooled-fetcher';
+import { responseCachePlugin } from './response-cache/plugin';
+import type { ResponseStore } from './response-cache/store';
 import { SubgraphDataSource } from './subgraph-fetch';
 import { SubgraphHealth, type SubgraphHealthOptions } from './subgraph-health';
 
@@ -40,6 +42,8 @@ export interface GatewayServerOptions {
   metrics?: ServiceMetrics;
   /** How subgraph readiness is polled; only for HTTP subgraphs (not a custom buildService). */
   subgraphHealth?: SubgraphHealthOptions;
+  /** Query responses kept until an event evicts them (response-cache/); none by default. */
+  responseCache?: ResponseStore;
 }
 
 /**
@@ -91,7 +95,11 @@ export function createGatewayServer(options: GatewayServerOptions) {
       gateway,
       validationRules: [KnownOperationTypes, ...limits.validationRules],
       parseOptions: limits.parseOptions,
-      plugins: [...limits.plugins, authorizationPlugin<RequestContext>(policy, { httpStatus: true })],
+      plugins: [
+        ...limits.plugins,
+        authorizationPlugin<RequestContext>(policy, { httpStatus: true }),
+        ...(options.responseCache ? [responseCachePlugin(options.responseCache)] : []),
+      ],
     },
     context: (base) => base,
     metrics: options.metrics,

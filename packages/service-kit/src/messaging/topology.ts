@@ -24,6 +24,11 @@ export interface TopologyOptions {
   owns?: Exchange;
   consumes?: ConsumerQueue[];
   prefetch?: number;
+  /**
+   * Every event of these owners, on a queue of this process only (exclusive, auto-delete: gone with
+   * its connection). For observers that must see each event once per process, not once per service.
+   */
+  observes?: { queue: string; exchanges: Exchange[] };
 }
 
 export const PUBLICATION = { events: 'events', direct: 'direct' } as const;
@@ -106,6 +111,13 @@ export function buildTopology(o: TopologyOptions): BrokerConfig {
       [`resync:${c.owner}`]: { queue: resyncQueue(c.owner), confirm: true, options: { persistent: true, contentType: 'application/json' } },
     });
     add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 50, contentType: 'application/json' } });
+  }
+  if (o.observes) {
+    const { queue, exchanges } = o.observes;
+    for (const exchange of exchanges) add('exchanges', ownerExchange(exchange, o.namespace));
+    add('queues', { [queue]: { options: { durable: false, exclusive: true, autoDelete: true } } });
+    for (const exchange of exchanges) add('bindings', { [`${exchange}[#] -> ${queue}`]: {} });
+    add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 100, contentType: 'application/json' } });
   }
   return { vhosts: { '/': vhost } };
 }

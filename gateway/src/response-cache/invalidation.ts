@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { isEventType, type Exchange } from '@cinema/events';
+import { buildTopology, createBroker, type Broker, type Logger } from '@cinema/service-kit';
+import { CHANGED_BY } from './what-events-change';
+import type { ResponseStore } from './store';
+
+const OWNERS: Exchange[] = ['users', 'movies', 'catalog'];
+const RETRY_MS = 5_000;
+
+export interface InvalidationOptions {
+  url: string;
+  namespace?: string;
+  store: ResponseStore;
+  logger: Logger;
+}
+
+/**
+ * Feeds every event of every owner to the store, on a queue of this process alone (each gateway
+ * process keeps its own store, so each must see every event). The store is live only while that
+ * queue is bound: until the first connection, and from a lost connection until the queue is back
+ * (it is exclusive, so it went with the connection, with whatever was published meanwhile), the
+ * gateway answers every query from the subgraphs. A broker that is down at start is retried in
+ * the background; the gateway serves meanwhile, uncached.
+ */
+export function startInvalidation(o: InvalidationOptions): { stop(): Promise<void> } {
+  const queue = `gateway:response-cache:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  let broker: Broker | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    try {
+      const b = await createBroker(buildTopology({ url: o.url, namespace: o.namespace, observes: { queue, exchanges: OWNERS } }), o.logger);
+      if (stopped) return void (await b.shutdown());
+      broker = b;
+      b.on('disconnect', () => o.store.setAvailable(false));
+      // Re-emitted once the topology (our queue and its bindings) is asserted again after a reconnection.
+      b.on('vhost_initialised', () => o.store.setAvailable(true));
+      const sub = await b.subscribe(queue);
+      sub.on('message', (_msg, content: { type?: unknown }, ackOrNack) => {
+        const type = typeof content?.type === 'string' ? content.type : '';
+        // An event this gateway does not know may change anything: drop every response.
+        if (isEventType(type)) o.store.invalidate(CHANGED_BY[type]);
+        else o.store.setAvailable(true);
+        ackOrNack();
+      });
+      sub.on('error', (err: Error) => {
+        o.logger.error({ err }, 'response cache: event subscription failed; answering uncached');
+        o.store.setAvailable(false);
+      });
+      o.store.setAvailable(true);
+      o.logger.info({ queue }, 'response cache: live (events evict it)');
+    } catch (err) {
+      o.logger.warn({ err }, `response cache: no broker yet; answering uncached, retrying in ${RETRY_MS / 1000}s`);
+      if (!stopped) timer = setTimeout(connect, RETRY_MS);
+    }
+  };
+  void connect();
+
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      o.store.setAvailable(false);
+      await broker?.shutdown();
+    },
+  };
+}
