@@ -68,6 +68,13 @@ function toggleRows(t: any, setting: string) {
       lines.push(`| ${row.name}, ${w} query, ${setting} (\`${sw}\`) | ${cell(off)} | ${cell(t.allOn[w])} (again at the end: ${t.allOnAgain[w]?.rps} req/s) |`);
     }
   }
+  // Opt-in: off by default, so "off" is the product as shipped.
+  for (const row of t.optIn ?? []) {
+    for (const [w, on] of Object.entries<any>(row.on)) {
+      const sw = Object.entries(row.switch).map(([k, v]) => `${k}=${v}`).join(' ');
+      lines.push(`| opt-in: ${row.name}, ${w} query, ${setting} (\`${sw}\`) | ${cell(t.allOn[w])} (as shipped) | ${cell(on)} |`);
+    }
+  }
   return lines.join('\n');
 }
 
@@ -208,6 +215,10 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
 - **Peak RSS:** every gateway is above 300 MB under 50 concurrent deep queries (the process alone starts at ~180 MB
   with tsx and Apollo's libraries). Capping V8's old generation meets it at a cost in throughput: see its opt-in row.
   Limiting concurrent operations did not reduce the peak (tried, not kept).
+- **Response cache** (opt-in, \`RESPONSE_CACHE=on\`): its row is a cached figure beside the targets, never one of
+  them. It runs on the small query only: the deep query selects fields answered from replicas (\`authorName\`,
+  \`movieTitle\`), which the cache never keeps (docs/decisions.md). In the gateway-only setting no event arrives,
+  so it is the hit path's cost; under writes every event evicts the answers holding its types.
 - **p99 in a \`--quick\` run** is close to the maximum of a couple of hundred samples: a single GC pause or the first
   requests after the warm-up decide it; compare the two "all on" measurements of the same gateway in the table above.
 - **Workers:** the comparison gives every gateway one worker on one core; the cluster row gives ours both cores (the
