@@ -53,6 +53,10 @@ describe('response cache, evicted by the events', () => {
     expect((await ask(MOVIE, { id: seed.movieId })).cache).toBe('hit');
     // The client may ask for a fresh answer.
     expect((await ask(MOVIE, { id: seed.movieId }, { 'cache-control': 'no-cache' })).cache).toBe('miss');
+    // Operators see it: outcomes, and whether the cache follows the events.
+    const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/gateway_response_cache_requests_total\{[^}]*outcome="hit"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/gateway_response_cache_live\{[^}]*\} 1/);
   });
 
   it('updateMovie: its event evicts the cached movie, the next answers carry the new title', async () => {

@@ -98,7 +98,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
       plugins: [
         ...limits.plugins,
         authorizationPlugin<RequestContext>(policy, { httpStatus: true }),
-        ...(options.responseCache ? [responseCachePlugin(options.responseCache)] : []),
+        ...(options.responseCache ? [responseCachePlugin(options.responseCache, options.metrics)] : []),
       ],
     },
     context: (base) => base,

@@ -1,5 +1,6 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import type { RequestContext } from '@cinema/service-kit';
+import type { RequestContext, ServiceMetrics } from '@cinema/service-kit';
+import { Counter, Gauge } from 'prom-client';
 import { cacheTags } from './operation-types';
 import type { ResponseStore, Snapshot } from './store';
 
@@ -13,20 +14,51 @@ export const CACHE_HEADER = 'x-response-cache';
  * The caller is part of the key: @authenticated fields differ per caller. `Cache-Control: no-cache`
  * from the client skips the read. Mutations and subscriptions are never cached.
  */
-export function responseCachePlugin(store: ResponseStore): ApolloServerPlugin<RequestContext> {
+export function responseCachePlugin(store: ResponseStore, metrics?: ServiceMetrics): ApolloServerPlugin<RequestContext> {
+  const registers = metrics ? [metrics.registry] : [];
+  const outcomes = new Counter({
+    name: 'gateway_response_cache_requests_total',
+    help: 'Queries by response-cache outcome: hit, miss (executed), not_cacheable, unavailable (no broker connection: answered uncached)',
+    labelNames: ['outcome'],
+    registers,
+  });
+  new Gauge({
+    name: 'gateway_response_cache_live',
+    help: '1 while the response cache follows the events (its queue is bound), 0 while it answers uncached',
+    registers,
+    collect() {
+      this.set(store.available ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'gateway_response_cache_entries',
+    help: 'Answers held by the response cache of this process',
+    registers,
+    collect() {
+      this.set(store.size);
+    },
+  });
   return {
     async requestDidStart() {
       let pending: { key: string; tags: readonly string[]; seen: Snapshot } | undefined;
       return {
         async responseForOperation(rc) {
-          if (rc.operation.operation !== 'query' || !store.available) return null;
+          if (rc.operation.operation !== 'query') return null;
+          if (!store.available) {
+            outcomes.inc({ outcome: 'unavailable' });
+            return null;
+          }
           const tags = cacheTags(rc.schema, rc.document);
-          if (!tags) return null;
+          if (!tags) {
+            outcomes.inc({ outcome: 'not_cacheable' });
+            return null;
+          }
           const who = rc.contextValue.identity;
           const caller = who ? `${who.sub}|${[...who.scopes].sort().join(',')}` : '-';
           const key = `${caller}\n${rc.queryHash}\n${rc.operationName ?? ''}\n${JSON.stringify(rc.request.variables ?? {})}`;
           const noCache = rc.request.http?.headers.get('cache-control')?.includes('no-cache');
           const cached = noCache ? undefined : store.get(key);
+          outcomes.inc({ outcome: cached ? 'hit' : 'miss' });
           if (cached) {
             return { body: { kind: 'single', singleResult: { data: cached.data } }, http: { status: undefined, headers: new HeaderMap([[CACHE_HEADER, 'hit']]) } };
           }
