@@ -32,6 +32,7 @@ export const FIXED_AT_CREATION: readonly string[] = ['City', 'Cinema'];
 /**
  * Fields an operation must not select to be cached:
  * - lists that grow when a city or cinema is created, which no event announces;
+ * - lists of upcoming screenings: a screening leaves them when it starts, with no event;
  * - fields answered from a replica. The owner writes before it publishes, so once the event is
  *   here the owner answers the new state; a replica applies the event when its consumer gets to it,
  *   possibly after this gateway evicted, and a response re-cached in between would keep the old
@@ -41,6 +42,9 @@ export const NEVER_CACHED_FIELDS: ReadonlySet<string> = new Set([
   'Query.cities',
   'Query.catalog',
   'City.cinemas',
+  'Movie.screenings',
+  'Cinema.screenings',
+  'Cinema.premieres',
   'Review.authorName',
   'Screening.movieTitle',
 ]);
