@@ -55,8 +55,8 @@ const schema = z
     // A bound, not the mechanism: events evict; this caps what a missed eviction could cost.
     RESPONSE_CACHE_TTL_S: int(1, 86_400, 300),
     RESPONSE_CACHE_MAX_MB: int(1, 16_384, 64),
-    // Only with RESPONSE_CACHE=on: where the events come from (the subgraphs' broker).
-    AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
+    // Only with RESPONSE_CACHE=on: where the events come from (the subgraphs' broker; required in production).
+    AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL').optional(),
     AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     ...tracingEnv,
@@ -71,6 +71,8 @@ const schema = z
       if (!c.JWT_ISSUER) problem('JWT_ISSUER', 'is required in production');
       if (!c.JWT_AUDIENCE) problem('JWT_AUDIENCE', 'is required in production');
     }
+    // Without it the cache would look for a local broker that is not there and stay off, quietly.
+    if (c.NODE_ENV === 'production' && c.RESPONSE_CACHE === 'on' && !c.AMQP_URL) problem('AMQP_URL', 'is required in production with RESPONSE_CACHE=on');
     const allowed = c.JWT_SECRET ? HMAC : ASYMMETRIC;
     for (const alg of c.JWT_ALGORITHMS?.split(',') ?? []) {
       if (!allowed.includes(alg.trim())) problem('JWT_ALGORITHMS', `${alg} is not one of ${allowed.join(', ')} (for ${c.JWT_SECRET ? 'JWT_SECRET' : 'JWT_JWKS_URL'})`);
@@ -100,6 +102,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     dedupeRepresentations: c.DEDUPE_REPRESENTATIONS === 'on',
     dedupeInflight: c.DEDUPE_INFLIGHT === 'on',
     responseCache: c.RESPONSE_CACHE === 'on' ? { maxBytes: c.RESPONSE_CACHE_MAX_MB * 2 ** 20, ttlMs: c.RESPONSE_CACHE_TTL_S * 1000 } : undefined,
+    amqpUrl: c.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     subgraphPool: c.SUBGRAPH_FETCH === 'pool' ? { connections: c.SUBGRAPH_CONNECTIONS } : (false as const),
     trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     tokens: {

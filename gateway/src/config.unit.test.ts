@@ -76,4 +76,15 @@ describe('gateway configuration', () => {
     expect(loadGatewayConfig({ ...secrets, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
     expect(messageOf({ ...secrets, TRUST_PROXY: 'yes please!' })).toMatch(/TRUST_PROXY/);
   });
+
+  it('keeps the response cache off unless asked, and in production wants its broker named', () => {
+    expect(loadGatewayConfig(secrets).responseCache).toBeUndefined();
+    const on = loadGatewayConfig({ ...secrets, RESPONSE_CACHE: 'on', RESPONSE_CACHE_MAX_MB: '8', RESPONSE_CACHE_TTL_S: '30' });
+    expect(on.responseCache).toEqual({ maxBytes: 8 * 2 ** 20, ttlMs: 30_000 });
+    expect(on.amqpUrl).toBe('amqp://guest:guest@127.0.0.1:5672');
+    const production = { GATEWAY_SIGNING_SECRET: secrets.GATEWAY_SIGNING_SECRET, NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a', RESPONSE_CACHE: 'on' };
+    expect(messageOf(production)).toMatch(/AMQP_URL: is required in production with RESPONSE_CACHE=on/);
+    expect(loadGatewayConfig({ ...production, AMQP_URL: 'amqps://u:p@broker:5671' }).amqpUrl).toBe('amqps://u:p@broker:5671');
+    expect(messageOf({ ...secrets, RESPONSE_CACHE: 'yes' })).toMatch(/RESPONSE_CACHE/);
+  });
 });

@@ -17,7 +17,7 @@ async function main() {
     throw new Error(`cannot read the supergraph at SUPERGRAPH_PATH=${config.SUPERGRAPH_PATH}`);
   }
   const responseCache = config.responseCache && new ResponseStore(config.responseCache);
-  const invalidation = responseCache && startInvalidation({ url: config.AMQP_URL, namespace: config.AMQP_NAMESPACE, store: responseCache, logger });
+  const invalidation = responseCache && startInvalidation({ url: config.amqpUrl, namespace: config.AMQP_NAMESPACE, store: responseCache, logger });
   const server = createGatewayServer({
     supergraphSdl,
     logger,

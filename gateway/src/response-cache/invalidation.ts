@@ -23,47 +23,67 @@ export interface InvalidationOptions {
  * gateway answers every query from the subgraphs. A broker that is down at start is retried in
  * the background; the gateway serves meanwhile, uncached.
  */
-export function startInvalidation(o: InvalidationOptions): { stop(): Promise<void> } {
+export function startInvalidation(o: InvalidationOptions): { queue: string; stop(): Promise<void> } {
   const queue = `gateway:response-cache:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   let broker: Broker | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  const retry = () => {
+    if (!stopped) timer = setTimeout(connect, RETRY_MS);
+  };
 
-  const connect = async () => {
+  // A subscription that fails on a live connection (its queue deleted, its channel closed) is
+  // re-subscribed by Rascal without a word, possibly to a queue that is gone: start over instead,
+  // with a new connection and so a new exclusive queue.
+  const restart = async (b: Broker) => {
+    if (broker !== b) return;
+    broker = undefined;
+    o.store.setAvailable(false);
+    await b.shutdown().catch(() => undefined);
+    retry();
+  };
+
+  async function connect() {
+    let b: Broker | undefined;
     try {
-      const b = await createBroker(buildTopology({ url: o.url, namespace: o.namespace, observes: { queue, exchanges: OWNERS } }), o.logger);
-      if (stopped) return void (await b.shutdown());
-      broker = b;
-      b.on('disconnect', () => o.store.setAvailable(false));
+      b = await createBroker(buildTopology({ url: o.url, namespace: o.namespace, observes: { queue, exchanges: OWNERS } }), o.logger);
+      const current = b;
+      b.on('disconnect', () => broker === current && o.store.setAvailable(false));
       // Re-emitted once the topology (our queue and its bindings) is asserted again after a reconnection.
-      b.on('vhost_initialised', () => o.store.setAvailable(true));
+      b.on('vhost_initialised', () => broker === current && o.store.setAvailable(true));
       const sub = await b.subscribe(queue);
       sub.on('message', (_msg, content: { type?: unknown }, ackOrNack) => {
         const type = typeof content?.type === 'string' ? content.type : '';
         // An event this gateway does not know may change anything: drop every response.
         if (isEventType(type)) o.store.invalidate(CHANGED_BY[type]);
-        else o.store.setAvailable(true);
+        else o.store.clear();
         ackOrNack();
       });
       sub.on('error', (err: Error) => {
-        o.logger.error({ err }, 'response cache: event subscription failed; answering uncached');
-        o.store.setAvailable(false);
+        o.logger.error({ err }, 'response cache: event subscription failed; answering uncached and reconnecting');
+        void restart(current);
       });
+      if (stopped) return void (await b.shutdown());
+      broker = b;
       o.store.setAvailable(true);
       o.logger.info({ queue }, 'response cache: live (events evict it)');
     } catch (err) {
-      o.logger.warn({ err }, `response cache: no broker yet; answering uncached, retrying in ${RETRY_MS / 1000}s`);
-      if (!stopped) timer = setTimeout(connect, RETRY_MS);
+      await b?.shutdown().catch(() => undefined);
+      o.logger.warn({ err }, `response cache: no event subscription; answering uncached, retrying in ${RETRY_MS / 1000}s`);
+      retry();
     }
-  };
+  }
   void connect();
 
   return {
+    queue,
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
       o.store.setAvailable(false);
-      await broker?.shutdown();
+      const b = broker;
+      broker = undefined;
+      await b?.shutdown();
     },
   };
 }

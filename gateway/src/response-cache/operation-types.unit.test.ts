@@ -5,7 +5,7 @@ import { EVENTS } from '@cinema/events';
 import { isObjectType, parse } from 'graphql';
 import { acceptSecurityFeatures } from '../auth/supergraph-security';
 import { cacheTags } from './operation-types';
-import { CHANGED_BY, FIXED_AT_CREATION, NEVER_CACHED_FIELDS } from './what-events-change';
+import { CHANGED_BY, FIXED_AT_CREATION, MUTATION_EVENTS, NEVER_CACHED_FIELDS } from './what-events-change';
 
 const raw = readFileSync(join(__dirname, '..', '..', '..', 'schema', 'supergraph.graphql'), 'utf8');
 const api = Supergraph.build(acceptSecurityFeatures(raw).sdl).apiSchema().toGraphQLJSSchema();
@@ -41,6 +41,10 @@ describe('the eviction map matches the contract and the schema', () => {
 
   it('names every event of the contract', () => {
     expect(Object.keys(CHANGED_BY).sort()).toEqual(Object.keys(EVENTS).sort());
+  });
+
+  it('names the events of every mutation of the API, and no other', () => {
+    expect(Object.keys(MUTATION_EVENTS).sort()).toEqual(Object.keys(api.getMutationType()!.getFields()).sort());
   });
 
   it('names only types and fields the API has', () => {

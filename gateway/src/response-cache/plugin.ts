@@ -1,8 +1,10 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { RequestContext, ServiceMetrics } from '@cinema/service-kit';
+import { Kind, type SelectionNode } from 'graphql';
 import { Counter, Gauge } from 'prom-client';
 import { cacheTags } from './operation-types';
 import type { ResponseStore, Snapshot } from './store';
+import { CHANGED_BY, MUTATION_EVENTS } from './what-events-change';
 
 export const CACHE_HEADER = 'x-response-cache';
 
@@ -38,11 +40,22 @@ export function responseCachePlugin(store: ResponseStore, metrics?: ServiceMetri
       this.set(store.size);
     },
   });
+  // Whatever the mutation's events will evict, evicted now in this process (before and after it runs,
+  // whether or not it failed: a failed mutation may have written). A root selection that is not a
+  // plain field (a fragment) could be anything: evict everything.
+  const evictForMutation = (selections: readonly SelectionNode[]) => {
+    for (const s of selections) {
+      const events = s.kind === Kind.FIELD ? MUTATION_EVENTS[s.name.value] : undefined;
+      if (!events) return store.clear();
+      for (const e of events) store.invalidate(CHANGED_BY[e]);
+    }
+  };
   return {
     async requestDidStart() {
       let pending: { key: string; tags: readonly string[]; seen: Snapshot } | undefined;
       return {
         async responseForOperation(rc) {
+          if (rc.operation.operation === 'mutation') evictForMutation(rc.operation.selectionSet.selections);
           if (rc.operation.operation !== 'query') return null;
           if (!store.available) {
             outcomes.inc({ outcome: 'unavailable' });
@@ -54,8 +67,7 @@ export function responseCachePlugin(store: ResponseStore, metrics?: ServiceMetri
             return null;
           }
           const who = rc.contextValue.identity;
-          const caller = who ? `${who.sub}|${[...who.scopes].sort().join(',')}` : '-';
-          const key = `${caller}\n${rc.queryHash}\n${rc.operationName ?? ''}\n${JSON.stringify(rc.request.variables ?? {})}`;
+          const key = JSON.stringify([who ? [who.sub, [...who.scopes].sort()] : null, rc.queryHash, rc.operationName ?? null, rc.request.variables ?? {}]);
           const noCache = rc.request.http?.headers.get('cache-control')?.includes('no-cache');
           const cached = noCache ? undefined : store.get(key);
           outcomes.inc({ outcome: cached ? 'hit' : 'miss' });
@@ -66,16 +78,27 @@ export function responseCachePlugin(store: ResponseStore, metrics?: ServiceMetri
           return null;
         },
         async willSendResponse(rc) {
+          // Again once it is done: a read that started while the mutation ran must not be kept.
+          if (rc.operation?.operation === 'mutation') evictForMutation(rc.operation.selectionSet.selections);
           if (!pending) return;
           rc.response.http.headers.set(CACHE_HEADER, 'miss');
           const body = rc.response.body;
           if (body.kind !== 'single' || body.singleResult.errors?.length || !body.singleResult.data) return;
           if (rc.response.http.status !== undefined && rc.response.http.status !== 200) return;
           // Only `data`: extensions describe this one request. Sized by its JSON, what it would cost to resend.
-          const result = { data: body.singleResult.data };
+          // Frozen: every later hit hands out this very object.
+          const result = deepFreeze({ data: body.singleResult.data });
           store.set(pending.key, pending.tags, pending.seen, result, JSON.stringify(result).length);
         },
       };
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

@@ -42,6 +42,11 @@ export class ResponseStore {
   /** Connected to the events (true) or not (false); either way every response kept so far is void. */
   setAvailable(live: boolean): void {
     this.live = live;
+    this.clear();
+  }
+
+  /** Voids every response kept so far, and every one being computed. */
+  clear(): void {
     this.epoch++;
     this.lru.clear();
   }

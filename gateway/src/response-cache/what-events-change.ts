@@ -24,6 +24,25 @@ export const CHANGED_BY: Record<EventType, readonly string[]> = {
 };
 
 /**
+ * The events each mutation publishes. A gateway process evicts their types as soon as one of its
+ * mutations is answered, before the events arrive: a caller reads their own write through the same
+ * process (other processes wait for the events).
+ */
+export const MUTATION_EVENTS: Record<string, readonly EventType[]> = {
+  createUser: ['user.created'],
+  updateUserProfile: ['user.profile.updated'],
+  deleteUser: ['user.deleted'],
+  createMovie: ['movie.created'],
+  updateMovie: ['movie.updated'],
+  deleteMovie: ['movie.deleted'],
+  addReview: ['review.created'],
+  createCity: [],
+  createCinema: [],
+  scheduleScreening: ['screening.scheduled'],
+  cancelScreening: ['screening.cancelled'],
+};
+
+/**
  * Cities and cinemas are created without an event and never updated or deleted (no such mutation
  * exists): their own fields are fixed at creation, so a response may hold them.
  */

@@ -25,8 +25,9 @@ export interface TopologyOptions {
   consumes?: ConsumerQueue[];
   prefetch?: number;
   /**
-   * Every event of these owners, on a queue of this process only (exclusive, auto-delete: gone with
-   * its connection). For observers that must see each event once per process, not once per service.
+   * Every event of these owners, on a queue of this process only (exclusive: gone with its
+   * connection; not auto-delete, which would also drop it with its consumer while the connection
+   * lives on). For observers that must see each event once per process, not once per service.
    */
   observes?: { queue: string; exchanges: Exchange[] };
 }
@@ -115,7 +116,7 @@ export function buildTopology(o: TopologyOptions): BrokerConfig {
   if (o.observes) {
     const { queue, exchanges } = o.observes;
     for (const exchange of exchanges) add('exchanges', ownerExchange(exchange, o.namespace));
-    add('queues', { [queue]: { options: { durable: false, exclusive: true, autoDelete: true } } });
+    add('queues', { [queue]: { options: { durable: false, exclusive: true } } });
     for (const exchange of exchanges) add('bindings', { [`${exchange}[#] -> ${queue}`]: {} });
     add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 100, contentType: 'application/json' } });
   }
