@@ -172,24 +172,34 @@ export class OutboxRelay {
   private async removeConfirmed(collection: Collection<any>, done: Map<OutboxDoc, OutboxEntry[]>): Promise<void> {
     const docs = [...done];
     const emptied = { $set: { outbox: [] }, $unset: { outboxPending: '' } };
-    const single = docs.filter(([, events]) => events.length === 1);
-    const several = docs.filter(([, events]) => events.length > 1);
     // One statement: up to the `_id: {$in}` size our FerretDB build looks up by index (1 000).
-    for (let i = 0; i < single.length; i += SINGLE_CHUNK) {
-      const chunk = single.slice(i, i + SINGLE_CHUNK);
-      await withDocLocks(collection, chunk.map(([doc]) => doc._id), async () => {
-        const filter = { _id: { $in: chunk.map(([doc]) => doc._id) }, outbox: { $size: 1 }, 'outbox.eventId': { $in: chunk.map(([, [e]]) => e!.eventId) } };
-        if ((await collection.updateMany(filter, emptied)).matchedCount < chunk.length) await this.removeGeneral(collection, chunk);
-      });
-    }
+    await this.removePinned(collection, docs.filter(([, events]) => events.length === 1), SINGLE_CHUNK, async (chunk) => {
+      const filter = { _id: { $in: chunk.map(([doc]) => doc._id) }, outbox: { $size: 1 }, 'outbox.eventId': { $in: chunk.map(([, [e]]) => e!.eventId) } };
+      return (await collection.updateMany(filter, emptied)).matchedCount;
+    });
     // Chunked at half the bound, so the general form's two statements per document stay within it.
-    for (let i = 0; i < several.length; i += BULK_CHUNK / 2) {
-      const chunk = several.slice(i, i + BULK_CHUNK / 2);
+    await this.removePinned(collection, docs.filter(([, events]) => events.length > 1), BULK_CHUNK / 2, async (chunk) => {
+      const ops: AnyBulkWriteOperation<any>[] = chunk.map(([doc, events]) => ({
+        updateOne: { filter: { _id: doc._id, outbox: { $size: events.length }, 'outbox.eventId': { $all: events.map((e) => e.eventId) } }, update: emptied },
+      }));
+      return (await collection.bulkWrite(ops, { ordered: true })).matchedCount;
+    });
+  }
+
+  /**
+   * Chunk by chunk under the documents' locks: `write` empties the outboxes it can pin and says how
+   * many it matched; a chunk where fewer matched than were sent is done the general way.
+   */
+  private async removePinned(
+    collection: Collection<any>,
+    docs: Array<[OutboxDoc, OutboxEntry[]]>,
+    chunkSize: number,
+    write: (chunk: Array<[OutboxDoc, OutboxEntry[]]>) => Promise<number>,
+  ): Promise<void> {
+    for (let i = 0; i < docs.length; i += chunkSize) {
+      const chunk = docs.slice(i, i + chunkSize);
       await withDocLocks(collection, chunk.map(([doc]) => doc._id), async () => {
-        const ops: AnyBulkWriteOperation<any>[] = chunk.map(([doc, events]) => ({
-          updateOne: { filter: { _id: doc._id, outbox: { $size: events.length }, 'outbox.eventId': { $all: events.map((e) => e.eventId) } }, update: emptied },
-        }));
-        if ((await collection.bulkWrite(ops, { ordered: true })).matchedCount < chunk.length) await this.removeGeneral(collection, chunk);
+        if ((await write(chunk)) < chunk.length) await this.removeGeneral(collection, chunk);
       });
     }
   }
