@@ -14,7 +14,9 @@ export function benchConfig(argv = process.argv.slice(2)) {
      * and the event path, and leaves the whole-system gateway rows, profiles and traffic counts out.
      */
     parts: only ?? (quick ? ['gateway-only', 'events', 'optimisations'] : ['gateway-only', 'system', 'events', 'optimisations', 'profile', 'traffic']),
-    seconds: quick ? 2 : 15,
+    /** Every gateway measured this many times, interleaved (gateway-only.ts); a row is the median. */
+    rounds: quick ? 1 : 3,
+    seconds: quick ? 2 : 10,
     warmupSeconds: quick ? 1 : 5,
     /** Concurrent connections, as The Guild's 50 virtual users. */
     connections: 50,

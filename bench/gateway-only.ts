@@ -10,7 +10,8 @@ import { measure, type LoadResult } from './load';
 import { startNode, waitReady } from './processes';
 import { body, DEEP, SMALL, writeBody } from './queries';
 
-export type Row = { setting: string; workload: string; gateway: string } & LoadResult;
+/** `rounds`: each round's req/s, in order (the other figures are medians over them). */
+export type Row = { setting: string; workload: string; gateway: string; rounds?: number[] } & LoadResult;
 
 export interface Target {
   urls: Record<'users' | 'movies' | 'catalog', string>;
@@ -28,34 +29,64 @@ export const workloads = (t: Target) => {
   };
 };
 
+/**
+ * Every gateway in turn, `cfg.rounds` times over (A B C, A B C, …): this machine's speed drifts by
+ * tens of percent within minutes, so one window per gateway can flip a ratio. A row holds the
+ * median of its rounds (peak RSS: the highest), and `rounds` keeps each round's req/s so the spread
+ * is visible; the targets compare gateways round by round (report.ts).
+ */
 export async function benchGateways(cfg: BenchConfig, setting: string, target: Target, variants: GatewayVariant[] = GATEWAYS, connections = cfg.connections, only?: string[]): Promise<Row[]> {
-  const rows: Row[] = [];
   const load = workloads(target);
-  for (const g of variants) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}/graphql`;
-    const server = startNode(g.name, g.entry, {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      JWT_SECRET: TEST_JWT_SECRET,
-      SUBGRAPH_URL_USERS: target.urls.users,
-      SUBGRAPH_URL_MOVIES: target.urls.movies,
-      SUBGRAPH_URL_CATALOG: target.urls.catalog,
-      ...g.env,
-    }, { cpus: cfg.gatewayCpus });
-    try {
-      await waitReady(url, 60_000, server);
-      for (const [workload, b] of Object.entries(load).filter(([w]) => !only || only.includes(w))) {
-        const r = await measure({ url, body: b, connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds }, server.child.pid!);
-        rows.push({ setting, workload, gateway: g.name, ...r });
-        process.stderr.write(`  ${setting} ${workload.padEnd(5)} ${g.name.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  err ${r.errors + r.non2xx}  rss ${r.peakRssMb} MB  cpu ${r.cpuPct}%\n`);
+  const runs = new Map<string, LoadResult[]>();
+  for (let round = 1; round <= cfg.rounds; round++) {
+    for (const g of variants) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/graphql`;
+      const server = startNode(g.name, g.entry, {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        JWT_SECRET: TEST_JWT_SECRET,
+        SUBGRAPH_URL_USERS: target.urls.users,
+        SUBGRAPH_URL_MOVIES: target.urls.movies,
+        SUBGRAPH_URL_CATALOG: target.urls.catalog,
+        ...g.env,
+      }, { cpus: cfg.gatewayCpus });
+      try {
+        await waitReady(url, 60_000, server);
+        for (const [workload, b] of Object.entries(load).filter(([w]) => !only || only.includes(w))) {
+          const r = await measure({ url, body: b, connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds }, server.child.pid!);
+          const key = `${workload}\t${g.name}`;
+          runs.set(key, [...(runs.get(key) ?? []), r]);
+          process.stderr.write(`  ${setting} r${round} ${workload.padEnd(5)} ${g.name.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  err ${r.errors + r.non2xx}  rss ${r.peakRssMb} MB  cpu ${r.cpuPct}%\n`);
+        }
+      } finally {
+        await server.stop();
       }
-    } finally {
-      await server.stop();
     }
   }
-  return rows;
+  return [...runs].map(([key, rs]) => {
+    const [workload, gateway] = key.split('\t') as [string, string];
+    return { setting, workload, gateway, ...combine(rs) };
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : Math.round(((s[m - 1]! + s[m]!) / 2) * 10) / 10;
+};
+
+/** One row from a gateway's rounds of one workload: medians, the highest RSS, every round's req/s, errors summed. */
+function combine(rs: LoadResult[]): LoadResult & { rounds: number[] } {
+  const m = (k: keyof LoadResult) => median(rs.map((r) => r[k]));
+  const sum = (k: keyof LoadResult) => rs.reduce((a, r) => a + r[k], 0);
+  return {
+    rps: m('rps'), p50: m('p50'), p95: m('p95'), p99: m('p99'), cpuPct: m('cpuPct'), avgBytes: m('avgBytes'),
+    errors: sum('errors'), non2xx: sum('non2xx'), requests: sum('requests'),
+    peakRssMb: Math.max(...rs.map((r) => r.peakRssMb)),
+    rounds: rs.map((r) => r.rps),
+  };
 }
 
 /** Starts the in-memory subgraphs on core 0; returns their URLs and a stop function. */

@@ -13,8 +13,8 @@ const ratio = (a?: number, b?: number) => (a && b ? Math.round((a / b) * 100) / 
 const verdict = (ok: boolean, text: string) => `${ok ? '✅ met' : '❌ missed'} — ${text}`;
 
 function table(rows: Row[]) {
-  const out = ['| workload | gateway | req/s | p50 ms | p95 ms | p99 ms | errors | peak RSS MB | CPU % | response bytes |', '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|'];
-  for (const r of rows) out.push(`| ${r.workload} | ${r.gateway} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors + r.non2xx} | ${r.peakRssMb} | ${r.cpuPct} | ${r.avgBytes} |`);
+  const out = ['| workload | gateway | req/s | each round | p50 ms | p95 ms | p99 ms | errors | peak RSS MB | CPU % | response bytes |', '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|'];
+  for (const r of rows) out.push(`| ${r.workload} | ${r.gateway} | ${r.rps} | ${(r.rounds ?? [r.rps]).join(' / ')} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors + r.non2xx} | ${r.peakRssMb} | ${r.cpuPct} | ${r.avgBytes} |`);
   return out.join('\n');
 }
 
@@ -24,15 +24,26 @@ function hopTable(ev: any) {
   return `Hop by hop (${ev.hops.matched} of ${ev.hops.of} propagation samples traced; read model of ${ev.readModelSize} profiles at the start; tracing on for this stack):\n\n| hop | p50 ms | p99 ms |\n|---|---|---|\n${rows.join('\n')}`;
 }
 
+/**
+ * The ratio of two gateways round by round (each round measures them minutes apart, so the
+ * machine's drift cancels out), judged on the median round; a run without rounds has one.
+ */
+function roundRatio(a: Row, b: Row) {
+  const ra = a.rounds ?? [a.rps], rb = b.rounds ?? [b.rps];
+  const each = ra.map((x, i) => ratio(x, rb[i])).filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
+  const median = each.length % 2 ? each[each.length >> 1]! : Math.round(((each[each.length / 2 - 1]! + each[each.length / 2]!) / 2) * 100) / 100;
+  return { median, text: each.length > 1 ? `${median}× in the median round (every round, lowest first: ${each.join('×, ')}×)` : `${median}×` };
+}
+
 function targets(rows: Row[], events: any) {
   const get = (w: string, g: string) => rows.find((r) => r.setting === 'gateway-only' && r.workload === w && r.gateway === g);
   const lines: string[] = [];
   const [od, hd, sd, os, hs] = [get('deep', 'ours'), get('deep', 'hive'), get('deep', 'stock'), get('small', 'ours'), get('small', 'hive')];
   if (od && hd && sd && os && hs) {
-    const d = ratio(od.rps, hd.rps), s = ratio(os.rps, hs.rps), st = ratio(od.rps, sd.rps);
-    lines.push(`- deep query ≥ 1.5× Hive: ${verdict(d >= 1.5, `${d}× (${od.rps} vs ${hd.rps} req/s)`)}`);
-    lines.push(`- small lookup ≥ 1.5× Hive: ${verdict(s >= 1.5, `${s}× (${os.rps} vs ${hs.rps} req/s)`)}`);
-    lines.push(`- deep query ≥ 3× own stock configuration: ${verdict(st >= 3, `${st}× (${od.rps} vs ${sd.rps} req/s)`)}`);
+    const d = roundRatio(od, hd), s = roundRatio(os, hs), st = roundRatio(od, sd);
+    lines.push(`- deep query ≥ 1.5× Hive: ${verdict(d.median >= 1.5, `${d.text} (medians ${od.rps} vs ${hd.rps} req/s)`)}`);
+    lines.push(`- small lookup ≥ 1.5× Hive: ${verdict(s.median >= 1.5, `${s.text} (medians ${os.rps} vs ${hs.rps} req/s)`)}`);
+    lines.push(`- deep query ≥ 3× own stock configuration: ${verdict(st.median >= 3, `${st.text} (medians ${od.rps} vs ${sd.rps} req/s)`)}`);
     for (const [w, o, h] of [['deep', od, hd], ['small', os, hs]] as const) lines.push(`- p99 no worse than Hive (${w}): ${verdict(o.p99 <= h.p99, `${o.p99} vs ${h.p99} ms`)}`);
     const rss = Math.max(...rows.filter((r) => r.gateway === 'ours').map((r) => r.peakRssMb));
     lines.push(`- peak RSS ≤ 300 MB: ${verdict(rss <= 300, `${rss} MB at most over every workload and setting`)}`);
@@ -128,6 +139,9 @@ the machine is shared and noisy, so only ratios measured side by side mean anyth
 - **Workloads** (\`bench/queries.ts\`): *small* — \`user(id)\` plus its two reviews (users → movies); *deep* — 20 movies with
   10 reviews each, their authors (users) and the authors' reviews (back to movies), screenings with cinemas and cities
   (catalog): every subgraph, a response of tens of KB, shaped like The Guild's; *mix* — 9 small reads to 1 public sign-up.
+- **Rounds**: the gateways are measured in turn, ${r.config.rounds ?? 1} time(s) over (ours, stock, Hive; again; …), because this
+  machine's speed drifts by tens of percent within minutes. A table row gives the median of the rounds (peak RSS: the
+  highest) and every round's req/s; a target's ratio is taken round by round and judged on the median round.
 - Each measurement: one checked request (200, no \`errors\`), ${r.config.warmupSeconds} s warm-up thrown away, then ${r.config.seconds} s measured.
   Percentiles from every response's latency. Peak RSS and CPU (% of one core) sampled from /proc every 100 ms while
   measured, for the gateway's process tree only.
@@ -181,10 +195,9 @@ ${toggleRows(r.systemToggles, 'whole system')}
 ${ev ? `| pipelined publisher confirms (broker floor) | ${ev.serialFloor.endToEndPerS} msgs/s awaited one by one | ${ev.floor.endToEndPerS} msgs/s pipelined |` : ''}
 ${ev?.projectionBulk ? `| projection applies a consumer's prefetch (50) in one bulkWrite (${ev.projectionBulk.events} events, half new, on a collection of ${ev.projectionBulk.existing}) | ${ev.projectionBulk.oneByOnePerS} events/s, one guarded upsert each | ${ev.projectionBulk.bulkWritePerS} events/s |` : ''}` : '_not run_'}
 
-## Profiles (deep query, gateway-only, \`node --cpu-prof\`)
+## Profiles (gateway-only, \`node --cpu-prof\`)
 
-${profileTable('ours', r.profiles?.ours)}
-${profileTable('hive', r.profiles?.hive)}
+${['deep', 'small'].map((w) => `### ${w === 'deep' ? 'Deep query' : 'Small lookup'}\n\n${profileTable('ours', r.profiles?.[w]?.ours)}\n${profileTable('hive', r.profiles?.[w]?.hive)}`).join('\n')}
 
 ${NOTES}
 `;

@@ -62,10 +62,11 @@ async function main() {
         results.optimisations = await optimisations(cfg, fake.target);
       }
       if (has('profile')) {
-        say('profiles (--cpu-prof) of this gateway and stock on the deep query');
+        say('profiles (--cpu-prof) of this gateway and Hive on the deep query and the small lookup');
+        const small = workloads(fake.target).small as string;
         results.profiles = {
-          ours: await profileGateway(cfg, GATEWAYS[0]!, fake.target, body(DEEP)),
-          hive: await profileGateway(cfg, GATEWAYS[2]!, fake.target, body(DEEP)),
+          deep: { ours: await profileGateway(cfg, GATEWAYS[0]!, fake.target, body(DEEP)), hive: await profileGateway(cfg, GATEWAYS[2]!, fake.target, body(DEEP)) },
+          small: { ours: await profileGateway(cfg, GATEWAYS[0]!, fake.target, small), hive: await profileGateway(cfg, GATEWAYS[2]!, fake.target, small) },
         };
       }
     } finally {

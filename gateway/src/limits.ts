@@ -1,7 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { RequestHandler } from 'express';
-import { errorBody, type Identity } from '@cinema/service-kit';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { refuse, type GraphQLStep } from '@cinema/service-kit';
 
 export interface Limits {
   maxDepth: number;
@@ -39,21 +39,26 @@ export function documentLimits(l: Limits, production: boolean) {
  * by switching addresses), the address otherwise (IPv6 by /56, as express-rate-limit advises).
  * In memory, per gateway process: N gateways allow N times the limit (a shared store fixes that).
  */
-export function rateLimitPerClient(l: Limits): RequestHandler[] {
+export function rateLimitPerClient(l: Limits): GraphQLStep[] {
   if (l.rateLimit === 0) return [];
+  const limiter = new RateLimiterMemory({ points: l.rateLimit, duration: l.rateWindowMs / 1000 });
+  const policy = `"per-client"; q=${l.rateLimit}; w=${Math.ceil(l.rateWindowMs / 1000)}`;
   return [
-    rateLimit({
-      windowMs: l.rateWindowMs,
-      limit: l.rateLimit,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      keyGenerator: (req, res) => {
-        const identity = res.locals.identity as Identity | null | undefined;
-        return identity ? `sub:${identity.sub}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
-      },
-      handler: (_req, res) => {
-        res.status(429).json(errorBody('too many requests: slow down and retry later', 'RATE_LIMITED'));
-      },
-    }),
+    async (x) => {
+      // ipKeyGenerator: IPv6 by /56, so one client cannot take a fresh budget per address of its block.
+      const key = x.identity ? `sub:${x.identity.sub}` : `ip:${ipKeyGenerator(x.ip || 'unknown')}`;
+      // The RateLimit headers of the IETF draft (draft-8), as express-rate-limit sent them.
+      const headers = (r: RateLimiterRes) => ({
+        'ratelimit-policy': policy,
+        ratelimit: `"per-client"; r=${r.remainingPoints}; t=${Math.ceil(r.msBeforeNext / 1000)}`,
+      });
+      try {
+        const r = await limiter.consume(key);
+        for (const [k, v] of Object.entries(headers(r))) x.res.setHeader(k, v);
+      } catch (r) {
+        if (!(r instanceof RateLimiterRes)) throw r;
+        refuse(x.res, 429, 'too many requests: slow down and retry later', 'RATE_LIMITED', { ...headers(r), 'retry-after': String(Math.ceil(r.msBeforeNext / 1000)) });
+      }
+    },
   ];
 }

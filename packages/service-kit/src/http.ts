@@ -1,17 +1,15 @@
-import { isUtf8 } from 'node:buffer';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import express from 'express';
 import type { Logger } from 'pino';
 import type { Identity } from './auth/identity';
-import { keepRawBody } from './auth/request-signing';
-import { errorBody, maskUnexpectedErrors } from './errors';
+import { maskUnexpectedErrors } from './errors';
+import { graphqlRoute, isGraphQLPath, type GraphQLStep } from './graphql-route';
 import { healthRoutes, type ReadinessChecks } from './health';
 import { requestLogging } from './request-logging';
 import { graphqlTelemetry } from './telemetry/graphql-telemetry';
@@ -31,7 +29,7 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   /** The schema or gateway plus any extra Apollo options (plugins are appended to ours). */
   apollo: Omit<ApolloServerOptions<C>, 'formatError' | 'introspection'>;
   /** Extends the per-request base context (ids, child logger) with the service's own parts. */
-  context: (base: RequestContext, req?: Request) => Promise<C> | C;
+  context: (base: RequestContext, req?: IncomingMessage) => Promise<C> | C;
   /** Named readiness checks behind /health and /health/ready (all must pass). */
   checks: ReadinessChecks;
   /** The process's metrics: served on GET /metrics and fed by every operation. */
@@ -44,9 +42,9 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   /** Express `trust proxy`: which proxies' X-Forwarded-For gives the client address (rate limits). */
   trustProxy?: boolean | number | string;
   /** Run on /graphql before the body is read (authentication, rate limits: cheap refusals first). */
-  beforeBody?: RequestHandler[];
-  /** Run on /graphql after the body is parsed (`req.rawBody` holds its bytes, e.g. for signatures). */
-  afterBody?: RequestHandler[];
+  beforeBody?: GraphQLStep[];
+  /** Run on /graphql after the body is parsed (`rawBody` holds its bytes, e.g. for signatures). */
+  afterBody?: GraphQLStep[];
 }
 
 export interface GraphQLHttpServer {
@@ -57,7 +55,10 @@ export interface GraphQLHttpServer {
   stop(): Promise<void>;
 }
 
-/** Builds (does not start) the HTTP server: POST/GET /graphql plus health endpoints. */
+/**
+ * Builds (does not start) the HTTP server: /graphql on plain node:http (graphql-route.ts), health
+ * and metrics on express.
+ */
 export function createGraphQLHttpServer<C extends RequestContext>(
   options: GraphQLHttpOptions<C>,
 ): GraphQLHttpServer {
@@ -65,7 +66,8 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   const app = express();
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
-  const httpServer = http.createServer(app);
+  let route: ReturnType<typeof graphqlRoute<C>> | undefined;
+  const httpServer = http.createServer((req, res) => (route && isGraphQLPath(req.url) ? void route(req, res) : app(req, res)));
 
   const apollo = new ApolloServer<C>({
     ...(options.apollo as ApolloServerOptions<C>),
@@ -96,25 +98,22 @@ export function createGraphQLHttpServer<C extends RequestContext>(
     async listen(port, host) {
       await apollo.start();
       started = true;
-      app.use(
-        '/graphql',
-        ...(options.beforeBody ?? []),
-        express.json({ limit: options.bodyLimit ?? '1mb', verify: utf8Only }),
-        // After the body parser, which loses the async context a span needs.
-        traceRequests(service, { trustIncoming: !options.edge }),
-        ...(options.afterBody ?? []),
-        expressMiddleware(apollo, {
-          context: async ({ req, res }) => {
-            const header = req.headers['x-request-id'];
-            // Printable ASCII, 1..128: it becomes the correlationId every resulting event must carry.
-            const requestId = typeof header === 'string' && /^[\x21-\x7e]{1,128}$/.test(header) ? header : randomUUID();
-            // The request id is the correlation id: it reaches every subgraph and every event it causes.
-            const identity = (res.locals.identity as Identity | undefined) ?? null;
-            return options.context({ requestId, identity, logger: logger.child({ correlationId: requestId }) }, req);
-          },
-        }),
-      );
-      app.use(bodyErrors);
+      route = graphqlRoute<C>({
+        apollo,
+        logger,
+        bodyLimit: options.bodyLimit,
+        trustProxy: options.trustProxy,
+        beforeBody: options.beforeBody ?? [],
+        afterBody: options.afterBody ?? [],
+        around: traceRequests(service, { trustIncoming: !options.edge }),
+        context: async ({ req, identity }) => {
+          const header = req.headers['x-request-id'];
+          // Printable ASCII, 1..128: it becomes the correlationId every resulting event must carry.
+          const requestId = typeof header === 'string' && /^[\x21-\x7e]{1,128}$/.test(header) ? header : randomUUID();
+          // The request id is the correlation id: it reaches every subgraph and every event it causes.
+          return options.context({ requestId, identity, logger: logger.child({ correlationId: requestId }) }, req);
+        },
+      });
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve());
@@ -130,30 +129,6 @@ export function createGraphQLHttpServer<C extends RequestContext>(
     },
   };
 }
-
-/**
- * The JSON parser decodes bytes that are not UTF-8 into U+FFFD without a word, so a client's garbled
- * text would be stored as something it never sent: refused instead, before anything reads the body.
- */
-const utf8Only = (req: http.IncomingMessage, res: http.ServerResponse, buf: Buffer) => {
-  if (!isUtf8(buf)) throw Object.assign(new Error('request body is not valid UTF-8'), { status: 400, type: 'encoding.invalid' });
-  keepRawBody(req, res, buf);
-};
-
-/** Body parser failures as GraphQL-shaped JSON errors, never express's HTML page (which shows a stack in development). */
-const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
-  if (res.headersSent) return next(err);
-  const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-  const known: Record<number, [string, string]> = {
-    413: ['request body too large', 'PAYLOAD_TOO_LARGE'],
-    415: ['unsupported content encoding', 'BAD_REQUEST'],
-  };
-  const [message, code] =
-    err?.type === 'encoding.invalid'
-      ? [err.message as string, 'BAD_REQUEST']
-      : (known[status] ?? (status < 500 ? ['malformed request body', 'BAD_REQUEST'] : ['Internal server error', 'INTERNAL_SERVER_ERROR']));
-  res.status(status).json(errorBody(message, code));
-};
 
 /** The cause a mutation's events carry: the request id is the correlation id across services. */
 export const cause = (ctx: RequestContext) => ({ correlationId: ctx.requestId, causationId: null });

@@ -1,7 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
-import { errorBody } from '../errors';
+import { refuse, type GraphQLStep } from '../graphql-route';
 import { decodeIdentity, IDENTITY_HEADER } from './identity';
 
 /**
@@ -35,30 +33,24 @@ export function signatureProblem(secret: string, header: string | undefined, ide
   return timingSafeEqual(expected, Buffer.from(hex, 'hex')) ? undefined : 'wrong signature';
 }
 
-/** express.json `verify` hook: keeps the exact bytes the signature covers. */
-export const keepRawBody = (req: IncomingMessage, _res: unknown, buf: Buffer) => {
-  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buf;
-};
-
-const refuse = (res: Parameters<RequestHandler>[1], status: number, message: string) =>
-  res.status(status).json(errorBody(message, 'UNAUTHENTICATED'));
-
 /**
  * Refuses, before GraphQL sees it, any request the gateway did not sign (queries, mutations,
- * `_entities`, `_service` alike), and exposes the verified identity as `res.locals.identity`.
+ * `_entities`, `_service` alike), and exposes the verified identity as the exchange's `identity`.
  */
-export function requireGatewaySignature(secret: string): RequestHandler {
-  return (req, res, next) => {
-    if (req.method !== 'POST') return refuse(res, 405, 'only signed POST requests from the gateway are accepted');
-    const identityHeader = req.get(IDENTITY_HEADER) ?? '';
-    const raw = (req as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-    const problem = signatureProblem(secret, req.get(SIGNATURE_HEADER), identityHeader, raw);
-    if (problem) return refuse(res, 401, `this subgraph answers only the gateway: ${problem}`);
+export function requireGatewaySignature(secret: string): GraphQLStep {
+  const unauthenticated = (x: Parameters<GraphQLStep>[0], status: number, message: string) => refuse(x.res, status, message, 'UNAUTHENTICATED');
+  return (x) => {
+    if (x.req.method !== 'POST') return unauthenticated(x, 405, 'only signed POST requests from the gateway are accepted');
+    const identityHeader = header(x.req.headers[IDENTITY_HEADER]) ?? '';
+    const problem = signatureProblem(secret, header(x.req.headers[SIGNATURE_HEADER]), identityHeader, x.rawBody ?? Buffer.alloc(0));
+    if (problem) return unauthenticated(x, 401, `this subgraph answers only the gateway: ${problem}`);
     try {
-      res.locals.identity = identityHeader ? decodeIdentity(identityHeader) : null;
+      x.identity = identityHeader ? decodeIdentity(identityHeader) : null;
     } catch {
-      return refuse(res, 401, 'malformed identity');
+      return unauthenticated(x, 401, 'malformed identity');
     }
-    next();
   };
 }
+
+/** A header node:http may give as a list (repeated): its first value, as express's `req.get` did. */
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type express from 'express';
 import { tracer } from './tracing';
 import type { ServiceMetrics } from './metrics';
@@ -8,11 +9,10 @@ import type { ServiceMetrics } from './metrics';
  * Starts the SERVER span of a GraphQL request, continuing the caller's trace (W3C `traceparent`
  * from the gateway's fetch), and runs the rest of the request inside it, so Apollo's and the
  * gateway's spans, the subgraph fetches and the events a mutation records all hang below it.
- * Mounted after the body parser: the parser resumes from socket callbacks, which would lose the
- * async context set before it.
+ * Started once the body is read (graphql-route.ts), as it was after express's body parser.
  */
-export function traceRequests(service: string, options: { trustIncoming?: boolean } = {}): express.RequestHandler {
-  return (req, res, next) => {
+export function traceRequests(service: string, options: { trustIncoming?: boolean } = {}) {
+  return (req: IncomingMessage, res: ServerResponse, rest: () => Promise<void>): Promise<void> => {
     // At the edge a client could pick trace ids and smuggle `tracestate` into outboxes and messages:
     // the gateway starts every trace itself; subgraphs continue the gateway's (signed requests only reach them).
     const parent = options.trustIncoming === false ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, req.headers);
@@ -26,7 +26,7 @@ export function traceRequests(service: string, options: { trustIncoming?: boolea
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });
-    context.with(trace.setSpan(parent, span), next);
+    return context.with(trace.setSpan(parent, span), rest);
   };
 }
 
