@@ -19,6 +19,7 @@ export const TOGGLES = [
   { name: 'identical in-flight subgraph reads coalesced', off: { DEDUPE_INFLIGHT: 'off' }, workloads: ['small', 'deep'] },
   { name: 'batched entity fetches: each distinct representation once', off: { DEDUPE_REPRESENTATIONS: 'off' }, workloads: ['deep'] },
   { name: 'federation-internals exports as plain properties (profile: getters)', off: { GATEWAY_FLAT_REEXPORTS: 'off' }, workloads: ['deep'] },
+  { name: "result objects in V8's fast mode (Apollo's Object.create(null): JSON.stringify's slow path)", off: { GATEWAY_FAST_RESULT_OBJECTS: 'off' }, workloads: ['deep'] },
 ] as const;
 
 /** Not on by default, measured the other way round: the product's default is their "off". */

@@ -43,6 +43,8 @@ const schema = z
     DEDUPE_REPRESENTATIONS: z.enum(['on', 'off']).default('on'),
     // Read by flat-reexports.ts before anything loads; validated here with the rest.
     GATEWAY_FLAT_REEXPORTS: z.enum(['on', 'off']).default('on'),
+    // Read by fast-result-objects.ts before @apollo/gateway loads; validated here with the rest.
+    GATEWAY_FAST_RESULT_OBJECTS: z.enum(['on', 'off']).default('on'),
     // The gateway's port faces clients: with this set, /metrics wants it as a bearer token.
     // Behind a load balancer: how many proxy hops (or which addresses) to trust for the client's
     // address in X-Forwarded-For; otherwise every anonymous client shares the proxy's rate limit.

@@ -15,7 +15,7 @@ const QUERY = JSON.stringify({ query: '{ hello(name: "x") }' });
 
 async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
   const before = toy.requests();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const text = await res.text();
   let json: any;
   try {

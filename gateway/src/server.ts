@@ -1,4 +1,5 @@
 import './flat-reexports'; // first: see the file
+import './fast-result-objects'; // before @apollo/gateway: see the file
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
 import { authenticate, refuseBadTokens } from './auth/authenticate';
