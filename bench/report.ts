@@ -207,7 +207,17 @@ ${NOTES}
 /** Interpretation, written after reading the results and profiles; it names no number that is not above. */
 const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gateway work)
 
-- **What made this gateway faster than stock and Hive.** The profile of the small lookup put most of our own time in
+- **Express off the GraphQL path** (the largest single gain, gateway and subgraphs alike): express swaps the prototype
+  of every request and response onto its own objects, and that made V8's property accesses megamorphic across the
+  whole process (\`perf\` showed \`LookupInRegularHolder\` and megamorphic loads at the top; a bare node:http handler
+  answered twice as many requests once it did the same swap). \`/graphql\` now runs on plain node:http
+  (service-kit's graphql-route.ts). No switch keeps the old path, so its figures are an A/B of the two commits by
+  hand, three alternating rounds, gateway alone, 50 connections: small lookup 835 / 866 / 783 → 1384 / 1335 / 1217
+  req/s; deep query 59 / 60 / 50 → 67 / 56 / 66 req/s.
+- **Apollo's result objects in fast mode**: @apollo/gateway builds answers from \`Object.create(null)\` objects,
+  which V8 keeps as dictionaries, and JSON.stringify serialises those ~3× slower; they are now built from a
+  null-prototype constructor (see its on/off row: the on rows also have far shorter tails).
+- **What made this gateway faster than stock and Hive before that.** The profile of the small lookup put most of our own time in
   Node's WHATWG fetch and \`AbortSignal.timeout\`: subgraph calls now go through undici's Pool \`request\` API (the
   largest single gain, see its on/off rows). Identical subgraph reads in flight at once are coalesced, as Hive
   Gateway's HTTP executor does by default: with many clients asking the same thing this is what the whole system gains
@@ -216,18 +226,22 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   @apollo/federation-internals' re-export getters (~10% of the deep profile) are bypassed. Our own plugins cost little
   now: the authorization walk is cached per document and kind of caller, fetch spans are skipped with tracing off.
 - **Whole system:** the traffic table shows the same number of subgraph requests per query for all three gateways.
-  Hive used to be ahead because it sends identical in-flight requests once; ours does too now (see its on/off row).
-  In this run ours leads on the deep query and the mix, and Hive still leads on the small lookup. There our gateway
-  was not CPU-bound (see its CPU column): the subgraphs and FerretDB, sharing core 0 with the load generator, set the
-  pace. Where Hive's remaining edge there comes from was not found: both send the same requests.
-- **Still missed:** ≥3× stock on the deep query. Stock runs the same @apollo/gateway executor; what is left in our
-  deep profile is that executor's cost — garbage collection (about a quarter to a third), Apollo's result shaping
-  (\`updateOutputValue\`/\`applySelectionSet\`, into null-prototype objects), \`JSON.stringify\` of the answer in Apollo
-  Server (already compact: \`JSON.stringify(value) + "\\n"\`, nothing to swap) and \`JSON.parse\` of subgraph answers.
-  A third again would need a different executor (a query-plan executor writing JSON directly), not tuning.
+  Hive used to be ahead on the small lookup, where our gateway is not CPU-bound (see its CPU column) and the
+  subgraphs and FerretDB, sharing core 0 with the load generator, set the pace. The subgraphs run the same
+  service-kit HTTP layer, so express leaving the GraphQL path sped them up too; with it, ours leads on all three
+  workloads here.
+- **Still missed: ≥3× stock on the deep query.** Stock runs the same @apollo/gateway executor; what is left in our
+  deep profile is that executor's own work — garbage collection (about a fifth to a third), Apollo's result shaping
+  (\`updateOutputValue\`/\`applySelectionSet\`, the largest item now), \`JSON.stringify\` of the answer (its fast path
+  since the result objects are fast, still the size of the answer), \`JSON.parse\` of subgraph answers (the anonymous
+  function in pooled-fetcher.ts) and the socket writes. A third again would need a different executor (a query-plan
+  executor writing JSON directly), not tuning.
+- **Rounds:** on this machine one gateway's req/s moved by up to a third between rounds minutes apart (Hive's small
+  lookup: 475–643); a ratio from one window each could flip a target, which is why the targets are judged round by round.
 - **Peak RSS:** every gateway is above 300 MB under 50 concurrent deep queries (the process alone starts at ~180 MB
-  with tsx and Apollo's libraries). Capping V8's old generation meets it at a cost in throughput: see its opt-in row.
-  Limiting concurrent operations did not reduce the peak (tried, not kept).
+  with tsx and Apollo's libraries); ours stays under it on the small lookup. Capping V8's old generation meets it at
+  a cost in throughput: see its opt-in row. Limiting concurrent operations did not reduce the peak (tried, not kept);
+  a limit cut the deep query's tail but also the coalescing of identical subgraph reads (measured by hand, not kept).
 - **Response cache** (opt-in, \`RESPONSE_CACHE=on\`): its row is a cached figure beside the targets, never one of
   them. It runs on the small query only: the deep query selects fields answered from replicas (\`authorName\`,
   \`movieTitle\`), which the cache never keeps (docs/decisions.md). In the gateway-only setting no event arrives,
@@ -250,9 +264,10 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   events/s; at 200/s asked, 117 → 137 mutations/s achieved in one pair of runs).
 - **Event path, hop by hop** (the services' own spans, each mutation matched by its request id): below saturation
   every hop is a few ms (the mutation, the confirm, the broker's quorum write and delivery, the projection, the
-  bench's 2 ms polling). At the target's 200/s asked, the write path (gateway, users subgraph, FerretDB) saturates
-  near the rate the burst shows, the mutations queue and the later hops slow with the CPU they share: on two cores
-  the mutations, not RabbitMQ, cap throughput, a small fraction of the amqplib floor.
+  bench's 2 ms polling); that was the case on the faster machine of earlier runs. On a slow machine even the lower
+  rate can be past what the write path (gateway, users subgraph, FerretDB) sustains — compare asked and achieved in
+  the table — and then the first hop (sent → write committed) holds the queue and the later hops slow with the CPU
+  they share: on two cores the mutations, not RabbitMQ, cap throughput, a small fraction of the amqplib floor.
 - **Where the event path's remaining cost is:** the outbox drain and the resync share one bound, FerretDB's CPU per
   written document (its SQLite backend encodes every document to JSON in Go; ~0.4–0.7 ms each measured alone): an
   event costs the relay's removal in users' database and the projection's write in movies', on two cores that also
