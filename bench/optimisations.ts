@@ -69,9 +69,10 @@ export async function toggles(cfg: BenchConfig, t: Target, connections = cfg.con
   const allOn = await run(['small', 'deep']);
   const rows = [];
   for (const toggle of TOGGLES) rows.push({ name: toggle.name, switch: toggle.off, off: await run(toggle.workloads, toggle.off) });
+  // --quick (under three minutes, a gateway start-up takes seconds): no opt-in rows, no second "all on".
   const optIn = [];
-  for (const o of OPT_IN) optIn.push({ name: o.name, switch: o.on, on: await run(o.workloads, o.on) });
-  const allOnAgain = await run(['small', 'deep']);
+  for (const o of cfg.quick ? [] : OPT_IN) optIn.push({ name: o.name, switch: o.on, on: await run(o.workloads, o.on) });
+  const allOnAgain = cfg.quick ? undefined : await run(['small', 'deep']);
   return { allOn, allOnAgain, rows, optIn };
 }
 
@@ -79,24 +80,26 @@ export async function optimisations(cfg: BenchConfig, t: Target) {
   const deep = body(DEEP);
   const spec = (url: string, b: string) => ({ url, body: b, connections: cfg.connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds });
   // Plan cache: the first deep query after start plans, parses and validates; later ones hit the caches.
-  const planCache = await withGateway('gateway/src/index.ts', t, cfg.gatewayCpus, async (url) => {
+  // Then, in the same process (a start-up costs seconds), APQ: the hash instead of the query text
+  // (registered once; Apollo Server keeps it in memory).
+  const { planCache, apq } = await withGateway('gateway/src/index.ts', t, cfg.gatewayCpus, async (url, pid) => {
     const cold = await timed(() => check({ url, body: deep }));
     const warm: number[] = [];
     for (let i = 0; i < 20; i++) warm.push(await timed(() => check({ url, body: deep })));
     warm.sort((a, b) => a - b);
-    return { coldFirstRequestMs: cold, warmMedianMs: warm[10]! };
-  });
-  // APQ: the hash instead of the query text (registered once; Apollo Server keeps it in memory).
-  const apq = await withGateway('gateway/src/index.ts', t, cfg.gatewayCpus, async (url, pid) => {
     const sha256Hash = createHash('sha256').update(DEEP).digest('hex');
     await check({ url, body: JSON.stringify({ query: DEEP, extensions: { persistedQuery: { version: 1, sha256Hash } } }) });
     const hashOnly = JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } });
     const off = await measure(spec(url, deep), pid);
     const on = await measure(spec(url, hashOnly), pid);
-    return { requestBytesOff: deep.length, requestBytesOn: hashOnly.length, off, on };
+    return { planCache: { coldFirstRequestMs: cold, warmMedianMs: warm[10]! }, apq: { requestBytesOff: deep.length, requestBytesOn: hashOnly.length, off, on } };
   });
-  // Workers across cores: both cores for the gateway (the load generator competes for core 0).
-  const single = await withGateway('gateway/src/index.ts', t, '0-1', (url, pid) => measure(spec(url, deep), pid));
-  const workers = await withGateway('gateway/src/cluster.ts', t, '0-1', (url, pid) => measure(spec(url, deep), pid), { GATEWAY_WORKERS: '2' });
-  return { planCache, apq, cluster: { oneWorker: single, twoWorkers: workers }, toggles: await toggles(cfg, t) };
+  // Workers across cores: both cores for the gateway (the load generator competes for core 0). Not in --quick.
+  const cluster = cfg.quick
+    ? undefined
+    : {
+        oneWorker: await withGateway('gateway/src/index.ts', t, '0-1', (url, pid) => measure(spec(url, deep), pid)),
+        twoWorkers: await withGateway('gateway/src/cluster.ts', t, '0-1', (url, pid) => measure(spec(url, deep), pid), { GATEWAY_WORKERS: '2' }),
+      };
+  return { planCache, apq, cluster, toggles: await toggles(cfg, t) };
 }
