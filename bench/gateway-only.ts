@@ -71,10 +71,11 @@ export async function benchGateways(cfg: BenchConfig, setting: string, target: T
   });
 }
 
-const median = (xs: number[]) => {
+/** The middle value (of an even count: the mean of the two middle ones, to `digits` decimals). */
+export const median = (xs: number[], digits = 1) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : Math.round(((s[m - 1]! + s[m]!) / 2) * 10) / 10;
+  return s.length % 2 ? s[m]! : Math.round(((s[m - 1]! + s[m]!) / 2) * 10 ** digits) / 10 ** digits;
 };
 
 /** One row from a gateway's rounds of one workload: medians, the highest RSS, every round's req/s, errors summed. */

@@ -6,7 +6,7 @@
 import { HOPS, type HopName } from './hops';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Row } from './gateway-only';
+import { median, type Row } from './gateway-only';
 import { ROOT } from './processes';
 
 const ratio = (a?: number, b?: number) => (a && b ? Math.round((a / b) * 100) / 100 : NaN);
@@ -31,8 +31,8 @@ function hopTable(ev: any) {
 function roundRatio(a: Row, b: Row) {
   const ra = a.rounds ?? [a.rps], rb = b.rounds ?? [b.rps];
   const each = ra.map((x, i) => ratio(x, rb[i])).filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
-  const median = each.length % 2 ? each[each.length >> 1]! : Math.round(((each[each.length / 2 - 1]! + each[each.length / 2]!) / 2) * 100) / 100;
-  return { median, text: each.length > 1 ? `${median}× in the median round (every round, lowest first: ${each.join('×, ')}×)` : `${median}×` };
+  const middle = median(each, 2);
+  return { median: middle, text: each.length > 1 ? `${middle}× in the median round (every round, lowest first: ${each.join('×, ')}×)` : `${middle}×` };
 }
 
 function targets(rows: Row[], events: any) {
@@ -211,7 +211,7 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
 - **Express off the GraphQL path** (the largest single gain, gateway and subgraphs alike): express swaps the prototype
   of every request and response onto its own objects, and that made V8's property accesses megamorphic across the
   whole process (\`perf\` showed \`LookupInRegularHolder\` and megamorphic loads at the top; a bare node:http handler
-  answered twice as many requests once it did the same swap). \`/graphql\` now runs on plain node:http
+  answered half as many requests once it did the same swap). \`/graphql\` now runs on plain node:http
   (service-kit's graphql-route.ts). No switch keeps the old path, so its figures are an A/B of the two commits by
   hand, three alternating rounds, gateway alone, 50 connections: small lookup 835 / 866 / 783 → 1384 / 1335 / 1217
   req/s; deep query 59 / 60 / 50 → 67 / 56 / 66 req/s.

@@ -39,7 +39,7 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   bodyLimit?: string;
   /** Faces clients (the gateway): incoming trace headers are not trusted. */
   edge?: boolean;
-  /** Express `trust proxy`: which proxies' X-Forwarded-For gives the client address (rate limits). */
+  /** Which proxies' X-Forwarded-For gives the client address on /graphql (rate limits); express's `trust proxy` values. */
   trustProxy?: boolean | number | string;
   /** Run on /graphql before the body is read (authentication, rate limits: cheap refusals first). */
   beforeBody?: GraphQLStep[];
@@ -65,7 +65,6 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   const { logger, production } = options;
   const app = express();
   app.disable('x-powered-by');
-  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   let route: ReturnType<typeof graphqlRoute<C>> | undefined;
   const httpServer = http.createServer((req, res) => (route && isGraphQLPath(req.url) ? void route(req, res) : app(req, res)));
 
