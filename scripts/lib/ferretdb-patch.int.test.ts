@@ -2,8 +2,8 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { testDatabase, type TestDatabase } from '@cinema/testing';
 
 // scripts/ferretdb.patch makes FerretDB's SQLite backend narrow a query to the _id its filter names
-// (equality or $in, beside any other keys) through the _id index, and lets update/findAndModify
-// close their read before they write. Narrowing must never change an answer: these run on whatever
+// (equality or $in, beside any other keys) through the _id index, or else to a top-level boolean
+// equality through that field's index, and lets update/findAndModify close their read before they write. Narrowing must never change an answer: these run on whatever
 // server MONGO_URL is (MongoDB passes them by itself); the plan check runs on FerretDB only.
 describe('queries by _id (FerretDB with the _id index patch, or MongoDB)', () => {
   let t: TestDatabase;
@@ -49,6 +49,36 @@ describe('queries by _id (FerretDB with the _id index patch, or MongoDB)', () =>
       expect(plan.filterPushdown).toBe(true);
       expect(JSON.stringify(plan.queryPlanner)).toMatch(/USING INDEX \S+__id_/);
     }
+  });
+
+  describe('a top-level boolean equality (an outbox flag)', () => {
+    const flags = () => t.db.collection<any>('flags');
+    const ids = async (filter: object) => (await flags().find(filter).toArray()).map((d) => d._id).sort();
+
+    beforeAll(async () => {
+      await flags().createIndex({ pending: 1 });
+      await flags().insertMany(
+        [{ pending: true }, { pending: false }, { pending: [false, true] }, {}, { pending: 'true' }, { pending: null }, { pending: { a: true } }, { pending: 1 }, { pending: [] }].map(
+          (doc, i) => ({ _id: i + 1, ...doc }) as any,
+        ),
+      );
+    });
+
+    it('narrows without changing an answer: arrays holding it match, strings and numbers do not', async () => {
+      expect(await ids({ pending: true })).toEqual([1, 3]);
+      expect(await ids({ pending: false })).toEqual([2, 3]);
+      expect(await ids({ pending: true, _id: { $gt: 1 } })).toEqual([3]);
+      expect(await flags().countDocuments({ pending: true })).toBe(2);
+      expect((await flags().updateMany({ pending: true, _id: 3 as any }, { $set: { seen: true } })).modifiedCount).toBe(1);
+    });
+
+    it('finds it through the index on that field (FerretDB only)', async () => {
+      const info = await t.db.admin().command({ buildInfo: 1 });
+      if (!info.ferretdbVersion) return;
+      const plan = await t.db.command({ explain: { find: 'flags', filter: { pending: true } } });
+      expect(plan.filterPushdown).toBe(true);
+      expect(JSON.stringify(plan.queryPlanner)).toMatch(/USING INDEX \S+_pending_1/);
+    });
   });
 
   // Unpatched, each of these left the database deadlocked for good (100 is FerretDB's pool size).
