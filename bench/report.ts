@@ -24,6 +24,13 @@ function hopTable(ev: any) {
   return `Hop by hop (${ev.hops.matched} of ${ev.hops.of} propagation samples traced; read model of ${ev.readModelSize} profiles at the start; tracing on for this stack):\n\n| hop | p50 ms | p99 ms |\n|---|---|---|\n${rows.join('\n')}`;
 }
 
+/** How long each measurement waited for the one before it to be digested (bench/quiet.ts). */
+function quietNote(quiet: Record<string, { atStart: { messages: number; outboxDocuments: number }; seconds: number; quiet: boolean }>) {
+  const parts = Object.entries(quiet).map(([stage, q]) =>
+    `${stage} ${q.seconds} s${q.atStart.messages + q.atStart.outboxDocuments > 0 ? ` (${q.atStart.messages} messages queued, ${q.atStart.outboxDocuments} outbox documents)` : ''}${q.quiet ? '' : ', NOT quiet when the bound ran out'}`);
+  return `\nEach measurement began once every consumer queue and outbox was empty; the wait before each: ${parts.join('; ')}.\n`;
+}
+
 /**
  * The ratio of two gateways round by round (each round measures them minutes apart, so the
  * machine's drift cancels out), judged on the median round; a run without rounds has one.
@@ -181,7 +188,7 @@ ${ev.atTarget ? `| the same at the target's ${ev.atTarget.rate}/s asked (${ev.at
 ` : ''}| burst of ${ev.burst.events} sign-ups, 16 in flight (${ev.burst.errors ?? 0} failed): first sent → all in the read model | ${ev.burst.endToEndPerS} events/s end to end (mutations alone: ${ev.burst.mutationsPerS}/s) |
 ${ev.drain ? `| outbox → RabbitMQ → projection: ${ev.drain.events} sign-ups written straight into users' outbox (as a broker outage leaves them), ${ev.drain.applied} applied | ${ev.drain.drainPerS} events/s from the first to the last in movies' read model (${ev.drain.drainSeconds} s; ${ev.drain.endToEndPerS}/s counting the wait for the sweep, ${ev.drain.seconds} s) |
 ` : ''}| resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |
-
+${ev.quiet ? quietNote(ev.quiet) : ''}
 ${ev.hops ? hopTable(ev) : ''}` : '_not run_'}
 
 ## Optimisations, each beside its "off"

@@ -65,4 +65,23 @@ describe('writes racing on one document (real MongoDB wire server)', () => {
     // Redelivered: nothing changes.
     expect(await applyVersioned(profiles, b, 2, { fullName: 'b2' })).toBe('stale');
   });
+
+  it('a new entity another process inserts between the batch read and its insertMany is not overwritten', async () => {
+    const real = t.db.collection<any>('raced');
+    const [first, raced, last] = [new ObjectId(), new ObjectId(), new ObjectId()];
+    // Another replica's consumer (no lock of ours) writes v5 of `raced` right after our batch read it as absent.
+    const profiles = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop !== 'find') return Reflect.get(target, prop, receiver);
+        return (...args: Parameters<typeof real.find>) => {
+          const cursor = target.find(...args);
+          return { toArray: async () => { const held = await cursor.toArray(); await real.insertOne({ _id: raced, fullName: 'other', version: 5 }); return held; } };
+        };
+      },
+    });
+    const outcomes = await Promise.all([first, raced, last].map((id, i) => applyVersioned(profiles, id, 1, { fullName: `n${i}` })));
+    expect(outcomes[1]).toBe('stale');
+    const docs = await real.find({}, { sort: { _id: 1 } }).toArray();
+    expect(docs.map((d) => [d.fullName, d.version])).toEqual([['n0', 1], ['other', 5], ['n2', 1]]);
+  });
 });

@@ -54,15 +54,15 @@ const MAX_BATCH = 50;
 const STUCK_AFTER_MS = 2_000;
 
 /**
- * A whole batch in one bulkWrite, with no duplicate key in the normal case, because FerretDB 1.24
+ * A whole batch in one insertMany and one bulkWrite, with no duplicate key in the normal case, because FerretDB 1.24
  * reports a failing statement of a batch wrongly (index 0 and the first statement, whichever
  * failed, and stops there even unordered; measured), so no per-statement error can be trusted:
  * 1. read the versions held for the batch's entities (one `_id $in` query, pushed down to SQL);
  * 2. an event not newer than what is held, or than another event of the same entity in the batch
  *    (or a second copy of one), is 'stale' and not written (versions only grow, so it can never become newer);
- * 3. the rest are written with their version guard kept in the filter: a guarded update where the
- *    entity is held, a guarded upsert where it is not.
- * If the bulkWrite fails or matches less than it should (another writer got there first), every
+ * 3. the rest are written: a guarded update where the entity is held (one bulkWrite), an insert
+ *    where it is not (one insertMany).
+ * If either fails or writes less than it should (another writer got there first), every
  * event of the batch is applied again one by one (idempotent: what the batch wrote comes back
  * 'stale'), so each gets its exact outcome or error, and its consumer acks, retries or
  * dead-letters it as before.
@@ -77,13 +77,19 @@ async function applyBatch(collection: Collection<any>, writes: readonly Versione
     const docs = await heldVersions(collection, ids);
     const held = new Map(docs.map((d) => [String(d._id), d.version as number]));
     const fresh = writes.map((w) => newest.get(key(w)) === w && w.version > (held.get(key(w)) ?? 0));
-    const ops: AnyBulkWriteOperation<any>[] = writes
-      .filter((_, i) => fresh[i])
-      .map((w) => ({ updateOne: { filter: guard(w), update: setState(w), upsert: !held.has(key(w)) } }));
-    if (ops.length === 0) return writes.map(() => 'stale' as const);
+    const toWrite = writes.filter((_, i) => fresh[i]);
+    if (toWrite.length === 0) return writes.map(() => 'stale' as const);
+    // Entities the read model does not hold yet are inserted in one insertMany: FerretDB commits an
+    // insert batch in one SQLite transaction (one fsync), a bulkWrite statement by statement. One
+    // inserted meanwhile by another writer fails it with a duplicate key, and the batch falls back.
+    const inserts = toWrite.filter((w) => !held.has(key(w))).map((w) => ({ ...w.state, _id: w.id, version: w.version }));
+    const updates: AnyBulkWriteOperation<any>[] = toWrite
+      .filter((w) => held.has(key(w)))
+      .map((w) => ({ updateOne: { filter: guard(w), update: setState(w) } }));
     try {
-      const result = await collection.bulkWrite(ops, { ordered: true });
-      if (result.matchedCount + result.upsertedCount === ops.length) return fresh.map((f) => (f ? 'applied' : 'stale'));
+      const inserted = inserts.length > 0 ? (await collection.insertMany(inserts, { ordered: true })).insertedCount : 0;
+      const matched = updates.length > 0 ? (await collection.bulkWrite(updates, { ordered: true })).matchedCount : 0;
+      if (inserted === inserts.length && matched === updates.length) return fresh.map((f) => (f ? 'applied' : 'stale'));
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) return writes.map(() => err as Error);
     }

@@ -7,7 +7,7 @@ import { applyVersioned } from './projection';
  */
 function fakeCollection(name: string, o: { hangFor?: ObjectId; bulkMatches?: (ops: number) => number; bulkError?: Error }) {
   const docs = new Map<string, number>();
-  const calls = { bulk: 0, one: 0 };
+  const calls = { insert: 0, bulk: 0, one: 0 };
   const collection = {
     dbName: 'unit',
     collectionName: name,
@@ -18,6 +18,11 @@ function fakeCollection(name: string, o: { hangFor?: ObjectId; bulkMatches?: (op
         return Promise.resolve(ids.filter((id) => docs.has(id.toHexString())).map((id) => ({ _id: id, version: docs.get(id.toHexString()) })));
       },
     }),
+    insertMany: async (inserted: any[]) => {
+      calls.insert++;
+      if (o.bulkError) throw o.bulkError;
+      return { insertedCount: o.bulkMatches ? o.bulkMatches(inserted.length) : inserted.length };
+    },
     bulkWrite: async (ops: any[]) => {
       calls.bulk++;
       if (o.bulkError) throw o.bulkError;
@@ -31,7 +36,7 @@ function fakeCollection(name: string, o: { hangFor?: ObjectId; bulkMatches?: (op
       return { upsertedCount: held === 0 ? 1 : 0, modifiedCount: held === 0 ? 0 : 1 };
     },
   };
-  return { collection: collection as unknown as Collection<any>, calls };
+  return { collection: collection as unknown as Collection<any>, calls, docs };
 }
 
 describe('applyVersioned batches', () => {
@@ -61,11 +66,20 @@ describe('applyVersioned batches', () => {
     expect(await applyVersioned(collection, id, 1, {})).toBe('applied');
   }, 15_000);
 
-  it('a bulkWrite that matched less than it wrote is redone one by one, each event with its own outcome', async () => {
+  it('a batch that wrote less than it sent is redone one by one, each event with its own outcome', async () => {
     const { collection, calls } = fakeCollection('short', { bulkMatches: (n) => n - 1 });
     const [a, b] = [new ObjectId(), new ObjectId()];
     const outcomes = await Promise.all([applyVersioned(collection, a, 1, {}), applyVersioned(collection, b, 1, {}), applyVersioned(collection, b, 1, {})]);
-    expect(calls).toEqual({ bulk: 1, one: 3 });
+    expect(calls).toEqual({ insert: 1, bulk: 0, one: 3 });
+    expect(outcomes).toEqual(['applied', 'applied', 'stale']);
+  });
+
+  it('entities not held yet go in one insertMany, held ones in one bulkWrite of guarded updates', async () => {
+    const { collection, calls, docs } = fakeCollection('split', {});
+    const [held, fresh] = [new ObjectId(), new ObjectId()];
+    docs.set(held.toHexString(), 1);
+    const outcomes = await Promise.all([applyVersioned(collection, held, 2, {}), applyVersioned(collection, fresh, 1, {}), applyVersioned(collection, held, 1, {})]);
+    expect(calls).toEqual({ insert: 1, bulk: 1, one: 0 });
     expect(outcomes).toEqual(['applied', 'applied', 'stale']);
   });
 
