@@ -9,6 +9,7 @@ import { ObjectId, type MongoClient } from 'mongodb';
 import { gql } from '@cinema/testing';
 import { resyncQueue } from '@cinema/events';
 import { qualify } from '@cinema/service-kit';
+import { watchArrivals } from './arrivals';
 import { DATABASES, NAMESPACE } from './system';
 
 const CREATE = 'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }';
@@ -105,7 +106,9 @@ export async function burst(url: string, mongo: MongoClient, count: number) {
 
 /** Clears movies' user_profiles, asks users for a resync, waits until every user is back. */
 export async function resync(mongo: MongoClient, amqpUrl: string) {
-  const source = await mongo.db(DATABASES.users).collection('users').countDocuments();
+  // In id order, as users' snapshot publishes them (watchArrivals looks where the next ones are).
+  const ids = (await mongo.db(DATABASES.users).collection('users').find({}, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id as ObjectId);
+  const source = ids.length;
   const replica = mongo.db(DATABASES.movies).collection('user_profiles');
   await replica.deleteMany({});
   const conn = await amqplib.connect(amqpUrl);
@@ -114,10 +117,8 @@ export async function resync(mongo: MongoClient, amqpUrl: string) {
     const started = performance.now();
     ch.sendToQueue(qualify(resyncQueue('users'), NAMESPACE), Buffer.from(JSON.stringify({ requestId: randomUUID(), queue: 'movies:user:replicate' })), { persistent: true, contentType: 'application/json' });
     await ch.waitForConfirms();
-    const until = Date.now() + 120_000;
-    let have = 0;
-    while (Date.now() < until && (have = await replica.countDocuments()) < source) await new Promise((r) => setTimeout(r, 100));
-    const seconds = (performance.now() - started) / 1000;
+    const { seen: have, done } = await watchArrivals(replica, ids, 120_000);
+    const seconds = (done - started) / 1000;
     return { entities: source, applied: have, seconds: Math.round(seconds * 10) / 10, entitiesPerS: Math.round(have / seconds) };
   } finally {
     await conn.close().catch(() => undefined);

@@ -10,13 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { ObjectId, type MongoClient } from 'mongodb';
 import { newEvent } from '@cinema/events';
 import { withEvent } from '@cinema/service-kit';
+import { watchArrivals } from './arrivals';
 import { DATABASES } from './system';
 
 export async function outboxDrain(mongo: MongoClient, count: number) {
   const users = mongo.db(DATABASES.users).collection('users');
   const profiles = mongo.db(DATABASES.movies).collection('user_profiles');
   const tag = randomUUID().slice(0, 8);
-  const before = await profiles.estimatedDocumentCount();
   const ids = Array.from({ length: count }, () => new ObjectId());
   const at = new Date();
   const docs = ids.map((_id, i) => {
@@ -26,16 +26,7 @@ export async function outboxDrain(mongo: MongoClient, count: number) {
   });
   for (let i = 0; i < docs.length; i += 500) await users.insertMany(docs.slice(i, i + 500));
   const inserted = performance.now();
-  let first = 0;
-  let seen = 0;
-  const until = Date.now() + 180_000;
-  // Read-model documents are never deleted and nothing else writes this one now: its growth is ours.
-  while (seen < count && Date.now() < until) {
-    seen = (await profiles.estimatedDocumentCount()) - before;
-    if (seen > 0 && first === 0) first = performance.now();
-    if (seen < count) await new Promise((r) => setTimeout(r, 20));
-  }
-  const done = performance.now();
+  const { seen, first, done } = await watchArrivals(profiles, ids, 180_000);
   const drainSeconds = (done - first) / 1000;
   return {
     events: count,

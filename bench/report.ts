@@ -188,7 +188,7 @@ ${ev.atTarget ? `| the same at the target's ${ev.atTarget.rate}/s asked (${ev.at
 ` : ''}| burst of ${ev.burst.events} sign-ups, 16 in flight (${ev.burst.errors ?? 0} failed): first sent → all in the read model | ${ev.burst.endToEndPerS} events/s end to end (mutations alone: ${ev.burst.mutationsPerS}/s) |
 ${ev.drain ? `| outbox → RabbitMQ → projection: ${ev.drain.events} sign-ups written straight into users' outbox (as a broker outage leaves them), ${ev.drain.applied} applied | ${ev.drain.drainPerS} events/s from the first to the last in movies' read model (${ev.drain.drainSeconds} s; ${ev.drain.endToEndPerS}/s counting the wait for the sweep, ${ev.drain.seconds} s) |
 ` : ''}| resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |
-${ev.quiet ? quietNote(ev.quiet) : ''}
+${ev.warmup ? `\nThe propagation rows follow a warm-up, thrown away: ${ev.warmup.count} sign-ups at ${ev.warmup.rate}/s asked (${ev.warmup.achievedRate}/s achieved; accepted → visible p50 ${ev.warmup.p50} ms, p99 ${ev.warmup.p99} ms).\n` : ''}${ev.quiet ? quietNote(ev.quiet) : ''}
 ${ev.hops ? hopTable(ev) : ''}` : '_not run_'}
 
 ## Optimisations, each beside its "off"
