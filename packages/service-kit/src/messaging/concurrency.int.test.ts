@@ -62,20 +62,22 @@ describe('writes racing on one document (real MongoDB wire server)', () => {
     expect(outcomes).toEqual(['stale', 'applied', 'stale', 'applied', 'applied']);
     const docs = await profiles.find({}, { sort: { _id: 1 } }).toArray();
     expect(docs.map((d) => [d.fullName, d.version])).toEqual([['a4', 4], ['b2', 2], ['c1', 1]]);
-    // Redelivered: nothing changes.
+    // Redelivered: nothing changes, a creation (inserted without a read) included.
     expect(await applyVersioned(profiles, b, 2, { fullName: 'b2' })).toBe('stale');
+    expect(await applyVersioned(profiles, c, 1, { fullName: 'c1 again' })).toBe('stale');
+    expect(await profiles.findOne({ _id: c })).toMatchObject({ fullName: 'c1', version: 1 });
   });
 
-  it('a new entity another process inserts between the batch read and its insertMany is not overwritten', async () => {
+  it('a new entity another process inserts just before the batch insertMany is not overwritten', async () => {
     const real = t.db.collection<any>('raced');
     const [first, raced, last] = [new ObjectId(), new ObjectId(), new ObjectId()];
-    // Another replica's consumer (no lock of ours) writes v5 of `raced` right after our batch read it as absent.
+    // Another replica's consumer (no lock of ours) writes v5 of `raced` as our batch is about to insert it.
     const profiles = new Proxy(real, {
       get(target, prop, receiver) {
-        if (prop !== 'find') return Reflect.get(target, prop, receiver);
-        return (...args: Parameters<typeof real.find>) => {
-          const cursor = target.find(...args);
-          return { toArray: async () => { const held = await cursor.toArray(); await real.insertOne({ _id: raced, fullName: 'other', version: 5 }); return held; } };
+        if (prop !== 'insertMany') return Reflect.get(target, prop, receiver);
+        return async (...args: Parameters<typeof real.insertMany>) => {
+          await real.insertOne({ _id: raced, fullName: 'other', version: 5 });
+          return target.insertMany(...args);
         };
       },
     });

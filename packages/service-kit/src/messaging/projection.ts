@@ -57,7 +57,8 @@ const STUCK_AFTER_MS = 2_000;
  * A whole batch in one insertMany and one bulkWrite, with no duplicate key in the normal case, because FerretDB 1.24
  * reports a failing statement of a batch wrongly (index 0 and the first statement, whichever
  * failed, and stops there even unordered; measured), so no per-statement error can be trusted:
- * 1. read the versions held for the batch's entities (one `_id $in` query, pushed down to SQL);
+ * 1. read the versions held for the batch's entities (one `_id $in` query, pushed down to SQL),
+ *    unless every event is a first version (below);
  * 2. an event not newer than what is held, or than another event of the same entity in the batch
  *    (or a second copy of one), is 'stale' and not written (versions only grow, so it can never become newer);
  * 3. the rest are written: a guarded update where the entity is held (one bulkWrite), an insert
@@ -74,7 +75,10 @@ async function applyBatch(collection: Collection<any>, writes: readonly Versione
   const newest = new Map<string, VersionedWrite>();
   for (const w of writes) if (w.version > (newest.get(key(w))?.version ?? 0)) newest.set(key(w), w);
   return withDocLocks(collection, ids, async () => {
-    const docs = await heldVersions(collection, ids);
+    // A first version (an entity's creation) is fresh only where nothing is held, and then an
+    // insert is its whole write: a batch of nothing but creations skips the read. One that is held
+    // after all (a redelivery) fails the insertMany with a duplicate key, and the batch falls back.
+    const docs = writes.every((w) => w.version === 1) ? [] : await heldVersions(collection, ids);
     const held = new Map(docs.map((d) => [String(d._id), d.version as number]));
     const fresh = writes.map((w) => newest.get(key(w)) === w && w.version > (held.get(key(w)) ?? 0));
     const toWrite = writes.filter((_, i) => fresh[i]);

@@ -7,12 +7,13 @@ import { applyVersioned } from './projection';
  */
 function fakeCollection(name: string, o: { hangFor?: ObjectId; bulkMatches?: (ops: number) => number; bulkError?: Error }) {
   const docs = new Map<string, number>();
-  const calls = { insert: 0, bulk: 0, one: 0 };
+  const calls = { find: 0, insert: 0, bulk: 0, one: 0 };
   const collection = {
     dbName: 'unit',
     collectionName: name,
     find: (filter: any) => ({
       toArray: () => {
+        calls.find++;
         const ids: ObjectId[] = filter._id.$in;
         if (o.hangFor && ids.some((id) => id.equals(o.hangFor!))) return new Promise(() => undefined);
         return Promise.resolve(ids.filter((id) => docs.has(id.toHexString())).map((id) => ({ _id: id, version: docs.get(id.toHexString()) })));
@@ -43,11 +44,11 @@ describe('applyVersioned batches', () => {
   it('a slow batch holds its own entities only: the next batch goes after the scheduling bound', async () => {
     const stuck = new ObjectId();
     const { collection } = fakeCollection('stuck', { hangFor: stuck });
-    const slow = applyVersioned(collection, stuck, 1, { name: 'never' }).catch((err: Error) => err);
+    const slow = applyVersioned(collection, stuck, 2, { name: 'never' }).catch((err: Error) => err);
     // Let that batch go out alone (events loaded in the same tick share its batch, and its fate).
     await new Promise((r) => setTimeout(r, 20));
     const started = Date.now();
-    const other = await applyVersioned(collection, new ObjectId(), 1, { name: 'goes' });
+    const other = await applyVersioned(collection, new ObjectId(), 2, { name: 'goes' });
     expect(other).toBe('applied');
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(1_900);
@@ -60,17 +61,18 @@ describe('applyVersioned batches', () => {
     const hanging = { hangFor: id as ObjectId | undefined };
     const { collection } = fakeCollection('bounded', hanging);
     const started = Date.now();
-    await expect(applyVersioned(collection, id, 1, {})).rejects.toThrow(/held versions of bounded took over/);
+    // A later version: a batch of creations alone reads nothing.
+    await expect(applyVersioned(collection, id, 2, {})).rejects.toThrow(/held versions of bounded took over/);
     expect(Date.now() - started).toBeLessThan(8_000);
     hanging.hangFor = undefined;
-    expect(await applyVersioned(collection, id, 1, {})).toBe('applied');
+    expect(await applyVersioned(collection, id, 2, {})).toBe('applied');
   }, 15_000);
 
   it('a batch that wrote less than it sent is redone one by one, each event with its own outcome', async () => {
     const { collection, calls } = fakeCollection('short', { bulkMatches: (n) => n - 1 });
     const [a, b] = [new ObjectId(), new ObjectId()];
     const outcomes = await Promise.all([applyVersioned(collection, a, 1, {}), applyVersioned(collection, b, 1, {}), applyVersioned(collection, b, 1, {})]);
-    expect(calls).toEqual({ insert: 1, bulk: 0, one: 3 });
+    expect(calls).toEqual({ find: 0, insert: 1, bulk: 0, one: 3 });
     expect(outcomes).toEqual(['applied', 'applied', 'stale']);
   });
 
@@ -79,8 +81,17 @@ describe('applyVersioned batches', () => {
     const [held, fresh] = [new ObjectId(), new ObjectId()];
     docs.set(held.toHexString(), 1);
     const outcomes = await Promise.all([applyVersioned(collection, held, 2, {}), applyVersioned(collection, fresh, 1, {}), applyVersioned(collection, held, 1, {})]);
-    expect(calls).toEqual({ insert: 1, bulk: 1, one: 0 });
+    expect(calls).toEqual({ find: 1, insert: 1, bulk: 1, one: 0 });
     expect(outcomes).toEqual(['applied', 'applied', 'stale']);
+  });
+
+  it('a batch of first versions only is inserted without reading what is held; a held one falls back', async () => {
+    const { collection, calls, docs } = fakeCollection('firsts', { bulkMatches: (n) => n - 1 });
+    const [held, fresh] = [new ObjectId(), new ObjectId()];
+    docs.set(held.toHexString(), 1);
+    const outcomes = await Promise.all([applyVersioned(collection, fresh, 1, {}), applyVersioned(collection, held, 1, {})]);
+    expect(calls).toEqual({ find: 0, insert: 1, bulk: 0, one: 2 });
+    expect(outcomes).toEqual(['applied', 'stale']);
   });
 
   it('an error that is not a bulk write error fails every event of the batch (each is retried by its consumer)', async () => {
