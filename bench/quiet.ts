@@ -1,8 +1,8 @@
 /**
- * Waits until the bench stack has nothing left to do from an earlier measurement: every consumer
- * queue empty (ready and unacknowledged) and no outbox entry waiting. The system part's read/write
- * mix leaves thousands of sign-ups behind (the read model lags under load), and a propagation
- * measured while the consumers still digest them measured that backlog, not the event path.
+ * Waits until the bench stack has nothing left to do from an earlier measurement: no message ready
+ * in any consumer queue and no outbox entry waiting, twice in a row half a second apart. The system
+ * part's read/write mix leaves thousands of sign-ups behind (the read model lags under load), and a
+ * propagation measured while the consumers still digest them measured that backlog, not the event path.
  */
 import amqplib from 'amqplib';
 import type { MongoClient } from 'mongodb';
@@ -10,13 +10,11 @@ import { CONSUMERS } from '@cinema/events';
 import { qualify } from '@cinema/service-kit';
 import { DATABASES, NAMESPACE } from './system';
 
-/** Every collection of the bench databases whose documents carry an outbox (service-kit's outbox.ts). */
+/** Every collection whose documents carry an outbox: each service's relayed collections (its messaging.ts). */
 const OUTBOXES = [
   [DATABASES.users, 'users'],
   [DATABASES.movies, 'movies'],
   [DATABASES.movies, 'reviews'],
-  [DATABASES.catalog, 'cities'],
-  [DATABASES.catalog, 'cinemas'],
   [DATABASES.catalog, 'screenings'],
 ] as const;
 
