@@ -247,8 +247,10 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
 - **Rounds:** on this machine one gateway's req/s moved by up to a third between rounds minutes apart (Hive's small
   lookup: 475–643); a ratio from one window each could flip a target, which is why the targets are judged round by round.
 - **Peak RSS:** every gateway is above 300 MB under 50 concurrent deep queries (the process alone starts at ~180 MB
-  with tsx and Apollo's libraries); ours stays under it on the small lookup. Capping V8's old generation meets it at
-  a cost in throughput: see its opt-in row. Limiting concurrent operations did not reduce the peak (tried, not kept);
+  with tsx and Apollo's libraries), and at the small lookup's rates on a fast machine too. Capping V8's old
+  generation meets it at a cost in throughput: see its opt-in row. Any cap changes V8's heap sizing, not only its
+  limit: by hand, two rounds each on the deep query, caps of 256, 320, 384 and 448 MB all peaked at 222–242 MB and
+  all cost 15–30% of the req/s. Limiting concurrent operations did not reduce the peak (tried, not kept);
   a limit cut the deep query's tail but also the coalescing of identical subgraph reads (measured by hand, not kept).
 - **Response cache** (opt-in, \`RESPONSE_CACHE=on\`): its row is a cached figure beside the targets, never one of
   them. It runs on the small query only: the deep query selects fields answered from replicas (\`authorName\`,
@@ -269,18 +271,26 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   100/s); one \`_id: {$in}\` reader now watches them all. (4) Projections apply what a consumer holds at once in one
   bulkWrite (its on/off row above; resync rose from ~600 to ~1 300–1 500 entities/s). (5) The relay empties outboxes with
   one coalesced updateMany instead of two statements per document and per mutation (relay alone 761 → 1 518
-  events/s; at 200/s asked, 117 → 137 mutations/s achieved in one pair of runs).
+  events/s; at 200/s asked, 117 → 137 mutations/s achieved in one pair of runs). (6) Our FerretDB build pushes a
+  top-level boolean equality down through its index: every outbox sweep had decoded the whole collection (300 ms
+  at 6 500 users), 2 ms now. (7) A batch's new entities go in one insertMany (one SQLite transaction, where a
+  bulkWrite commits statement by statement), and a batch of creations skips the read (resync 889 → 1 366 entities/s
+  in events-only runs). (8) The bench itself: it had counted the read model to watch the drain and the resync, and
+  FerretDB's count decodes every document (half its CPU during the drain, perf); each measurement now also waits for
+  an empty stack and the propagation rows follow a warm-up.
 - **Event path, hop by hop** (the services' own spans, each mutation matched by its request id): below saturation
-  every hop is a few ms (the mutation, the confirm, the broker's quorum write and delivery, the projection, the
-  bench's 2 ms polling); that was the case on the faster machine of earlier runs. On a slow machine even the lower
-  rate can be past what the write path (gateway, users subgraph, FerretDB) sustains — compare asked and achieved in
-  the table — and then the first hop (sent → write committed) holds the queue and the later hops slow with the CPU
-  they share: on two cores the mutations, not RabbitMQ, cap throughput, a small fraction of the amqplib floor.
-- **Where the event path's remaining cost is:** the outbox drain and the resync share one bound, FerretDB's CPU per
-  written document (its SQLite backend encodes every document to JSON in Go; ~0.4–0.7 ms each measured alone): an
-  event costs the relay's removal in users' database and the projection's write in movies', on two cores that also
-  run RabbitMQ and four Node processes. RabbitMQ is not the limit: the raw floor in the same run is an order of
-  magnitude above. Mutations stop near 140–190/s because every one also crosses the gateway and the users subgraph.
+  every hop is a few ms: the mutation, the confirm, the broker's quorum write and delivery, the projection's write,
+  and the bench's own 2 ms polling. At the target's rate the write path (gateway, users subgraph, FerretDB) is at
+  its limit on two cores (compare asked and achieved in the table): mutations queue and every hop slows with the
+  CPU they share. RabbitMQ is not the limit.
+- **Where the event path's remaining cost is:** FerretDB's CPU per written document (its SQLite backend decodes and
+  encodes every document as JSON in Go). During the outbox drain (perf on FerretDB) its time went to the relay's
+  removals (update, ~36%), the reads of the sweep and the projection (~29%) and the inserts (~9%); users and
+  movies themselves used a tenth of a core each. The projection's own batched write rate, without the broker
+  (its row above), is itself a fraction of the amqplib floor, so half the floor is out of reach on this database
+  and machine. Mutations stop near 160–200/s because every one also crosses the gateway and the users subgraph:
+  about 10 ms of CPU per sign-up over all processes, measured by hand (gateway ~2.5, users ~3, FerretDB ~2,
+  movies ~1.5, the load generator ~1.5), spread thin in each profile.
 - **The batched projection's old hang:** found and bounded (docs/decisions.md): a connection the database dropped
   while the batch's read was checking it out was never seen closed, and the read waited for the 60 s socket
   timeout holding its batch's locks. The read now gives up after 5 s and the batch is retried.
