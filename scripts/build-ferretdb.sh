@@ -4,8 +4,8 @@
 # ships without build/version/version.txt; so we copy the exact module source, write that file with
 # the tag, and build it. Same source, same tag, nothing vendored into this repository.
 # One patch, scripts/ferretdb.patch (docs/decisions.md, "FerretDB is built with a patch"), fixes two
-# faults of its SQLite backend and adds one pushdown: (1) it never used its unique _id index (the WHERE clause spelled the
-# expression differently from the index) and pushed _id down only when it was a filter's only key,
+# faults of its SQLite backend and adds one pushdown: (1) it never used its unique _id index (the
+# WHERE clause spelled the expression differently from the index) and pushed _id down only when it was a filter's only key,
 # so every update, delete and `_id: {$in}` read scanned the collection: now an _id equality or $in is
 # pushed down whatever else the filter holds (the handlers still apply the whole filter); (2) update
 # and findAndModify held their read open while the write waited for another pooled connection, which

@@ -54,9 +54,10 @@ const MAX_BATCH = 50;
 const STUCK_AFTER_MS = 2_000;
 
 /**
- * A whole batch in one insertMany and one bulkWrite, with no duplicate key in the normal case, because FerretDB 1.24
- * reports a failing statement of a batch wrongly (index 0 and the first statement, whichever
- * failed, and stops there even unordered; measured), so no per-statement error can be trusted:
+ * A whole batch in one insertMany and one bulkWrite, with no duplicate key in the normal case,
+ * because FerretDB 1.24 reports a failing statement of a batch wrongly (index 0 and the first
+ * statement, whichever failed, and stops there even unordered; measured), so no per-statement
+ * error can be trusted:
  * 1. read the versions held for the batch's entities (one `_id $in` query, pushed down to SQL),
  *    unless every event is a first version (below);
  * 2. an event not newer than what is held, or than another event of the same entity in the batch
