@@ -1,8 +1,8 @@
 /**
  * Waits until the bench stack has nothing left to do from an earlier measurement: no message ready
- * in any consumer queue and no outbox entry waiting, twice in a row half a second apart. The system
- * part's read/write mix leaves thousands of sign-ups behind (the read model lags under load), and a
- * propagation measured while the consumers still digest them measured that backlog, not the event path.
+ * in any consumer queue and no outbox entry waiting, twice in a row half a second apart. A
+ * measurement taken while the consumers still digest what the one before it (or the system part's
+ * read/write mix) left would time that backlog, not the event path; each wait is reported.
  */
 import amqplib from 'amqplib';
 import type { MongoClient } from 'mongodb';
