@@ -79,6 +79,9 @@ describe('queries by _id (FerretDB with the _id index patch, or MongoDB)', () =>
       const plan = await t.db.command({ explain: { find: 'flags', filter: { pending: true } } });
       expect(plan.filterPushdown).toBe(true);
       expect(JSON.stringify(plan.queryPlanner)).toMatch(/USING INDEX \S+_pending_1/);
+      // A key Go would spell with an escape is not pushed down: SQLite would read another label.
+      const escaped = await t.db.command({ explain: { find: 'flags', filter: { 'back\\slash': true } } });
+      expect(escaped.filterPushdown).toBe(false);
     });
   });
 
