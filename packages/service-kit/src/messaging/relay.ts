@@ -66,8 +66,10 @@ export class OutboxRelay {
   }
 
   /**
-   * Sweeps every `sweepIntervalMs`, and less often (up to 10×) while sweeps find nothing: then the
-   * immediate publishes are keeping up, and on FerretDB each sweep is a collection scan. A failed
+   * Sweeps every `sweepIntervalMs`, and less often (up to 3×) while sweeps find nothing: then the
+   * immediate publishes are keeping up. The sweep's query is an index lookup on MongoDB and on our
+   * FerretDB build (2 ms at 10 000 documents); the back-off spares an unpatched FerretDB, where it
+   * scans the collection, while keeping what a crashed writer left within 3 intervals. A failed
    * publish or a sweep that found work brings the interval back at once. A sweep that filled its
    * batch runs again without waiting: a backlog (after a broker outage) drains at the rate the
    * broker confirms, not at one batch per interval (500 documents a second at most with the 1 s default).
@@ -81,7 +83,7 @@ export class OutboxRelay {
           this.o.logger.warn({ err }, 'outbox sweep failed');
           return -1;
         });
-        delay = confirmed === 0 && !this.missed ? Math.min(delay * 2, base * 10) : base;
+        delay = confirmed === 0 && !this.missed ? Math.min(delay * 2, base * 3) : base;
         const again = confirmed > 0 && this.full;
         this.missed = false;
         if (this.timer) tick(again ? 0 : delay);
