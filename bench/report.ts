@@ -28,7 +28,7 @@ function hopTable(ev: any) {
 function quietNote(quiet: Record<string, { atStart: { messages: number; outboxDocuments: number }; seconds: number; quiet: boolean }>) {
   const parts = Object.entries(quiet).map(([stage, q]) =>
     `${stage} ${q.seconds} s${q.atStart.messages + q.atStart.outboxDocuments > 0 ? ` (${q.atStart.messages} messages queued, ${q.atStart.outboxDocuments} outbox documents)` : ''}${q.quiet ? '' : ', NOT quiet when the bound ran out'}`);
-  return `\nEach measurement began once every consumer queue and outbox was empty; the wait before each: ${parts.join('; ')}.\n`;
+  return `\nEach measurement began once no consumer queue held a ready message and no outbox an entry, twice half a second apart (bench/quiet.ts); the wait before each: ${parts.join('; ')}.\n`;
 }
 
 /**
