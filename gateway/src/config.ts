@@ -32,6 +32,10 @@ const schema = z
     RATE_LIMIT: int(0, 1_000_000, 600),
     RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
     SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
+    // While a worker's event loop is ≥ 90% busy, at most this many requests run at once; the rest
+    // wait in order (service-kit's admission.ts). 0: no limit. Beyond ADMISSION_QUEUE waiting: 503.
+    ADMISSION_LIMIT: int(0, 10_000, 16),
+    ADMISSION_QUEUE: int(1, 1_000_000, 1_000),
     // cluster.ts only: how many gateway processes share the port (default: the usable cores).
     GATEWAY_WORKERS: int(1, 256, availableParallelism()),
     // pool: undici keep-alive pools, SUBGRAPH_CONNECTIONS sockets per subgraph at most; fetch: Node's global fetch.
@@ -45,6 +49,10 @@ const schema = z
     GATEWAY_FLAT_REEXPORTS: z.enum(['on', 'off']).default('on'),
     // Read by fast-result-objects.ts before @apollo/gateway loads; validated here with the rest.
     GATEWAY_FAST_RESULT_OBJECTS: z.enum(['on', 'off']).default('on'),
+    // Read by compiled-result-shaping.ts as it loads; validated here with the rest.
+    GATEWAY_COMPILED_SHAPING: z.enum(['on', 'off']).default('on'),
+    // on: answers are serialized in pieces into one Buffer (service-kit's json-pieces.ts); off for the bench's comparison.
+    GATEWAY_JSON_PIECES: z.enum(['on', 'off']).default('on'),
     // The gateway's port faces clients: with this set, /metrics wants it as a bearer token.
     // Behind a load balancer: how many proxy hops (or which addresses) to trust for the client's
     // address in X-Forwarded-For; otherwise every anonymous client shares the proxy's rate limit.
@@ -103,6 +111,8 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     production: c.NODE_ENV === 'production',
     dedupeRepresentations: c.DEDUPE_REPRESENTATIONS === 'on',
     dedupeInflight: c.DEDUPE_INFLIGHT === 'on',
+    jsonPieces: c.GATEWAY_JSON_PIECES === 'on',
+    admission: { limit: c.ADMISSION_LIMIT, maxQueued: c.ADMISSION_QUEUE },
     responseCache: c.RESPONSE_CACHE === 'on' ? { maxBytes: c.RESPONSE_CACHE_MAX_MB * 2 ** 20, ttlMs: c.RESPONSE_CACHE_TTL_S * 1000 } : undefined,
     amqpUrl: c.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     subgraphPool: c.SUBGRAPH_FETCH === 'pool' ? { connections: c.SUBGRAPH_CONNECTIONS } : (false as const),

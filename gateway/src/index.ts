@@ -3,6 +3,7 @@ import { createLogger, createMetrics, onShutdown, startTracing } from '@cinema/s
 import { loadGatewayConfig } from './config';
 import { startInvalidation } from './response-cache/invalidation';
 import { ResponseStore } from './response-cache/store';
+import { GATEWAY_NODE_OPTIONS, heapLimitDiffers } from './heap';
 import { createGatewayServer } from './server';
 
 async function main() {
@@ -31,11 +32,15 @@ async function main() {
     subgraphPool: config.subgraphPool,
     dedupeRepresentations: config.dedupeRepresentations,
     dedupeInflight: config.dedupeInflight,
+    jsonPieces: config.jsonPieces,
+    admission: config.admission,
     metricsToken: config.METRICS_TOKEN,
     trustProxy: config.trustProxy,
     metrics: createMetrics('gateway'),
     responseCache,
   });
+  const heapMb = heapLimitDiffers();
+  if (heapMb !== undefined) logger.warn({ heapLimitMb: heapMb, expected: GATEWAY_NODE_OPTIONS }, 'started without the gateway\'s heap limit: under load RSS grows to about twice as much (gateway/src/heap.ts)');
   if (config.production && !config.METRICS_TOKEN) logger.warn('METRICS_TOKEN is not set: /metrics is open on the client-facing port (block it at the load balancer)');
   await server.listen(config.PORT, config.HOST);
   // Drain in-flight requests (their subgraph fetches included), then flush the spans.

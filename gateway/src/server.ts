@@ -1,5 +1,6 @@
 import './flat-reexports'; // first: see the file
 import './fast-result-objects'; // before @apollo/gateway: see the file
+import './compiled-result-shaping'; // after fast-result-objects, whose rewrite its fallback keeps: see the file
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
 import { authenticate, refuseBadTokens } from './auth/authenticate';
@@ -35,6 +36,10 @@ export interface GatewayServerOptions {
   dedupeInflight?: boolean;
   /** Each distinct entity representation once per subgraph fetch (default true). */
   dedupeRepresentations?: boolean;
+  /** Answers serialized in pieces into one Buffer (service-kit's json-pieces.ts); default on. */
+  jsonPieces?: boolean;
+  /** While out of CPU, at most `limit` requests run at once (service-kit's admission.ts); none by default. */
+  admission?: { limit: number; maxQueued: number };
   /** Express `trust proxy` (client addresses behind a load balancer). */
   trustProxy?: boolean | number | string;
   /** Protects GET /metrics on the public port (Prometheus sends it as a bearer token). */
@@ -91,6 +96,8 @@ export function createGatewayServer(options: GatewayServerOptions) {
     logger,
     production,
     bodyLimit: options.bodyLimit,
+    jsonPieces: options.jsonPieces,
+    admission: options.admission,
     beforeBody: [authenticate(createTokenVerifier(options.tokens), logger), ...rateLimitPerClient(options.limits), refuseBadTokens],
     apollo: {
       gateway,

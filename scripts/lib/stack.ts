@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { GATEWAY_NODE_OPTIONS } from '../../gateway/src/heap';
 import { ROOT, waitFor } from './infra';
 
 export const SUBGRAPHS = ['users', 'movies', 'catalog'] as const;
@@ -46,6 +47,8 @@ async function healthy(port: number): Promise<boolean> {
 function launch(service: ServiceName, env: NodeJS.ProcessEnv, output: StackOptions['output'], onExit: (code: number | null) => void) {
   // One process per service (node + the tsx loader), so a signal reaches the service itself. The
   // IPC channel closes when this process dies, however it dies: the service then shuts down too.
+  // The gateway's heap limit first, so a limit in the caller's own NODE_OPTIONS still wins.
+  if (service === 'gateway') env = { ...env, NODE_OPTIONS: [GATEWAY_NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') };
   const child = spawn(process.execPath, ['--import', 'tsx', entry(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const sink = output?.(service);
   if (sink) {

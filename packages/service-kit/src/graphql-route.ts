@@ -9,6 +9,7 @@ import proxyaddr from 'proxy-addr';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
 import type { Identity } from './auth/identity';
+import type { Admission } from './admission';
 import { errorBody } from './errors';
 
 /**
@@ -52,6 +53,8 @@ export interface GraphQLRouteOptions<C extends BaseContext> {
   /** Runs the rest of the request (the after-body steps and Apollo) inside the request's span. */
   around: (req: IncomingMessage, res: ServerResponse, rest: () => Promise<void>) => Promise<void>;
   context: (x: GraphQLExchange) => Promise<C>;
+  /** Holds requests back while the worker is out of CPU (admission.ts); after the before-body steps. */
+  admission?: Admission;
 }
 
 /** Is this request for the GraphQL endpoint (`/graphql`, any query string)? */
@@ -79,8 +82,15 @@ export function graphqlRoute<C extends BaseContext>(o: GraphQLRouteOptions<C>) {
         return (ip ??= proxyaddr(req, trust));
       },
     };
+    let admitted = false;
     try {
       for (const step of o.beforeBody) if ((await step(x), res.headersSent)) return;
+      if (o.admission) {
+        const entry = o.admission.enter(res);
+        if (entry === 'full') return refuse(res, 503, 'Too many requests are waiting: retry shortly', 'SERVICE_UNAVAILABLE', { 'retry-after': '1' });
+        admitted = entry === true || (await entry);
+        if (!admitted) return; // the client left while waiting
+      }
       const body = await readJsonBody(req, x, limit);
       if (res.headersSent) return;
       await o.around(req, res, async () => {
@@ -93,6 +103,8 @@ export function graphqlRoute<C extends BaseContext>(o: GraphQLRouteOptions<C>) {
       if (res.headersSent) return void res.destroy();
       const [status, message, code] = refusal ?? [500, 'Internal server error', 'INTERNAL_SERVER_ERROR'];
       refuse(res, status, message, code);
+    } finally {
+      if (admitted) o.admission!.leave();
     }
   };
 }
@@ -110,8 +122,10 @@ async function answer<C extends BaseContext>(apollo: ApolloServer<C>, req: Incom
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.setHeader('content-length', Buffer.byteLength(response.body.string));
-    res.end(response.body.string);
+    // http.ts's stringifyResult makes a Buffer; a string is still written right.
+    const body = response.body.string as string | Buffer;
+    res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    res.end(body);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);

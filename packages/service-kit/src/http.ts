@@ -12,6 +12,8 @@ import { maskUnexpectedErrors } from './errors';
 import { graphqlRoute, isGraphQLPath, type GraphQLStep } from './graphql-route';
 import { healthRoutes, type ReadinessChecks } from './health';
 import { requestLogging } from './request-logging';
+import { jsonInPieces } from './json-pieces';
+import { Admission, type AdmissionOptions } from './admission';
 import { graphqlTelemetry } from './telemetry/graphql-telemetry';
 import { metricsRoute, traceRequests } from './telemetry/http-telemetry';
 import type { ServiceMetrics } from './telemetry/metrics';
@@ -45,6 +47,10 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   beforeBody?: GraphQLStep[];
   /** Run on /graphql after the body is parsed (`rawBody` holds its bytes, e.g. for signatures). */
   afterBody?: GraphQLStep[];
+  /** Answers serialized in pieces into one Buffer (json-pieces.ts); default on, off to compare. */
+  jsonPieces?: boolean;
+  /** Admission control while the worker is out of CPU (admission.ts); off when absent or `limit` is 0. */
+  admission?: AdmissionOptions;
 }
 
 export interface GraphQLHttpServer {
@@ -73,6 +79,9 @@ export function createGraphQLHttpServer<C extends RequestContext>(
     introspection: !production,
     formatError: maskUnexpectedErrors(logger, production),
     includeStacktraceInErrorResponses: false,
+    // A Buffer, not the string Apollo's type says: Apollo hands it untouched to graphql-route.ts's
+    // answer(), the only reader, which writes it as is (json-pieces.ts says why).
+    ...(options.jsonPieces === false ? {} : { stringifyResult: jsonInPieces as unknown as (value: unknown) => string }),
     // The process owns shutdown (onShutdown: stop HTTP, then consumers, then connections).
     stopOnTerminationSignals: false,
     plugins: [
@@ -92,6 +101,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   const service = String(logger.bindings().service ?? 'service');
 
   let started = false;
+  const admission = options.admission?.limit ? new Admission(options.admission) : undefined;
   return {
     httpServer,
     async listen(port, host) {
@@ -99,6 +109,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
       started = true;
       route = graphqlRoute<C>({
         apollo,
+        admission,
         logger,
         bodyLimit: options.bodyLimit,
         trustProxy: options.trustProxy,
@@ -123,6 +134,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
       return url;
     },
     async stop() {
+      admission?.close();
       if (started) await apollo.stop();
       else if (httpServer.listening) await new Promise((r) => httpServer.close(r));
     },

@@ -1,0 +1,96 @@
+/**
+ * Admission control for a worker that has run out of CPU. Past that point, starting another request
+ * buys nothing: it waits for the same core, and meanwhile holds its subgraph answers and half-built
+ * response in the heap. With 50 deep queries at once, every request's data outlived several young
+ * generation collections, so V8 copied and promoted it: scavenges averaged 18 ms and the garbage
+ * collector was over a third of the gateway's time. So while the event loop is busy (utilization
+ * ≥ `busyAbove` over the last `sampleMs`), at most `limit` requests run and the rest wait in arrival
+ * order. While it is not busy (requests waiting on slow subgraphs, not on the CPU), everyone is let
+ * in at once, so the limit never caps an I/O-bound worker. Beyond `maxQueued` waiting, a request is
+ * refused at once (503, Retry-After) instead of queueing without bound. A client that leaves while
+ * waiting loses its place.
+ */
+import type { ServerResponse } from 'node:http';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+
+export interface AdmissionOptions {
+  /** Requests running at once while the loop is busy; 0 turns admission control off. */
+  limit: number;
+  /** Requests waiting at most; one more is refused. */
+  maxQueued: number;
+  /** Event-loop utilization (0–1) from which the worker counts as busy. */
+  busyAbove?: number;
+  sampleMs?: number;
+}
+
+interface Waiter {
+  res: ServerResponse;
+  admit: (admitted: boolean) => void;
+  left: () => void;
+}
+
+export class Admission {
+  private running = 0;
+  private readonly waiting: Waiter[] = [];
+  private busy = false;
+  private last: EventLoopUtilization = performance.eventLoopUtilization();
+  private readonly timer?: NodeJS.Timeout;
+
+  constructor(private readonly o: AdmissionOptions) {
+    if (o.limit > 0) this.timer = setInterval(() => this.sample(), o.sampleMs ?? 100).unref();
+  }
+
+  /** `true`: run now; `'full'`: refuse; a promise: queued, `true` once admitted, `false` if the client left. */
+  enter(res: ServerResponse): true | 'full' | Promise<boolean> {
+    if (this.o.limit <= 0) return true;
+    if (this.running < this.o.limit || (!this.busy && this.waiting.length === 0)) {
+      this.running++;
+      return true;
+    }
+    if (this.waiting.length >= this.o.maxQueued) return 'full';
+    return new Promise<boolean>((admit) => {
+      const w: Waiter = { res, admit, left: () => this.remove(w) };
+      res.once('close', w.left);
+      this.waiting.push(w);
+    });
+  }
+
+  /** Called once per request that `enter` let run, when it has answered. */
+  leave(): void {
+    if (this.o.limit <= 0) return;
+    this.running--;
+    if (this.running < this.o.limit || !this.busy) this.admitNext();
+  }
+
+  /** How many run and how many wait (for metrics and tests). */
+  get state() {
+    return { running: this.running, waiting: this.waiting.length, busy: this.busy };
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    while (this.waiting.length) this.admitNext();
+  }
+
+  private sample(): void {
+    const now = performance.eventLoopUtilization();
+    this.busy = performance.eventLoopUtilization(now, this.last).utilization >= (this.o.busyAbove ?? 0.9);
+    this.last = now;
+    if (!this.busy) while (this.waiting.length) this.admitNext();
+  }
+
+  private admitNext(): void {
+    const w = this.waiting.shift();
+    if (!w) return;
+    w.res.off('close', w.left);
+    this.running++;
+    w.admit(true);
+  }
+
+  private remove(w: Waiter): void {
+    const i = this.waiting.indexOf(w);
+    if (i < 0) return;
+    this.waiting.splice(i, 1);
+    w.admit(false);
+  }
+}
