@@ -51,7 +51,7 @@ export function summarize(profile: Profile, skipMs = 0, top = 12) {
 }
 
 export async function profileGateway(cfg: BenchConfig, g: GatewayVariant, target: Target, body: string) {
-  const dir = process.env.PROF_DIR ?? mkdtempSync(join(tmpdir(), 'bench-prof-'));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
   const server = startNode(`${g.name}-profiled`, g.entry, {
