@@ -23,7 +23,7 @@ export const TOGGLES = [
   { name: "result objects in V8's fast mode (Apollo's Object.create(null): JSON.stringify's slow path)", off: { GATEWAY_FAST_RESULT_OBJECTS: 'off' }, workloads: ['deep'] },
   { name: "result shaping compiled per operation (profile: Apollo's computeResponse)", off: { GATEWAY_COMPILED_SHAPING: 'off' }, workloads: ['deep'] },
   { name: 'answers serialized in pieces (profile: the first touch of one large string)', off: { GATEWAY_JSON_PIECES: 'off' }, workloads: ['small', 'deep'] },
-  { name: 'admission control: 16 at once while the worker is out of CPU', off: { ADMISSION_LIMIT: '0' }, workloads: ['deep'] },
+  { name: 'admission control: an adaptive window of requests while the worker is out of CPU', off: { ADMISSION_LIMIT: '0' }, workloads: ['small', 'deep'] },
   { name: 'old generation limited to 1 GB (V8 sizes its growth from the limit: RSS)', off: { NODE_OPTIONS: '' }, workloads: ['deep'] },
 ] as const;
 

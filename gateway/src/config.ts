@@ -32,9 +32,10 @@ const schema = z
     RATE_LIMIT: int(0, 1_000_000, 600),
     RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
     SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
-    // While a worker's event loop is ≥ 90% busy, at most this many requests run at once; the rest
-    // wait in order (service-kit's admission.ts). 0: no limit. Beyond ADMISSION_QUEUE waiting: 503.
-    ADMISSION_LIMIT: int(0, 10_000, 16),
+    // While a worker's event loop is ≥ 90% busy, only a window of requests runs at once (at least
+    // this many; it widens when it starves the core) and the rest wait in order (service-kit's
+    // admission.ts). 0: no limit. Beyond ADMISSION_QUEUE waiting: 503.
+    ADMISSION_LIMIT: int(0, 10_000, 8),
     ADMISSION_QUEUE: int(1, 1_000_000, 1_000),
     // cluster.ts only: how many gateway processes share the port (default: the usable cores).
     GATEWAY_WORKERS: int(1, 256, availableParallelism()),

@@ -70,3 +70,29 @@ describe('gateway over any supergraph', () => {
     });
   });
 });
+
+describe('admission control over real HTTP', () => {
+  it('while busy, runs the limit at once, queues the next in order, refuses beyond the queue, and leaks no slot', async () => {
+    // busyAbove 0: the worker counts as busy from the first sample (a test cannot saturate a core).
+    const gateway = createGatewayServer({ supergraphSdl: toy.supergraphSdl, logger: silentLogger, production: false, ...testGatewaySecurity(), admission: { limit: 1, maxQueued: 1, busyAbove: 0, sampleMs: 5 } });
+    const url = await gateway.listen(0, '127.0.0.1');
+    try {
+      await new Promise((r) => setTimeout(r, 30));
+      const finished: string[] = [];
+      const first = gql(url, '{ slow(ms: 300) }').then((r) => (finished.push('first'), r));
+      await new Promise((r) => setTimeout(r, 50));
+      const second = gql(url, '{ hello(name: "second") }').then((r) => (finished.push('second'), r));
+      await new Promise((r) => setTimeout(r, 50));
+      const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello(name: "third") }' }) });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect((await refused.json()).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect((await first).data).toEqual({ slow: 'slept 300' });
+      expect((await second).data).toEqual({ hello: 'hello, second' });
+      expect(finished).toEqual(['first', 'second']); // the short one waited for the slot
+      expect((await gql(url, '{ hello(name: "after") }')).data).toEqual({ hello: 'hello, after' });
+    } finally {
+      await gateway.stop();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import './flat-reexports'; // first: see the file
 import './fast-result-objects'; // before @apollo/gateway: see the file
 import './compiled-result-shaping'; // after fast-result-objects, whose rewrite its fallback keeps: see the file
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
-import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
+import { authorizationPlugin, createGraphQLHttpServer, type AdmissionOptions, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
 import { authenticate, refuseBadTokens } from './auth/authenticate';
 import { acceptSecurityFeatures } from './auth/supergraph-security';
 import { createTokenVerifier, type TokenOptions } from './auth/tokens';
@@ -39,7 +39,7 @@ export interface GatewayServerOptions {
   /** Answers serialized in pieces into one Buffer (service-kit's json-pieces.ts); default on. */
   jsonPieces?: boolean;
   /** While out of CPU, at most `limit` requests run at once (service-kit's admission.ts); none by default. */
-  admission?: { limit: number; maxQueued: number };
+  admission?: AdmissionOptions;
   /** Express `trust proxy` (client addresses behind a load balancer). */
   trustProxy?: boolean | number | string;
   /** Protects GET /metrics on the public port (Prometheus sends it as a bearer token). */

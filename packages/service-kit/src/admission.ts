@@ -3,19 +3,25 @@
  * buys nothing: it waits for the same core, and meanwhile holds its subgraph answers and half-built
  * response in the heap. With 50 deep queries at once, every request's data outlived several young
  * generation collections, so V8 copied and promoted it: scavenges averaged 18 ms and the garbage
- * collector was over a third of the gateway's time. So while the event loop is busy (utilization
- * ≥ `busyAbove` over the last `sampleMs`), at most `limit` requests run and the rest wait in arrival
- * order. While it is not busy (requests waiting on slow subgraphs, not on the CPU), everyone is let
- * in at once, so the limit never caps an I/O-bound worker. Beyond `maxQueued` waiting, a request is
- * refused at once (503, Retry-After) instead of queueing without bound. A client that leaves while
- * waiting loses its place.
+ * collector was over a third of the gateway's time.
+ *
+ * So while the event loop is busy (utilization ≥ `busyAbove` over the last `sampleMs`), only a
+ * window of requests runs and the rest wait in arrival order. The window adapts: a fixed one
+ * either starves the core (requests also wait on subgraphs: at 16, a small lookup left a fifth of
+ * the core idle) or admits everything. When a sample finds the loop NOT busy although requests had
+ * to wait, the window was too small and doubles; each busy sample narrows it by one, down to
+ * `limit`. While the loop is not busy everyone is let in at once, so a worker that waits on slow
+ * subgraphs is never capped. Beyond `maxQueued` waiting, a request is refused at once (503,
+ * Retry-After) instead of queueing without bound. A client that leaves while waiting loses its place.
  */
 import type { ServerResponse } from 'node:http';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 export interface AdmissionOptions {
-  /** Requests running at once while the loop is busy; 0 turns admission control off. */
+  /** The narrowest window of requests running at once while the loop is busy; 0 turns admission control off. */
   limit: number;
+  /** The widest the window grows (default 4 096). */
+  maxLimit?: number;
   /** Requests waiting at most; one more is refused. */
   maxQueued: number;
   /** Event-loop utilization (0–1) from which the worker counts as busy. */
@@ -33,21 +39,26 @@ export class Admission {
   private running = 0;
   private readonly waiting: Waiter[] = [];
   private busy = false;
+  private window: number;
+  /** Whether a request had to wait since the last sample. */
+  private queued = false;
   private last: EventLoopUtilization = performance.eventLoopUtilization();
   private readonly timer?: NodeJS.Timeout;
 
   constructor(private readonly o: AdmissionOptions) {
+    this.window = o.limit;
     if (o.limit > 0) this.timer = setInterval(() => this.sample(), o.sampleMs ?? 100).unref();
   }
 
   /** `true`: run now; `'full'`: refuse; a promise: queued, `true` once admitted, `false` if the client left. */
   enter(res: ServerResponse): true | 'full' | Promise<boolean> {
     if (this.o.limit <= 0) return true;
-    if (this.running < this.o.limit || (!this.busy && this.waiting.length === 0)) {
+    if (this.running < this.window || (!this.busy && this.waiting.length === 0)) {
       this.running++;
       return true;
     }
     if (this.waiting.length >= this.o.maxQueued) return 'full';
+    this.queued = true;
     return new Promise<boolean>((admit) => {
       const w: Waiter = { res, admit, left: () => this.remove(w) };
       res.once('close', w.left);
@@ -59,12 +70,12 @@ export class Admission {
   leave(): void {
     if (this.o.limit <= 0) return;
     this.running--;
-    if (this.running < this.o.limit || !this.busy) this.admitNext();
+    if (this.running < this.window || !this.busy) this.admitNext();
   }
 
   /** How many run and how many wait (for metrics and tests). */
   get state() {
-    return { running: this.running, waiting: this.waiting.length, busy: this.busy };
+    return { running: this.running, waiting: this.waiting.length, busy: this.busy, window: this.window };
   }
 
   close(): void {
@@ -74,8 +85,17 @@ export class Admission {
 
   private sample(): void {
     const now = performance.eventLoopUtilization();
-    this.busy = performance.eventLoopUtilization(now, this.last).utilization >= (this.o.busyAbove ?? 0.9);
+    const { utilization } = performance.eventLoopUtilization(now, this.last);
     this.last = now;
+    this.observe(utilization);
+  }
+
+  /** One sample of the event loop's utilization (0–1): the timer's, or a test's. */
+  observe(utilization: number): void {
+    this.busy = utilization >= (this.o.busyAbove ?? 0.9);
+    if (this.busy) this.window = Math.max(this.o.limit, this.window - 1);
+    else if (this.queued) this.window = Math.min(this.o.maxLimit ?? 4_096, this.window * 2);
+    this.queued = false;
     if (!this.busy) while (this.waiting.length) this.admitNext();
   }
 

@@ -5,20 +5,18 @@ import { Admission } from './admission';
 
 const res = () => new EventEmitter() as unknown as ServerResponse;
 const settled = async <T>(p: Promise<T>) => Promise.race([p, sleep(5).then(() => 'pending' as const)]);
+const BUSY = 0.95;
+const IDLE = 0.5;
 
 describe('admission control', () => {
   let admission: Admission | undefined;
   afterEach(() => admission?.close());
+  // The timer never fires in these tests: each one feeds the utilization samples itself.
+  const make = (limit: number, maxQueued = 10) => (admission = new Admission({ limit, maxQueued, sampleMs: 3_600_000 }));
 
-  // busyAbove 0: any utilization counts as busy once sampled; 2: never busy.
-  const busy = async (limit: number, maxQueued = 10) => {
-    admission = new Admission({ limit, maxQueued, busyAbove: 0, sampleMs: 5 });
-    await sleep(20);
-    return admission;
-  };
-
-  it('while busy, runs `limit` at once and admits the waiting in arrival order as requests leave', async () => {
-    const a = await busy(2);
+  it('while busy, runs the window at once and admits the waiting in arrival order as requests leave', async () => {
+    const a = make(2);
+    a.observe(BUSY);
     expect(a.enter(res())).toBe(true);
     expect(a.enter(res())).toBe(true);
     const third = a.enter(res()) as Promise<boolean>;
@@ -34,7 +32,8 @@ describe('admission control', () => {
   });
 
   it('refuses beyond maxQueued, and a client that leaves while waiting loses its place', async () => {
-    const a = await busy(1, 2);
+    const a = make(1, 2);
+    a.observe(BUSY);
     expect(a.enter(res())).toBe(true);
     const leaving = res();
     const gone = a.enter(leaving) as Promise<boolean>;
@@ -48,17 +47,38 @@ describe('admission control', () => {
     expect(a.state).toMatchObject({ running: 1, waiting: 0 });
   });
 
-  it('while not busy, lets everyone in: the limit never caps a worker waiting on subgraphs', async () => {
-    admission = new Admission({ limit: 1, maxQueued: 1, busyAbove: 2, sampleMs: 5 });
-    await sleep(20);
-    for (let i = 0; i < 5; i++) expect(admission.enter(res())).toBe(true);
-    expect(admission.state).toMatchObject({ running: 5, waiting: 0, busy: false });
+  it('while not busy, lets everyone in, the waiting too: a worker waiting on subgraphs is never capped', async () => {
+    const a = make(1);
+    for (let i = 0; i < 5; i++) expect(a.enter(res())).toBe(true);
+    a.observe(BUSY);
+    const waiting = [a.enter(res()), a.enter(res())] as Promise<boolean>[];
+    a.observe(IDLE);
+    expect(await Promise.all(waiting)).toEqual([true, true]);
+    expect(a.state).toMatchObject({ running: 7, waiting: 0, busy: false });
+  });
+
+  it('the window doubles when holding requests back left the loop idle, and narrows by one per busy sample down to the limit', () => {
+    const a = make(4);
+    a.observe(BUSY);
+    expect(a.state.window).toBe(4);
+    a.observe(IDLE); // nobody waited: the window was not the cause
+    expect(a.state.window).toBe(4);
+    a.observe(BUSY);
+    for (let i = 0; i < 5; i++) a.enter(res()); // the fifth waits
+    a.observe(IDLE);
+    expect(a.state.window).toBe(8);
+    a.observe(BUSY);
+    a.observe(BUSY);
+    expect(a.state.window).toBe(6);
+    for (let i = 0; i < 10; i++) a.observe(BUSY);
+    expect(a.state.window).toBe(4);
   });
 
   it('limit 0 is off', () => {
-    admission = new Admission({ limit: 0, maxQueued: 0 });
-    for (let i = 0; i < 3; i++) expect(admission.enter(res())).toBe(true);
-    admission.leave();
-    expect(admission.state.running).toBe(0);
+    const a = make(0, 0);
+    a.observe(BUSY);
+    for (let i = 0; i < 3; i++) expect(a.enter(res())).toBe(true);
+    a.leave();
+    expect(a.state.running).toBe(0);
   });
 });

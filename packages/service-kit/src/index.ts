@@ -2,6 +2,7 @@ export * from './config';
 export * from './errors';
 export * from './health';
 export * from './http';
+export type { AdmissionOptions } from './admission';
 export { refuse, type GraphQLExchange, type GraphQLStep } from './graphql-route';
 export * from './loaders';
 export * from './logger';
