@@ -136,7 +136,8 @@ the machine is shared and noisy, so only ratios measured side by side mean anyth
 - **Gateways**, one worker each, each alone in turn on core 1 (\`taskset\`; pinning: ${r.machine.pinning}); the load
   generator (autocannon, ${r.config.connections} connections — The Guild's 50 virtual users) and the subgraphs on core 0.
   - \`ours\`: this project's gateway, its real entry point (\`gateway/src/index.ts\`): JWT check, rate limit off, graphql-armor
-    limits, the schema's authorization, signed subgraph requests, metrics, request logging.
+    limits, the schema's authorization, signed subgraph requests, metrics, request logging; started as \`npm start\` and
+    the Dockerfile start it, with its 1 GB old-generation limit (\`gateway/src/heap.ts\`).
   - \`stock\`: @apollo/gateway + @apollo/server exactly as documented (startStandaloneServer, default data source fetcher),
     plus only the request signature our subgraphs require (\`bench/gateways/stock.ts\`).
   - \`hive\`: Hive Gateway's runtime (\`@graphql-hive/gateway\`) on node:http with graphql-jit, no logging, no landing page,
@@ -238,20 +239,33 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   subgraphs and FerretDB, sharing core 0 with the load generator, set the pace. The subgraphs run the same
   service-kit HTTP layer, so express leaving the GraphQL path sped them up too; with it, ours leads on all three
   workloads here.
-- **Still missed: ≥3× stock on the deep query.** Stock runs the same @apollo/gateway executor; what is left in our
-  deep profile is that executor's own work — garbage collection (about a fifth to a third), Apollo's result shaping
-  (\`updateOutputValue\`/\`applySelectionSet\`, the largest item now), \`JSON.stringify\` of the answer (its fast path
-  since the result objects are fast, still the size of the answer), \`JSON.parse\` of subgraph answers (the anonymous
-  function in pooled-fetcher.ts) and the socket writes. A third again would need a different executor (a query-plan
-  executor writing JSON directly), not tuning.
+- **The deep query, past 3× stock** (this stop's gateway work; each has its on/off row above). The deep profile had
+  three large items left: (1) Apollo's result shaping (\`computeResponse\`: per value, two directive lookups, the type
+  unwrapped level by level and a result object): 21% of the gateway; it is now a walk compiled per operation
+  (\`gateway/src/compiled-result-shaping.ts\`, 9%), which leaves anything Apollo would answer with an error to
+  Apollo's own. (2) The first touch of the 136 KB answer string (\`Buffer.byteLength\`, then the socket's encoding),
+  ~12%: V8 keeps strings over 128 KB in its large-object space and flattens JSON.stringify's result on first use;
+  answers are now serialized in pieces into one Buffer (service-kit's \`json-pieces.ts\`; 1.35 → 0.44 ms per answer
+  alone). (3) Garbage collection, over a third: with 50 requests interleaved every request's data outlived several
+  scavenges (18 ms each on average, \`--trace-gc\`) and was promoted; while the worker is out of CPU an adaptive
+  window of requests now runs and the rest wait in order (service-kit's \`admission.ts\`). What is left is
+  \`JSON.stringify\` and \`JSON.parse\` of answers this size, the executor's merging, and GC. The last profile's
+  Apollo frames (\`GraphQLError\` under Apollo's shaping) fall in its final second, the shutdown: requests still
+  queued when the load stopped, whose subgraph fetches the stop cut short.
+- **Reading the on/off rows:** the compiled walk and the pieces show on the deep query beyond the run's drift (the
+  two "all on" figures). Admission control and the heap limit do not in req/s on the gateway alone, where their
+  "off" falls between the two "all on" figures; by hand, in two interleaved rounds, admission gave +10–15% on
+  the deep query and a shorter tail. The heap limit's row is about RSS. The rows for Apollo's fast result objects
+  and the flat re-exports are within the drift too now: with the compiled walk, Apollo's shaping (where both
+  mattered) runs only for answers with errors. Both stay: they cost nothing and still serve that path.
 - **Rounds:** on this machine one gateway's req/s moved by up to a third between rounds minutes apart (Hive's small
   lookup: 475–643); a ratio from one window each could flip a target, which is why the targets are judged round by round.
-- **Peak RSS:** every gateway is above 300 MB under 50 concurrent deep queries (the process alone starts at ~180 MB
-  with tsx and Apollo's libraries), and at the small lookup's rates on a fast machine too. Capping V8's old
-  generation meets it at a cost in throughput: see its opt-in row. Any cap changes V8's heap sizing, not only its
-  limit: by hand, two rounds each on the deep query, caps of 256, 320, 384 and 448 MB all peaked at 222–242 MB and
-  all cost 15–30% of the req/s. Limiting concurrent operations did not reduce the peak (tried, not kept);
-  a limit cut the deep query's tail but also the coalescing of identical subgraph reads (measured by hand, not kept).
+- **Peak RSS:** V8 sizes the old generation's growth between full collections from its limit, which by default comes
+  from the machine's memory (4.3 GB here): under 50 concurrent deep queries the old generation reached ~250 MB of
+  mostly garbage before each collection (~440 MB RSS). The gateway now starts with a 1 GB limit
+  (\`gateway/src/heap.ts\`), and the same load peaks near 250 MB (its on/off row). Lower caps had met 300 MB before at
+  15–30% of the req/s, while the collector was busy promoting; after the three changes above a limit costs little.
+  Stock and Hive run as they ship, without one.
 - **Response cache** (opt-in, \`RESPONSE_CACHE=on\`): its row is a cached figure beside the targets, never one of
   them. It runs on the small query only: the deep query selects fields answered from replicas (\`authorName\`,
   \`movieTitle\`), which the cache never keeps (docs/decisions.md). In the gateway-only setting no event arrives,
