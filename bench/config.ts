@@ -11,7 +11,7 @@ export function benchConfig(argv = process.argv.slice(2)) {
     /**
      * Which parts to run: gateway-only, system, events, optimisations, profile, traffic. A full run
      * has them all; `--quick` (under three minutes) keeps the gateway-only setting, its on/off rows
-     * and the event path, and leaves the whole-system gateway rows, profiles, traffic counts, the
+     * (on the deep query only) and the event path, and leaves the whole-system gateway rows, profiles, traffic counts, the
      * opt-in rows and the workers' row out.
      */
     parts: only ?? (quick ? ['gateway-only', 'events', 'optimisations'] : ['gateway-only', 'system', 'events', 'optimisations', 'profile', 'traffic']),
