@@ -3,7 +3,7 @@
  * between full collections from that limit, and by default derives the limit from the machine's
  * memory (4.3 GB on a 24 GB machine): there, 50 concurrent deep queries let the old generation reach
  * ~250 MB of mostly garbage before each collection, and the worker's RSS ~440 MB. With this limit
- * the same load peaks at ~230 MB at nearly the same throughput (docs/benchmarks.md, its on/off row),
+ * the same load peaks at 230–265 MB at nearly the same throughput (docs/benchmarks.md, its on/off row),
  * and 1 GB is still far above what a worker holds. Applied through NODE_OPTIONS by the start script
  * (scripts/lib/stack.ts, before the caller's own NODE_OPTIONS, which can override it) and the bench,
  * and spelled out in gateway/Dockerfile (NODE_OPTIONS) and gateway/package.json's scripts (a flag);

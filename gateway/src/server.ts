@@ -38,7 +38,7 @@ export interface GatewayServerOptions {
   dedupeRepresentations?: boolean;
   /** Answers serialized in pieces into one Buffer (service-kit's json-pieces.ts); default on. */
   jsonPieces?: boolean;
-  /** While out of CPU, at most `limit` requests run at once (service-kit's admission.ts); none by default. */
+  /** While out of CPU, an adaptive window of requests (at least `limit`) runs at once (service-kit's admission.ts); none when absent. */
   admission?: AdmissionOptions;
   /** Express `trust proxy` (client addresses behind a load balancer). */
   trustProxy?: boolean | number | string;
