@@ -35,9 +35,9 @@ export const OPT_IN = [
 ] as const;
 
 const env = (port: number, t: Target) => ({
-  // The namespace matters only to the response cache's row on the whole system (its events' exchanges).
   // As shipped: with the gateway's heap limit (gateway/src/heap.ts).
   NODE_OPTIONS: GATEWAY_NODE_OPTIONS,
+  // The namespace matters only to the response cache's row on the whole system (its events' exchanges).
   PORT: String(port), HOST: '127.0.0.1', AMQP_NAMESPACE: NAMESPACE, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0', LOG_LEVEL: 'warn',
   SUBGRAPH_URL_USERS: t.urls.users, SUBGRAPH_URL_MOVIES: t.urls.movies, SUBGRAPH_URL_CATALOG: t.urls.catalog,
 });
