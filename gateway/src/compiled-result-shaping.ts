@@ -48,8 +48,8 @@ function ResultObject() {}
 ResultObject.prototype = Object.create(null);
 const newObject = () => new (ResultObject as unknown as new () => Record<string, unknown>)();
 
-const hasOwn = Object.prototype.hasOwnProperty;
-const own = (o: object, key: string): unknown => (hasOwn.call(o, key) ? (o as Record<string, unknown>)[key] : undefined);
+// Apollo's own reading of an input field (own properties only), as its walk uses it.
+const { getOwn: own } = require('@apollo/gateway/dist/utilities/own.js') as { getOwn: (o: object, key: string) => unknown };
 
 function conditionOf(element: fed.Field | fed.FragmentElement, schema: Schema): Condition | undefined {
   const arg = (d: fed.Directive | undefined): If | undefined => {
