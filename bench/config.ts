@@ -27,7 +27,7 @@ export function benchConfig(argv = process.argv.slice(2)) {
      * Propagation is measured twice: at `rate`, below what the write path sustains here (its latency),
      * and at the target's 200/s (what happens past saturation). See docs/decisions.md.
      */
-    events: { rate: rate || 50, count: count || (quick ? 50 : 500), targetRate: 200, targetCount: quick ? 100 : 600, warmupCount: quick ? 100 : 600, floorMessages: quick ? 1_000 : 10_000, e2eEvents: quick ? 40 : 400, drainEvents: quick ? 1_000 : 5_000, bulkEvents: quick ? 500 : 2_000 },
+    events: { rate: rate || 50, count: count || (quick ? 50 : 500), targetRate: 200, targetCount: quick ? 100 : 600, warmupCount: quick ? 200 : 2_000, floorMessages: quick ? 1_000 : 10_000, e2eEvents: quick ? 40 : 400, drainEvents: quick ? 1_000 : 5_000, bulkEvents: quick ? 500 : 2_000 },
     /** The gateway gets core 1 alone; load generator and subgraphs share core 0. */
     gatewayCpus: '1',
     otherCpus: '0',

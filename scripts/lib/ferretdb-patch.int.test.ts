@@ -3,8 +3,8 @@ import { testDatabase, type TestDatabase } from '@cinema/testing';
 
 // scripts/ferretdb.patch makes FerretDB's SQLite backend narrow a query to the _id its filter names
 // (equality or $in, beside any other keys) through the _id index, or else to a top-level boolean
-// equality through that field's index, and lets update/findAndModify close their read before they
-// write. Narrowing must never change an answer: these run on whatever server MONGO_URL is (MongoDB
+// equality through that field's index, lets update/findAndModify close their read before they
+// write, and writes an update's matches in one transaction. Narrowing must never change an answer: these run on whatever server MONGO_URL is (MongoDB
 // passes them by itself); the plan check runs on FerretDB only.
 describe('queries by _id (FerretDB with the _id index patch, or MongoDB)', () => {
   let t: TestDatabase;
@@ -82,6 +82,30 @@ describe('queries by _id (FerretDB with the _id index patch, or MongoDB)', () =>
       // A key Go would spell with an escape is not pushed down: SQLite would read another label.
       const escaped = await t.db.command({ explain: { find: 'flags', filter: { 'back\\slash': true } } });
       expect(escaped.filterPushdown).toBe(false);
+    });
+  });
+
+  // Patched, an update's matches are written in one transaction (one commit), after all are processed.
+  describe('an update that matches many documents', () => {
+    const many = () => t.db.collection<any>('batched');
+
+    it('writes every match and counts only what changed; findOneAndUpdate still returns the new document', async () => {
+      const ids = Array.from({ length: 300 }, () => new ObjectId());
+      await many().insertMany(ids.map((_id, i) => ({ _id, group: 'a', v: i % 3 === 0 ? 'done' : 'todo' })));
+      const res = await many().updateMany({ _id: { $in: ids }, group: 'a' }, { $set: { v: 'done' } });
+      expect([res.matchedCount, res.modifiedCount]).toEqual([300, 200]);
+      expect(await many().countDocuments({ group: 'a', v: 'done' })).toBe(300);
+      const after = await many().findOneAndUpdate({ _id: ids[0] }, { $set: { v: 'again' } }, { returnDocument: 'after' });
+      expect(after?.v).toBe('again');
+    });
+
+    it('writes none of them when the update fails on one (FerretDB only: MongoDB keeps the ones before it)', async () => {
+      const info = await t.db.admin().command({ buildInfo: 1 });
+      if (!info.ferretdbVersion) return;
+      const ids = Array.from({ length: 5 }, () => new ObjectId());
+      await many().insertMany(ids.map((_id, i) => ({ _id, group: 'b', n: i === 4 ? 'not a number' : 0 })));
+      await expect(many().updateMany({ _id: { $in: ids } }, { $inc: { n: 1 } })).rejects.toThrow();
+      expect(await many().countDocuments({ group: 'b', n: 1 })).toBe(0);
     });
   });
 

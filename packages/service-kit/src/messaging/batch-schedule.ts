@@ -5,10 +5,18 @@
  * (a connection the client never saw closed waits for the 60 s socket timeout) holds its own batch
  * only, never every batch after it.
  */
-export function batchAfter(boundMs: number): { schedule: (dispatch: () => void) => void; track: <T>(batch: Promise<T>) => Promise<T> } {
+export function batchAfter(
+  boundMs: number,
+  /**
+   * Then waits `ms` more for the batch to fill, unless `enough()` says it holds enough already: for
+   * writes nobody waits on (the relay's removals), fewer and larger batches are worth the delay.
+   */
+  linger?: { ms: number; enough: () => boolean },
+): { schedule: (dispatch: () => void) => void; track: <T>(batch: Promise<T>) => Promise<T> } {
   let previous: Promise<unknown> = Promise.resolve();
+  const lingered = (dispatch: () => void) => (linger && !linger.enough() ? void setTimeout(dispatch, linger.ms) : setImmediate(dispatch));
   return {
-    schedule: (dispatch) => void settledOrAfter(previous, boundMs).then(() => setImmediate(dispatch)),
+    schedule: (dispatch) => void settledOrAfter(previous, boundMs).then(() => lingered(dispatch)),
     track: (batch) => ((previous = batch.catch(() => undefined)), batch),
   };
 }

@@ -74,6 +74,32 @@ describe('outbox relay (real RabbitMQ, real MongoDB wire server)', () => {
     expect(await users().countDocuments({ _id: { $in: created.map((c) => c._id) }, outboxPending: true })).toBe(0);
   });
 
+  it('gathers the removals of immediate publishes that arrive apart into one statement', async () => {
+    // One collection object, as a repository holds it: removals are gathered per collection.
+    const collection = users();
+    const relay = new OutboxRelay({ collections: [collection], publish, logger: silentLogger });
+    const many = jest.spyOn(Collection.prototype, 'updateMany');
+    const created: Array<{ _id: ObjectId; event: DomainEvent }> = [];
+    try {
+      // Five sign-ups a few ms apart, as a stream of mutations dispatches them: each confirmed on its own.
+      for (let i = 0; i < 5; i++) {
+        const c = await createUser(`apart${i}`);
+        created.push(c);
+        relay.dispatch(collection, c._id, [c.event]);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await relay.stop();
+      const ours = (filter: any) => created.some((c) => (filter?._id?.$in ?? []).some((id: ObjectId) => c._id.equals(id)));
+      const removals = many.mock.calls.filter(([filter]) => ours(filter)).map(([filter]) => (filter as any)._id.$in.length);
+      // They waited for one another (REMOVAL_LINGER_MS): fewer statements than sign-ups, none lost.
+      expect(removals.reduce((a, b) => a + b, 0)).toBe(5);
+      expect(removals.length).toBeLessThan(5);
+    } finally {
+      many.mockRestore();
+    }
+    for (const { _id } of created) expect(await users().findOne({ _id })).toMatchObject({ outbox: [] });
+  });
+
   it('versions each change and records its event in the same write', async () => {
     const { _id } = await createUser('bob');
     const updated = await updateWithEvent(users(), { _id }, (current, version) => ({

@@ -12,6 +12,12 @@ const BULK_CHUNK = 50;
 const SINGLE_CHUNK = 500;
 /** How long coalesced removals wait for a slow one before they go (batch-schedule.ts). */
 const REMOVAL_STUCK_AFTER_MS = 2_000;
+/**
+ * How long a removal waits for more confirmed entries to join it, unless a batch's worth (a
+ * sweep's) is already waiting. Nothing waits on a removal but the outbox's size: at 200 sign-ups/s
+ * the removals went out one or two documents each, a FerretDB transaction apiece.
+ */
+const REMOVAL_LINGER_MS = 50;
 
 export interface RelayOptions {
   collections: Collection<any>[];
@@ -46,6 +52,8 @@ export class OutboxRelay {
 
   /** Per collection: confirmed entries waiting to be removed, gathered while a removal runs. */
   private readonly removers = new Map<Collection<any>, DataLoader<[OutboxDoc, OutboxEntry[]], void>>();
+  /** Per collection: documents handed to its remover since its last batch went out. */
+  private readonly removalsWaiting = new Map<Collection<any>, number>();
 
   constructor(private readonly o: RelayOptions) {}
 
@@ -210,14 +218,16 @@ export class OutboxRelay {
    * Removals are coalesced: while one runs, the documents confirmed meanwhile (by every concurrent
    * immediate publish and the sweep) wait and then go out together, in one updateMany. Publishing
    * does not wait for this, only the removal does: under a stream of mutations each one's removal
-   * used to be a write of its own, the same number of writes as the mutations themselves.
+   * used to be a write of its own, the same number of writes as the mutations themselves. A batch of
+   * fewer than BULK_CHUNK documents also waits REMOVAL_LINGER_MS for more to join it.
    */
   private removerOf(collection: Collection<any>): DataLoader<[OutboxDoc, OutboxEntry[]], void> {
     let remover = this.removers.get(collection);
     if (remover) return remover;
-    const order = batchAfter(REMOVAL_STUCK_AFTER_MS);
+    const order = batchAfter(REMOVAL_STUCK_AFTER_MS, { ms: REMOVAL_LINGER_MS, enough: () => (this.removalsWaiting.get(collection) ?? 0) >= BULK_CHUNK });
     remover = new DataLoader<[OutboxDoc, OutboxEntry[]], void>(
       async (items) => {
+        this.removalsWaiting.set(collection, 0);
         // One document may come twice (a sweep and an immediate publish): its entries together.
         const byId = new Map<string, [OutboxDoc, OutboxEntry[]]>();
         for (const [doc, events] of items) {
@@ -270,7 +280,11 @@ export class OutboxRelay {
         if (r.status === 'fulfilled') done.set(tasks[i]!.doc, [...(done.get(tasks[i]!.doc) ?? []), tasks[i]!.event]);
       });
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (done.size > 0) await this.removerOf(collection).loadMany([...done]).then(throwFirst);
+      if (done.size > 0) {
+        const remover = this.removerOf(collection);
+        this.removalsWaiting.set(collection, (this.removalsWaiting.get(collection) ?? 0) + done.size);
+        await remover.loadMany([...done]).then(throwFirst);
+      }
       for (const e of [...done.values()].flat()) {
         this.o.logger.info({ eventId: e.eventId, correlationId: e.correlationId, type: e.type, aggregateId: e.aggregateId, version: e.aggregateVersion }, 'event published');
       }
