@@ -74,7 +74,8 @@ describe('gateway over any supergraph', () => {
 describe('admission control over real HTTP', () => {
   it('while busy, runs the limit at once, queues the next in order, refuses beyond the queue, and leaks no slot', async () => {
     // busyAbove 0: the worker counts as busy from the first sample (a test cannot saturate a core).
-    const gateway = createGatewayServer({ supergraphSdl: toy.supergraphSdl, logger: silentLogger, production: false, ...testGatewaySecurity(), admission: { limit: 1, maxQueued: 1, busyAbove: 0, sampleMs: 5 } });
+    const metrics = createMetrics('gateway', { processMetrics: false });
+    const gateway = createGatewayServer({ supergraphSdl: toy.supergraphSdl, logger: silentLogger, production: false, ...testGatewaySecurity(), metrics, admission: { limit: 1, maxQueued: 1, busyAbove: 0, sampleMs: 5 } });
     const url = await gateway.listen(0, '127.0.0.1');
     try {
       await new Promise((r) => setTimeout(r, 30));
@@ -91,6 +92,12 @@ describe('admission control over real HTTP', () => {
       expect((await second).data).toEqual({ hello: 'hello, second' });
       expect(finished).toEqual(['first', 'second']); // the short one waited for the slot
       expect((await gql(url, '{ hello(name: "after") }')).data).toEqual({ hello: 'hello, after' });
+      // What happened is on /metrics: one request waited, one was refused, none runs or waits now.
+      const scraped = await (await fetch(url.replace('/graphql', '/metrics'))).text();
+      const value = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(scraped)?.[1]);
+      expect([value('admission_queued_total'), value('admission_refused_total')]).toEqual([1, 1]);
+      expect([value('admission_requests_running'), value('admission_requests_waiting'), value('admission_busy')]).toEqual([0, 0, 1]);
+      expect(value('admission_window')).toBeGreaterThanOrEqual(1);
     } finally {
       await gateway.stop();
     }

@@ -36,6 +36,8 @@ interface Waiter {
 }
 
 export class Admission {
+  /** Since start: requests that had to wait, and requests refused because the queue was full. */
+  readonly totals = { queued: 0, refused: 0 };
   private running = 0;
   private readonly waiting: Waiter[] = [];
   private busy = false;
@@ -57,8 +59,12 @@ export class Admission {
       this.running++;
       return true;
     }
-    if (this.waiting.length >= this.o.maxQueued) return 'full';
+    if (this.waiting.length >= this.o.maxQueued) {
+      this.totals.refused++;
+      return 'full';
+    }
     this.queued = true;
+    this.totals.queued++;
     return new Promise<boolean>((admit) => {
       const w: Waiter = { res, admit, left: () => this.remove(w) };
       res.once('close', w.left);

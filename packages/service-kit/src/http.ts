@@ -15,6 +15,7 @@ import { requestLogging } from './request-logging';
 import { jsonInPieces } from './json-pieces';
 import { Admission, type AdmissionOptions } from './admission';
 import { graphqlTelemetry } from './telemetry/graphql-telemetry';
+import { admissionMetrics } from './telemetry/admission-metrics';
 import { metricsRoute, traceRequests } from './telemetry/http-telemetry';
 import type { ServiceMetrics } from './telemetry/metrics';
 
@@ -102,6 +103,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
 
   let started = false;
   const admission = options.admission?.limit ? new Admission(options.admission) : undefined;
+  if (admission && options.metrics) admissionMetrics(options.metrics.registry, admission);
   return {
     httpServer,
     async listen(port, host) {
