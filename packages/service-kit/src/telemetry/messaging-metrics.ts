@@ -9,7 +9,8 @@ export type BacklogSource = () => Promise<Array<{ collection: string; count: num
 /**
  * The messaging side of a service's metrics: counters and histograms fed by the relay and the
  * consumers through MessagingObserver, and two gauges computed when Prometheus scrapes:
- *  - outbox_backlog_documents: documents whose outbox still holds unpublished events (bounded count);
+ *  - outbox_backlog_documents: documents whose outbox still holds events, unconfirmed or confirmed and
+ *    waiting for the relay's batched removal (up to 50 ms) (bounded count);
  *  - read_model_lag_seconds: now minus `occurredAt` of the newest event a queue's consumer handled.
  *    It keeps growing while nothing happens upstream: read it together with the queue's depth.
  */
@@ -28,7 +29,7 @@ export function messagingMetrics(metrics: ServiceMetrics): MessagingObserver & {
   });
   new Gauge({
     name: 'outbox_backlog_documents',
-    help: 'Documents with events not yet confirmed by the broker, per collection (counted up to 10000)',
+    help: 'Documents with events not yet confirmed by the broker, or confirmed and not yet removed (up to 50 ms), per collection (counted up to 10000)',
     labelNames: ['collection'],
     registers,
     async collect() {
