@@ -20,12 +20,9 @@ function table(rows: Row[]) {
 
 /** Where propagation goes: each hop's p50/p99, from the services' spans (bench/hops.ts). */
 function hopTable(ev: any) {
-  // Since the traced stack became a second one (`traced`); older results traced the only stack.
-  const t = ev.traced ?? ev;
+  const t = ev.traced;
   const rows = (Object.keys(HOPS) as HopName[]).map((k) => `| ${HOPS[k]} | ${t.hops.hops[k].p50} | ${t.hops.hops[k].p99} |`);
-  const where = ev.traced
-    ? `a second stack with tracing on, after its own warm-up, at ${t.propagation.rate}/s asked (${t.propagation.achievedRate}/s achieved; accepted → visible p50 ${t.propagation.p50} ms, p99 ${t.propagation.p99} ms, beside the untraced row above)`
-    : 'tracing on for this stack';
+  const where = `a second stack with tracing on, after its own warm-up, at ${t.propagation.rate}/s asked (${t.propagation.achievedRate}/s achieved; accepted → visible p50 ${t.propagation.p50} ms, p99 ${t.propagation.p99} ms, beside the untraced row above)`;
   return `Hop by hop (${t.hops.matched} of ${t.hops.of} propagation samples traced; read model of ${t.readModelSize} profiles at the start; ${where}):\n\n| hop | p50 ms | p99 ms |\n|---|---|---|\n${rows.join('\n')}`;
 }
 
@@ -199,7 +196,7 @@ ${ev.atTarget ? `| the same at the target's ${ev.atTarget.rate}/s asked (${ev.at
 ${ev.drain ? `| outbox → RabbitMQ → projection: ${ev.drain.events} sign-ups written straight into users' outbox (as a broker outage leaves them), ${ev.drain.applied} applied | ${ev.drain.drainPerS} events/s from the first to the last in movies' read model (${ev.drain.drainSeconds} s; ${ev.drain.endToEndPerS}/s counting the wait for the sweep, ${ev.drain.seconds} s) |
 ` : ''}| resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |
 ${ev.warmup ? `\nThe propagation rows follow a warm-up, thrown away: ${ev.warmup.count} sign-ups at ${ev.warmup.rate}/s asked (${ev.warmup.achievedRate}/s achieved; accepted → visible p50 ${ev.warmup.p50} ms, p99 ${ev.warmup.p99} ms).\n` : ''}${ev.quiet ? quietNote(ev.quiet) : ''}
-${(ev.traced ?? ev).hops ? hopTable(ev) : ''}` : '_not run_'}
+${ev.traced?.hops ? hopTable(ev) : ''}` : '_not run_'}
 
 ## Optimisations, each beside its "off"
 

@@ -50,10 +50,8 @@ export class OutboxRelay {
   /** The last sweep found a full batch somewhere: there is more backlog, sweep again at once. */
   private full = false;
 
-  /** Per collection: confirmed entries waiting to be removed, gathered while a removal runs. */
-  private readonly removers = new Map<Collection<any>, DataLoader<[OutboxDoc, OutboxEntry[]], void>>();
-  /** Per collection: documents handed to its remover since its last batch went out. */
-  private readonly removalsWaiting = new Map<Collection<any>, number>();
+  /** Per collection: removes confirmed entries, gathered while a removal runs (removerOf). */
+  private readonly removers = new Map<Collection<any>, (confirmed: Array<[OutboxDoc, OutboxEntry[]]>) => Promise<void>>();
 
   constructor(private readonly o: RelayOptions) {}
 
@@ -221,13 +219,15 @@ export class OutboxRelay {
    * used to be a write of its own, the same number of writes as the mutations themselves. A batch of
    * fewer than BULK_CHUNK documents also waits REMOVAL_LINGER_MS for more to join it.
    */
-  private removerOf(collection: Collection<any>): DataLoader<[OutboxDoc, OutboxEntry[]], void> {
+  private removerOf(collection: Collection<any>): (confirmed: Array<[OutboxDoc, OutboxEntry[]]>) => Promise<void> {
     let remover = this.removers.get(collection);
     if (remover) return remover;
-    const order = batchAfter(REMOVAL_STUCK_AFTER_MS, { ms: REMOVAL_LINGER_MS, enough: () => (this.removalsWaiting.get(collection) ?? 0) >= BULK_CHUNK });
-    remover = new DataLoader<[OutboxDoc, OutboxEntry[]], void>(
+    // Documents handed over since the last batch went out.
+    let waiting = 0;
+    const order = batchAfter(REMOVAL_STUCK_AFTER_MS, { ms: REMOVAL_LINGER_MS, enough: () => waiting >= BULK_CHUNK });
+    const loader = new DataLoader<[OutboxDoc, OutboxEntry[]], void>(
       async (items) => {
-        this.removalsWaiting.set(collection, 0);
+        waiting = 0;
         // One document may come twice (a sweep and an immediate publish): its entries together.
         const byId = new Map<string, [OutboxDoc, OutboxEntry[]]>();
         for (const [doc, events] of items) {
@@ -239,6 +239,10 @@ export class OutboxRelay {
       },
       { cache: false, batchScheduleFn: order.schedule },
     );
+    remover = (confirmed) => {
+      waiting += confirmed.length;
+      return loader.loadMany(confirmed).then(throwFirst);
+    };
     this.removers.set(collection, remover);
     return remover;
   }
@@ -280,11 +284,7 @@ export class OutboxRelay {
         if (r.status === 'fulfilled') done.set(tasks[i]!.doc, [...(done.get(tasks[i]!.doc) ?? []), tasks[i]!.event]);
       });
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (done.size > 0) {
-        const remover = this.removerOf(collection);
-        this.removalsWaiting.set(collection, (this.removalsWaiting.get(collection) ?? 0) + done.size);
-        await remover.loadMany([...done]).then(throwFirst);
-      }
+      if (done.size > 0) await this.removerOf(collection)([...done]);
       for (const e of [...done.values()].flat()) {
         this.o.logger.info({ eventId: e.eventId, correlationId: e.correlationId, type: e.type, aggregateId: e.aggregateId, version: e.aggregateVersion }, 'event published');
       }
