@@ -1,6 +1,22 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 
 /**
+ * Representations of one fetch are built from one `requires` selection: same keys, same order.
+ * Nearly all are `{ __typename, <one key field>: <string> }`; those get a key without
+ * JSON.stringify (~4% of the gateway's time on the deep query): type and field are GraphQL names,
+ * which hold no NUL, so the value after the second NUL is unambiguous. Anything else is stringified.
+ */
+function keyOf(representation: unknown): string {
+  const r = representation as Record<string, unknown>;
+  if (typeof r?.__typename === 'string') {
+    const keys = Object.keys(r);
+    const value = keys.length === 2 && keys[0] === '__typename' ? r[keys[1]!] : undefined;
+    if (typeof value === 'string') return `${r.__typename}\0${keys[1]}\0${value}`;
+  }
+  return JSON.stringify(representation);
+}
+
+/**
  * @apollo/gateway sends one representation per entity occurrence: the deep query's 200 review
  * authors go to `users` as 200 representations of a few dozen users, and every later hop multiplies
  * that. Hive Gateway sends each distinct entity once. This keeps the first occurrence of each
@@ -11,8 +27,7 @@ export function dedupe(representations: readonly unknown[]): { unique: unknown[]
   const unique: unknown[] = [];
   const slotOf = new Array<number>(representations.length);
   for (let i = 0; i < representations.length; i++) {
-    // Representations of one fetch are built from one `requires` selection: same keys, same order.
-    const key = JSON.stringify(representations[i]);
+    const key = keyOf(representations[i]);
     let slot = index.get(key);
     if (slot === undefined) {
       slot = unique.length;

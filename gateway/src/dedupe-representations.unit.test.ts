@@ -8,6 +8,19 @@ describe('each distinct representation once per fetch', () => {
     expect(dedupe([u('a'), u('b')])).toBeUndefined();
   });
 
+  it('tells apart representations that differ anywhere: value, key field, type, or a key of several fields', () => {
+    const reps = [
+      u('a\0b'), u('a'), { __typename: 'User', email: 'a' }, { __typename: 'Movie', id: 'a' }, { __typename: 'User', id: 1 },
+      { __typename: 'User', id: '1' }, { __typename: 'User', id: 'a', org: 'x' }, { __typename: 'User', id: 'a', org: 'y' },
+      Object.assign(Object.create(null), { __typename: 'User', id: 'a' }), { id: 'a', __typename: 'User' },
+    ];
+    // Only the null-prototype copy of u('a') is a duplicate (the other key order is not: one fetch's
+    // representations share their order, and JSON.stringify keys told them apart too).
+    const out = dedupe(reps)!;
+    expect(out.unique).toHaveLength(9);
+    expect(out.slotOf).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 1, 8]);
+  });
+
   it('gives every position its entity, nulls included, and its errors', () => {
     const { slotOf } = dedupe([u('a'), u('b'), u('a'), u('c')])!;
     const response = {
