@@ -261,7 +261,11 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   alone). (3) Garbage collection, over a third: with 50 requests interleaved every request's data outlived several
   scavenges (18 ms each on average, \`--trace-gc\`) and was promoted; while the worker is out of CPU an adaptive
   window of requests now runs and the rest wait in order (service-kit's \`admission.ts\`). What is left is
-  \`JSON.stringify\` and \`JSON.parse\` of answers this size, the executor's merging, and GC. The last profile's
+  \`JSON.stringify\` and \`JSON.parse\` of answers this size, the executor's merging, and GC. By hand (profiles
+  of this gateway alone): GC 20–23%, the answer's JSON.stringify ~12%, JSON.parse of subgraph answers 8–12%, the
+  compiled walk ~7%. What V8 promotes is the parsed subgraph answers (48%, sampled) and the shaped answer (35%),
+  which waits p50 5.4 ms, p99 93 ms for its serialization behind the other running requests' work; no V8 flag or
+  admission window tried changed that beyond the drift (docs/decisions.md). The last profile's
   Apollo frames (\`GraphQLError\` under Apollo's shaping) fall in its final second, the shutdown: requests still
   queued when the load stopped, whose subgraph fetches the stop cut short.
 - **Reading the on/off rows:** the compiled walk and the pieces show on the deep query beyond the run's drift (the
@@ -323,7 +327,10 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
 - **Where the event path's remaining cost is:** FerretDB's CPU per written document (its SQLite backend decodes and
   encodes every document as JSON in Go, and SQLite itself is compiled to Go). In the outbox drain each round of 500
   took ~120 ms to read, ~40 ms to publish and confirm, ~220 ms to remove, one after the other, with FerretDB at
-  75–90% of a core and the whole system at about 1.3 of the 2 cores. The projection's own batched write rate,
+  75–90% of a core and the whole system at about 1.3 of the 2 cores. A Go profile of FerretDB during a drain of
+  10 000 (by hand): FerretDB at about one core, the other processes at about three quarters of the other; 42% of
+  FerretDB's CPU decodes the documents' JSON, 41% is the relay's updateMany (mostly reading back the 500 documents
+  it empties), 23% the relay's reads, 8% the projection's insertMany. The projection's own batched write rate,
   without the broker (its row above), is itself far below half the amqplib floor, so half the floor is out of reach
   on this database and machine.
 - **The batched projection's old hang:** found and bounded (docs/decisions.md): a connection the database dropped
