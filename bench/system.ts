@@ -10,6 +10,7 @@ import { MongoClient } from 'mongodb';
 import { adminHeaders, freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { startStack } from '../scripts/lib/stack';
 import { ensureMongo, ensureRabbit, ROOT } from '../scripts/lib/infra';
+import { unpin } from './processes';
 
 export const DATABASES = { users: 'bench_users', movies: 'bench_movies', catalog: 'bench_catalog' };
 // BENCH_NAMESPACE: two bench runs on one shared broker must not consume each other's events.
@@ -32,9 +33,19 @@ export async function startSystem(env: Record<string, string> = {}, pin = true) 
   });
   // The subgraphs share core 0 with the load generator; the gateway under test gets core 1.
   if (pin) for (const s of ['users', 'movies', 'catalog'] as const) spawnSync('taskset', ['-p', '-c', '0', String(stack.processes.get(s)!.pid)], { stdio: 'ignore' });
+  // Unpinned means every core: the stack, and FerretDB if the bench started it, inherited core 0.
+  else for (const pid of [...[...stack.processes.values()].map((c) => c.pid), ferretDbPid(mongoUrl)]) if (pid) unpin(pid);
   const mongo = await new MongoClient(mongoUrl).connect();
   const smallId = await seed(stack.gatewayUrl, mongo);
   return { stack, mongo, mongoUrl, amqpUrl, smallId, stop: async () => (await stack.stop(), await mongo.close()) };
+}
+
+/** The FerretDB serving `mongoUrl` on this machine, if it is one (a MongoDB of the user's is left alone). */
+function ferretDbPid(mongoUrl: string): number | undefined {
+  const { hostname, port } = new URL(mongoUrl);
+  if (hostname !== '127.0.0.1') return undefined;
+  const out = spawnSync('pgrep', ['-f', `ferretdb .*--listen-addr=127.0.0.1:${port || 27017} `], { encoding: 'utf8' }).stdout.trim();
+  return out ? Number(out.split('\n')[0]) : undefined;
 }
 
 async function must(url: string, query: string, variables: Record<string, unknown>, retryMs = 0) {
