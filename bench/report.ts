@@ -156,8 +156,9 @@ the machine is shared and noisy, so only ratios measured side by side mean anyth
 - Each measurement: one checked request (200, no \`errors\`), ${r.config.warmupSeconds} s warm-up thrown away, then ${r.config.seconds} s measured.
   Percentiles from every response's latency. Peak RSS and CPU (% of one core) sampled from /proc every 100 ms while
   measured, for the gateway's process tree only.
-- **Event path** (\`bench/event-path.ts\`): the whole system as \`npm start\` runs it (tracing off), unpinned: every
-  process on the path, the load generator included, shares both cores. Sign-ups go over one keep-alive pool (undici's
+- **Event path** (\`bench/event-path.ts\`): the whole system as \`npm start\` runs it (tracing off), unpinned: the
+  services and FerretDB share both cores (they inherit the bench's own core 0, and are given both back); the load
+  generator, the bench itself, stays on core 0. Sign-ups go over one keep-alive pool (undici's
   \`request\`); one reader polls the read model every 2 ms for every awaited id. The hop-by-hop table comes from a second
   stack with tracing on, measured after the first one stopped.
 
