@@ -4,8 +4,9 @@ import { testDatabase, type TestDatabase } from '@cinema/testing';
 // scripts/ferretdb.patch makes FerretDB's SQLite backend narrow a query to the _id its filter names
 // (equality or $in, beside any other keys) through the _id index, or else to a top-level boolean
 // equality through that field's index, lets update/findAndModify close their read before they
-// write, and writes an update's matches in one transaction. Narrowing must never change an answer: these run on whatever server MONGO_URL is (MongoDB
-// passes them by itself); the plan check runs on FerretDB only.
+// write, and writes an update's matches in one transaction. Narrowing must never change an answer:
+// these run on whatever server MONGO_URL is (MongoDB passes them by itself); the plan check runs on
+// FerretDB only.
 describe('queries by _id (FerretDB with the _id index patch, or MongoDB)', () => {
   let t: TestDatabase;
   const a = new ObjectId();
