@@ -1,10 +1,11 @@
 /**
- * The event part of a bench run, side by side on one stack as shipped: the broker's floor, the
- * propagation latency, a burst's events/s, an outbox backlog's drain, a resync, and the
+ * The event part of a bench run, side by side on one stack as shipped: the broker's floor and the
+ * database's, the propagation latency, a burst's events/s, an outbox backlog's drain, a resync, and the
  * projection's bulkWrite on and off; then, on a traced stack, the propagation's hop-by-hop breakdown.
  */
 import { amqpFloor } from './amqp-floor';
 import type { BenchConfig } from './config';
+import { databaseFloor } from './database-floor';
 import { burst, propagation, resync } from './events';
 import { hopBreakdown } from './hops';
 import { outboxDrain } from './outbox-drain';
@@ -38,6 +39,8 @@ async function shippedStack(cfg: BenchConfig) {
     await settle('afterWarmup');
     const floor = await amqpFloor(sys.amqpUrl, cfg.events.floorMessages);
     const serialFloor = await amqpFloor(sys.amqpUrl, cfg.quick ? 100 : 300, 1, true);
+    // The database's side of the floor: the one write every event costs it, alone.
+    const dbFloor = await databaseFloor(sys.mongo.db(DATABASES.users), cfg.events.drainEvents);
     // FerretDB (SQLite) scans a collection for most filters: the read model's size is part of the result.
     const readModelSize = await sys.mongo.db(DATABASES.movies).collection('user_profiles').estimatedDocumentCount();
     const { samples: _p, ...prop } = await propagation(sys.stack.gatewayUrl, sys.mongo, cfg.events.rate, cfg.events.count);
@@ -51,7 +54,7 @@ async function shippedStack(cfg: BenchConfig) {
     const rs = await resync(sys.mongo, sys.amqpUrl);
     await settle('projectionBulk');
     const bulk = await projectionBulk(sys.mongo.db(DATABASES.movies), Math.max(readModelSize, 1_000), cfg.events.bulkEvents);
-    return { readModelSize, quiet, warmup, floor, serialFloor, propagation: prop, atTarget, burst: b, drain, resync: rs, projectionBulk: bulk };
+    return { readModelSize, quiet, warmup, floor, serialFloor, dbFloor, propagation: prop, atTarget, burst: b, drain, resync: rs, projectionBulk: bulk };
   } finally {
     await sys.stop();
   }

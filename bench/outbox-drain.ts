@@ -13,17 +13,23 @@ import { withEvent } from '@cinema/service-kit';
 import { watchArrivals } from './arrivals';
 import { DATABASES } from './system';
 
-export async function outboxDrain(mongo: MongoClient, count: number) {
-  const users = mongo.db(DATABASES.users).collection('users');
-  const profiles = mongo.db(DATABASES.movies).collection('user_profiles');
+/** `count` users exactly as createUser writes them: each with its `user.created` event pending. */
+export function pendingSignUps(count: number) {
   const tag = randomUUID().slice(0, 8);
-  const ids = Array.from({ length: count }, () => new ObjectId());
   const at = new Date();
-  const docs = ids.map((_id, i) => {
+  return Array.from({ length: count }, (_, i) => {
+    const _id = new ObjectId();
     const [email, fullName] = [`drain-${tag}-${i}@example.com`, `Drain ${i}`];
     const event = newEvent('user.created', { id: _id.toHexString(), version: 1 }, { id: _id.toHexString(), email, fullName }, { correlationId: `bench-drain-${tag}` });
     return withEvent({ _id, email, fullName, createdAt: at, updatedAt: at, version: 1, deletedAt: null }, event);
   });
+}
+
+export async function outboxDrain(mongo: MongoClient, count: number) {
+  const users = mongo.db(DATABASES.users).collection('users');
+  const profiles = mongo.db(DATABASES.movies).collection('user_profiles');
+  const docs = pendingSignUps(count);
+  const ids = docs.map((d) => d._id);
   for (let i = 0; i < docs.length; i += 500) await users.insertMany(docs.slice(i, i + 500));
   const inserted = performance.now();
   const { seen, first, done } = await watchArrivals(profiles, ids, 180_000);
