@@ -7,7 +7,7 @@ import type { BenchConfig } from './config';
 import { users } from './fake-data';
 import { GATEWAYS, type GatewayVariant } from './gateways';
 import { measure, type LoadResult } from './load';
-import { startNode, waitReady } from './processes';
+import { startNode, waitReady, type Server } from './processes';
 import { body, DEEP, SMALL, writeBody } from './queries';
 
 /** `rounds`: each round's req/s, in order (the other figures are medians over them). */
@@ -30,45 +30,57 @@ export const workloads = (t: Target) => {
 };
 
 /**
- * Every gateway in turn, `cfg.rounds` times over (A B C, A B C, …): this machine's speed drifts by
- * tens of percent within minutes, so one window per gateway can flip a ratio. A row holds the
- * median of its rounds (peak RSS: the highest), and `rounds` keeps each round's req/s so the spread
- * is visible; the targets compare gateways round by round (report.ts).
+ * Every gateway, `cfg.rounds` times over: this machine's speed drifts by tens of percent within
+ * minutes, so one window per gateway can flip a ratio. In a round every gateway is started (each on
+ * the gateway core, the idle ones asleep) and each workload is measured on all of them back to back,
+ * so the windows a ratio compares are seconds apart, not the minute another gateway's three
+ * workloads took. The order turns each round (A B C, B C A, C A B), so no gateway always follows the
+ * same one. A row holds the median of its rounds (peak RSS: the highest), and `rounds` keeps each
+ * round's req/s so the spread is visible; the targets compare gateways round by round (report.ts).
  */
 export async function benchGateways(cfg: BenchConfig, setting: string, target: Target, variants: GatewayVariant[] = GATEWAYS, connections = cfg.connections, only?: string[]): Promise<Row[]> {
-  const load = workloads(target);
+  const load = Object.entries(workloads(target)).filter(([w]) => !only || only.includes(w));
   const runs = new Map<string, LoadResult[]>();
   for (let round = 1; round <= cfg.rounds; round++) {
-    for (const g of variants) {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}/graphql`;
-      const server = startNode(g.name, g.entry, {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        JWT_SECRET: TEST_JWT_SECRET,
-        SUBGRAPH_URL_USERS: target.urls.users,
-        SUBGRAPH_URL_MOVIES: target.urls.movies,
-        SUBGRAPH_URL_CATALOG: target.urls.catalog,
-        ...g.env,
-      }, { cpus: cfg.gatewayCpus });
-      try {
+    const turn = (round - 1) % variants.length;
+    const order = [...variants.slice(turn), ...variants.slice(0, turn)];
+    const started: Array<{ g: GatewayVariant; url: string; server: Server }> = [];
+    try {
+      for (const g of order) {
+        const port = await freePort();
+        const url = `http://127.0.0.1:${port}/graphql`;
+        const server = startNode(g.name, g.entry, {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          JWT_SECRET: TEST_JWT_SECRET,
+          SUBGRAPH_URL_USERS: target.urls.users,
+          SUBGRAPH_URL_MOVIES: target.urls.movies,
+          SUBGRAPH_URL_CATALOG: target.urls.catalog,
+          ...g.env,
+        }, { cpus: cfg.gatewayCpus });
+        started.push({ g, url, server });
         await waitReady(url, 60_000, server);
-        for (const [workload, b] of Object.entries(load).filter(([w]) => !only || only.includes(w))) {
+      }
+      for (const [workload, b] of load) {
+        for (const { g, url, server } of started) {
           const r = await measure({ url, body: b, connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds }, server.child.pid!);
           const key = `${workload}\t${g.name}`;
           runs.set(key, [...(runs.get(key) ?? []), r]);
           process.stderr.write(`  ${setting} r${round} ${workload.padEnd(5)} ${g.name.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  err ${r.errors + r.non2xx}  rss ${r.peakRssMb} MB  cpu ${r.cpuPct}%\n`);
         }
-      } finally {
-        await server.stop();
       }
+    } finally {
+      await Promise.all(started.map(({ server }) => server.stop()));
     }
   }
-  return [...runs].map(([key, rs]) => {
-    const [workload, gateway] = key.split('\t') as [string, string];
-    return { setting, workload, gateway, ...combine(rs) };
-  });
+  // Rows gateway by gateway, in the variants' order, whatever order the rounds measured them in.
+  return variants.flatMap((g) =>
+    load.flatMap(([workload]) => {
+      const rs = runs.get(`${workload}\t${g.name}`);
+      return rs ? [{ setting, workload, gateway: g.name, ...combine(rs) }] : [];
+    }),
+  );
 }
 
 /** The middle value (of an even count: the mean of the two middle ones, to `digits` decimals). */

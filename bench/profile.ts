@@ -24,14 +24,17 @@ function owner(url: string): string {
   return 'project source';
 }
 
-/** `skipMs`: leave out the first part of the process's life (module loading, warm-up). */
-export function summarize(profile: Profile, skipMs = 0, top = 12) {
+/**
+ * `skipMs`: leave out the first part of the process's life (module loading, warm-up); `untilMs`: and
+ * what follows the load (the shutdown: requests cut off mid-flight end in Apollo's error path).
+ */
+export function summarize(profile: Profile, skipMs = 0, top = 12, untilMs = Infinity) {
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   let at = 0;
   profile.samples.forEach((id, i) => {
     at += profile.timeDeltas[i] ?? 0;
-    if (at / 1000 >= skipMs) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    if (at / 1000 >= skipMs && at / 1000 <= untilMs) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const pkg = new Map<string, number>();
@@ -60,15 +63,17 @@ export async function profileGateway(cfg: BenchConfig, g: GatewayVariant, target
   }, { cpus: cfg.gatewayCpus, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   const spawned = Date.now();
   let skipMs = 0;
+  let untilMs = Infinity;
   try {
     await waitReady(url, 60_000, server);
     await measure({ url, body, connections: cfg.connections, seconds: 1, warmupSeconds: 0 }, server.child.pid!);
     skipMs = Date.now() - spawned;
     await measure({ url, body, connections: cfg.connections, seconds: cfg.seconds, warmupSeconds: 0 }, server.child.pid!);
+    untilMs = Date.now() - spawned;
   } finally {
     await server.stop(); // the profile is written at a clean exit
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return undefined;
-  return summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')), skipMs);
+  return summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')), skipMs, 12, untilMs);
 }

@@ -138,7 +138,7 @@ the machine is shared and noisy, so only ratios measured side by side mean anyth
 
 ## Method
 
-- **Gateways**, one worker each, each alone in turn on core 1 (\`taskset\`; pinning: ${r.machine.pinning}); the load
+- **Gateways**, one worker each, each measured alone on core 1 (\`taskset\`; pinning: ${r.machine.pinning}); the load
   generator (autocannon, ${r.config.connections} connections — The Guild's 50 virtual users) and the subgraphs on core 0.
   - \`ours\`: this project's gateway, its real entry point (\`gateway/src/index.ts\`): JWT check, rate limit off, graphql-armor
     limits, the schema's authorization, signed subgraph requests, metrics, request logging; started as \`npm start\` and
@@ -153,9 +153,11 @@ the machine is shared and noisy, so only ratios measured side by side mean anyth
 - **Workloads** (\`bench/queries.ts\`): *small* — \`user(id)\` plus its two reviews (users → movies); *deep* — 20 movies with
   10 reviews each, their authors (users) and the authors' reviews (back to movies), screenings with cinemas and cities
   (catalog): every subgraph, a response of tens of KB, shaped like The Guild's; *mix* — 9 small reads to 1 public sign-up.
-- **Rounds**: the gateways are measured in turn, ${r.config.rounds ?? 1} time(s) over (ours, stock, Hive; again; …), because this
-  machine's speed drifts by tens of percent within minutes. A table row gives the median of the rounds (peak RSS: the
-  highest) and every round's req/s; a target's ratio is taken round by round and judged on the median round.
+- **Rounds**: ${r.config.rounds ?? 1} time(s) over, because this machine's speed drifts by tens of percent within minutes. In a
+  round all three gateways are started (the idle ones asleep on the same core) and each workload is measured on every
+  gateway back to back, so the windows a ratio compares are seconds apart; the order turns each round (ours, stock,
+  Hive; stock, Hive, ours; Hive, ours, stock). A table row gives the median of the rounds (peak RSS: the highest) and
+  every round's req/s; a target's ratio is taken round by round and judged on the median round.
 - Each measurement: one checked request (200, no \`errors\`), ${r.config.warmupSeconds} s warm-up thrown away, then ${r.config.seconds} s measured.
   Percentiles from every response's latency. Peak RSS and CPU (% of one core) sampled from /proc every 100 ms while
   measured, for the gateway's process tree only.
