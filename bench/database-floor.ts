@@ -3,12 +3,13 @@
  * event costs, the relay must write its source document once after the confirm, to remove the
  * entry (consistency rule 1: the outbox lives in the document, an entry goes only once confirmed).
  * So the end-to-end rate can never exceed how fast the database does that write alone: here with
- * the relay's own statement (relay.ts, removeConfirmed), 500 documents each, as the sweep removes
+ * the relay's own statement (relay.ts, singleEntryRemoval), 500 documents each, as the sweep removes
  * them, on documents shaped as the drain's, with nothing else running. One stream and two at once
  * (the machine's cores): FerretDB decodes the documents an update reads in parallel, SQLite commits
  * one write at a time. A loose bound: the sweep's read and the projection's insert come on top.
  */
 import type { Db } from 'mongodb';
+import { singleEntryRemoval } from '@cinema/service-kit';
 import { pendingSignUps } from './outbox-drain';
 
 const CHUNK = 500;
@@ -25,9 +26,9 @@ async function removals(db: Db, count: number, streams: number): Promise<number>
   await Promise.all(
     Array.from({ length: streams }, async () => {
       for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) {
-        const filter = { _id: { $in: chunk.map((d) => d._id) }, outbox: { $size: 1 }, 'outbox.eventId': { $in: chunk.map((d) => d.outbox[0]!.eventId) } };
+        const { filter, update } = singleEntryRemoval(chunk.map((d) => [d, d.outbox] as const));
         // Read before adding: `matched += await …` would add to the value from before the await.
-        const m = (await coll.updateMany(filter, { $set: { outbox: [] }, $unset: { outboxPending: '' } })).matchedCount;
+        const m = (await coll.updateMany(filter, update)).matchedCount;
         matched += m;
       }
     }),

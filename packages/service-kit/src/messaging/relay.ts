@@ -19,6 +19,18 @@ const REMOVAL_STUCK_AFTER_MS = 2_000;
  */
 const REMOVAL_LINGER_MS = 50;
 
+/** What a removal writes: the outbox emptied and its flag dropped in one go. */
+const EMPTIED = { $set: { outbox: [] }, $unset: { outboxPending: '' } };
+
+/**
+ * The updateMany that empties outboxes holding one confirmed entry each (removeConfirmed says why
+ * it is safe). Exported for the bench's database floor, which times this statement alone.
+ */
+export function singleEntryRemoval(confirmed: ReadonlyArray<readonly [OutboxDoc, readonly OutboxEntry[]]>) {
+  const filter = { _id: { $in: confirmed.map(([doc]) => doc._id) }, outbox: { $size: 1 }, 'outbox.eventId': { $in: confirmed.map(([, [e]]) => e!.eventId) } };
+  return { filter, update: EMPTIED };
+}
+
 export interface RelayOptions {
   collections: Collection<any>[];
   /** Publishes the envelope with these extra message headers (the trace context). */
@@ -179,16 +191,15 @@ export class OutboxRelay {
    */
   private async removeConfirmed(collection: Collection<any>, done: Map<OutboxDoc, OutboxEntry[]>): Promise<void> {
     const docs = [...done];
-    const emptied = { $set: { outbox: [] }, $unset: { outboxPending: '' } };
     // One statement: up to the `_id: {$in}` size our FerretDB build looks up by index (1 000).
     await this.removePinned(collection, docs.filter(([, events]) => events.length === 1), SINGLE_CHUNK, async (chunk) => {
-      const filter = { _id: { $in: chunk.map(([doc]) => doc._id) }, outbox: { $size: 1 }, 'outbox.eventId': { $in: chunk.map(([, [e]]) => e!.eventId) } };
-      return (await collection.updateMany(filter, emptied)).matchedCount;
+      const { filter, update } = singleEntryRemoval(chunk);
+      return (await collection.updateMany(filter, update)).matchedCount;
     });
     // Chunked at half the bound, so the general form's two statements per document stay within it.
     await this.removePinned(collection, docs.filter(([, events]) => events.length > 1), BULK_CHUNK / 2, async (chunk) => {
       const ops: AnyBulkWriteOperation<any>[] = chunk.map(([doc, events]) => ({
-        updateOne: { filter: { _id: doc._id, outbox: { $size: events.length }, 'outbox.eventId': { $all: events.map((e) => e.eventId) } }, update: emptied },
+        updateOne: { filter: { _id: doc._id, outbox: { $size: events.length }, 'outbox.eventId': { $all: events.map((e) => e.eventId) } }, update: EMPTIED },
       }));
       return (await collection.bulkWrite(ops, { ordered: true })).matchedCount;
     });
