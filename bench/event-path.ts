@@ -24,7 +24,7 @@ export async function eventPath(cfg: BenchConfig) {
  * default), every process free to use both cores.
  */
 async function shippedStack(cfg: BenchConfig) {
-  const sys = await startSystem({}, false);
+  const sys = await startSystem();
   try {
     // Each measurement starts from a quiet stack: what the one before left (or the system part's
     // read/write mix) is digested first, and how long that took is reported with it.
@@ -68,7 +68,7 @@ async function shippedStack(cfg: BenchConfig) {
  */
 async function tracedStack(cfg: BenchConfig) {
   const sink = await startSpanSink();
-  const sys = await startSystem({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_BSP_SCHEDULE_DELAY: '100' }, false);
+  const sys = await startSystem({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_BSP_SCHEDULE_DELAY: '100' });
   try {
     await waitForQuiet(sys.amqpUrl, sys.mongo);
     // A shorter warm-up: this stack measures only below saturation, and only where the time goes.

@@ -58,14 +58,20 @@ export async function waitReady(url: string, timeoutMs = 60_000, server?: Server
 }
 
 /**
+ * Puts every thread of a process tree on `cores` ("0", "0-1"): `taskset -a`, as a process's helper
+ * threads (V8's GC and compiler, libuv's pool, Go's Ms) would otherwise stay where they were.
+ */
+export function pin(pid: number, cores: string): void {
+  if (!HAS_TASKSET) return;
+  for (const p of tree(pid)) spawnSync('taskset', ['-a', '-p', '-c', cores, String(p)], { stdio: 'ignore' });
+}
+
+/**
  * Lets a process tree use every core again. The bench pins itself to core 0 (run.ts), and whatever it
  * starts inherits that: the event path's "every process free to use both cores" needs this, not
  * merely no pinning of its own (measured: the stack on core 0 alone reached 94 of 200 sign-ups/s).
  */
-export function unpin(pid: number): void {
-  if (!HAS_TASKSET) return;
-  for (const p of tree(pid)) spawnSync('taskset', ['-a', '-p', '-c', `0-${cpus().length - 1}`, String(p)], { stdio: 'ignore' });
-}
+export const unpin = (pid: number): void => pin(pid, `0-${cpus().length - 1}`);
 
 /** Every pid in the tree below `pid` (taskset execs node in place; cluster workers are children). */
 function tree(pid: number): number[] {

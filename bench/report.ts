@@ -139,7 +139,8 @@ the machine is shared and noisy, so only ratios measured side by side mean anyth
 ## Method
 
 - **Gateways**, one worker each, each measured alone on core 1 (\`taskset\`; pinning: ${r.machine.pinning}); the load
-  generator (autocannon, ${r.config.connections} connections — The Guild's 50 virtual users) and the subgraphs on core 0.
+  generator (autocannon, ${r.config.connections} connections — The Guild's 50 virtual users) and the subgraphs on core 0 (in the
+  *system* setting FerretDB too, every thread, whoever started it; RabbitMQ, the machine's, is left unpinned).
   - \`ours\`: this project's gateway, its real entry point (\`gateway/src/index.ts\`): JWT check, rate limit off, graphql-armor
     limits, the schema's authorization, signed subgraph requests, metrics, request logging; started as \`npm start\` and
     the Dockerfile start it, with its 1 GB old-generation limit (\`gateway/src/heap.ts\`).

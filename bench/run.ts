@@ -76,7 +76,7 @@ async function main() {
 
   if (has('system')) {
     say('whole system: real subgraphs on FerretDB and RabbitMQ');
-    const sys = await startSystem();
+    const sys = await startSystem({}, cfg.otherCpus);
     const target: Target = { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId };
     try {
       results.rows.push(...(await benchGateways(cfg, 'system', target, GATEWAYS, cfg.systemConnections)));

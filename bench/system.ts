@@ -10,7 +10,7 @@ import { MongoClient } from 'mongodb';
 import { adminHeaders, freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { startStack } from '../scripts/lib/stack';
 import { ensureMongo, ensureRabbit, ROOT } from '../scripts/lib/infra';
-import { unpin } from './processes';
+import { pin, unpin } from './processes';
 
 export const DATABASES = { users: 'bench_users', movies: 'bench_movies', catalog: 'bench_catalog' };
 // BENCH_NAMESPACE: two bench runs on one shared broker must not consume each other's events.
@@ -18,11 +18,12 @@ export const NAMESPACE = process.env.BENCH_NAMESPACE ?? 'bench';
 const SEED = { users: 10, movies: 10, reviewsPerMovie: 5, screeningsPerMovie: 2 };
 
 /**
- * `env` adds to every service's environment (the event bench turns tracing on this way). `pin`
- * gives the gateway core 1 alone and the rest core 0, for the gateway rows; the event path leaves
- * the scheduler free, as a two-core deployment would: every process of it is on the measured path.
+ * `env` adds to every service's environment (the event bench turns tracing on this way). `cores`
+ * (the gateway rows) puts the stack and FerretDB there, so the gateway under test has its own core
+ * alone; without it (the event path) every process may use every core, as in a two-core deployment:
+ * every process of it is on the measured path.
  */
-export async function startSystem(env: Record<string, string> = {}, pin = true) {
+export async function startSystem(env: Record<string, string> = {}, cores?: string) {
   const [mongoUrl, amqpUrl] = [await ensureMongo(), await ensureRabbit()];
   const ports = { gateway: await freePort(), users: await freePort(), movies: await freePort(), catalog: await freePort() };
   const stack = await startStack({
@@ -31,13 +32,20 @@ export async function startSystem(env: Record<string, string> = {}, pin = true) 
     output: process.env.BENCH_LOGS ? (service) => (mkdirSync(join(ROOT, '.data', 'bench-logs'), { recursive: true }), createWriteStream(join(ROOT, '.data', 'bench-logs', `${service}.log`), { flags: 'a' })) : undefined,
     env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: NAMESPACE, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0', ...env },
   });
-  // The subgraphs share core 0 with the load generator; the gateway under test gets core 1.
-  if (pin) for (const s of ['users', 'movies', 'catalog'] as const) spawnSync('taskset', ['-p', '-c', '0', String(stack.processes.get(s)!.pid)], { stdio: 'ignore' });
-  // Unpinned means every core: the stack, and FerretDB if the bench started it, inherited core 0.
-  else for (const pid of [...[...stack.processes.values()].map((c) => c.pid), ferretDbPid(mongoUrl)]) if (pid) unpin(pid);
+  // The stack, and the FerretDB serving it (a MongoDB of the user's is left where it is): FerretDB
+  // serves every query of the system rows, and one started before the bench would otherwise share the
+  // gateway's core. RabbitMQ is the machine's service, left alone: those rows' only events are the mix's sign-ups.
+  const ferretDb = ferretDbPid(mongoUrl);
+  for (const pid of [...[...stack.processes.values()].map((c) => c.pid), ferretDb]) if (pid) cores ? pin(pid, cores) : unpin(pid);
   const mongo = await new MongoClient(mongoUrl).connect();
   const smallId = await seed(stack.gatewayUrl, mongo);
-  return { stack, mongo, mongoUrl, amqpUrl, smallId, stop: async () => (await stack.stop(), await mongo.close()) };
+  // FerretDB outlives the run: whatever uses it next (the event part, the tests) gets every core back.
+  const stop = async () => {
+    await stack.stop();
+    await mongo.close();
+    if (ferretDb && cores) unpin(ferretDb);
+  };
+  return { stack, mongo, mongoUrl, amqpUrl, smallId, stop };
 }
 
 /** The FerretDB serving `mongoUrl` on this machine, if it is one (a MongoDB of the user's is left alone). */
