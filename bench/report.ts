@@ -253,12 +253,13 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   subgraphs and FerretDB, sharing core 0 with the load generator, set the pace. The subgraphs run the same
   service-kit HTTP layer, so express leaving the GraphQL path sped them up too; with it, ours leads on all three
   workloads here.
-- **The deep query against stock: 3× is at the edge.** The previous full run measured 3.57× (every round ≥ 3.12×);
-  this one 2.9× (rounds 2.82–3.04×), with the gateway's code unchanged in between but for one helper (Apollo's own
-  \`getOwn\` in place of an identical copy; everything else changed between them was the event path):
-  stock's deep figure rose from 59 to 85 req/s between the two runs, ours from 214 to 258, and Hive's from 45 to 70.
-  A later interleaved probe the same day gave 205 vs 72.5 (2.83×). A larger young generation
-  (\`--max-semi-space-size\` 32 / 64 MB) bought 2.5% / 5% in that probe at 277 / 346 MB peak RSS: not applied.
+- **The deep query against stock: 3× is at the edge, and moves with the machine.** The full runs of the last
+  sessions, with the gateway's code unchanged between them: 3.18× (every round ≥ 3.08×) on a fast day; 2.93× and
+  2.82× on a day every measurement ran 13–37% slower, the raw amqplib floor included (21 159 → 18 429 → 13 454
+  events/s); 3.13× (rounds 2.80–3.16×) in the run above, on a faster day again. Our deep query is parse,
+  serialize and GC, memory-heavy work that may suffer more than stock's on a contended host (a guess, not
+  measured). A larger young generation (\`--max-semi-space-size\` 32 / 64 MB) bought 2.5% / 5% in one probe at
+  277 / 346 MB peak RSS: not applied.
 - **The deep query, what took it past 3× stock before** (each has its on/off row above). The deep profile had
   three large items left: (1) Apollo's result shaping (\`computeResponse\`: per value, two directive lookups, the type
   unwrapped level by level and a result object): 21% of the gateway; it is now a walk compiled per operation
@@ -331,7 +332,13 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
 - **CPU per sign-up at 200/s** (each process's user+system time from /proc over a run of 1 000, after 3 000 of
   warm-up, by hand): FerretDB 2.5 ms, users 1.45, RabbitMQ 1.05, gateway 1.0, movies 0.9, the load generator 0.9:
   about 7.8 ms, so 200 sign-ups/s keep the two cores about 80% busy. A slower machine, or a shorter warm-up, puts
-  the write path at its limit: then mutations queue and every hop slows with the CPU they share.
+  the write path at its limit: then mutations queue and every hop slows with the CPU they share. Again on a later
+  day (two runs of 1 200 after 2 000 of warm-up): FerretDB 2.8–2.9 ms, users 1.6–1.8, gateway 1.2–1.3, movies 1.1,
+  RabbitMQ 1.0, the load generator 1.0–1.2, about 9 ms, 1.8 of the two cores; per sign-up FerretDB's own
+  counters (a second FerretDB with its debug handler) saw 1.7 inserts (the sign-up, and the projection's
+  insertMany shared by 1.4 events on average), 0.8 finds (the bench's watcher) and 0.07 updates (the relay's
+  removals, ~14 documents each). The services' profiles are flat: the largest self time is their socket writes
+  (7–10% of a service's busy time), then Apollo's request pipeline and GC (3–5% each).
 - **Where the event path's remaining cost is:** FerretDB's CPU per written document (its SQLite backend decodes and
   encodes every document as JSON in Go, and SQLite itself is compiled to Go). In the outbox drain each round of 500
   took ~120 ms to read, ~40 ms to publish and confirm, ~220 ms to remove, one after the other, with FerretDB at
