@@ -59,7 +59,7 @@ export async function waitReady(url: string, timeoutMs = 60_000, server?: Server
 
 /**
  * Puts every thread of a process tree on `cores` ("0", "0-1"): `taskset -a`, as a process's helper
- * threads (V8's GC and compiler, libuv's pool, Go's Ms) would otherwise stay where they were.
+ * threads (V8's GC and compiler, libuv's pool, the Go runtime's) would otherwise stay where they were.
  */
 export function pin(pid: number, cores: string): void {
   if (!HAS_TASKSET) return;

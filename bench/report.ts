@@ -297,6 +297,9 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   so it is the hit path's cost; under writes every event evicts the answers holding its types.
 - **p99 in a \`--quick\` run** is close to the maximum of a couple of hundred samples: a single GC pause or the first
   requests after the warm-up decide it; compare the two "all on" measurements of the same gateway in the table above.
+  Its propagation rows follow 200 sign-ups of warm-up, not 2 000, to stay under three minutes: on a stack that
+  fresh, 200/s is past what the write path sustains (a fresh stack's first 1 000 at 200/s: p50 18.5 ms), so a quick
+  run's verdict at 200/s says little; the full run's is the one to read.
 - **Workers:** the comparison gives every gateway one worker on one core; the cluster row gives ours both cores (the
   load generator shares one of them) with one worker and with two, each beside the other.
 - **Event path, what changed it** (issue 6's event work, measured by hand on this stack before and after):
