@@ -26,6 +26,11 @@ export function onShutdown(logger: Logger, steps: Array<() => Promise<unknown>>,
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  // Started by a parent with an IPC channel (npm start, the tests): when it dies, so do we.
+  // Started by a parent with an IPC channel (npm start, the tests): when it dies, so do we. It may have
+  // died while this process was still starting (Ctrl-C during `npm start`): the channel is closed
+  // already and 'disconnect' will not come again, so stop now. Measured before: the three subgraphs
+  // outlived such a start, orphaned, holding their ports. `send` stays defined after a disconnect.
+  if (process.send === undefined) return;
   if (process.connected) process.once('disconnect', () => void stop('parent exited'));
+  else void stop('parent exited');
 }
