@@ -1,15 +1,13 @@
 import { spawn, type StdioOptions } from 'node:child_process';
 import { join } from 'node:path';
+import { exitWithin } from '@cinema/testing';
 
 /** Real child processes: what `npm start` and the tests rely on when they go away. */
 function start(startMs: number, stdio: StdioOptions) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'slow-start.ts')], { env: { ...process.env, START_MS: String(startMs), LOG_LEVEL: 'info' }, stdio });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
-  const ended = new Promise<number | null | 'alive'>((resolve) => {
-    const timer = setTimeout(() => resolve('alive'), 10_000);
-    child.once('exit', (code) => (clearTimeout(timer), resolve(code)));
-  });
+  const ended = exitWithin(child, 10_000);
   const started = new Promise<void>((resolve) => child.stdout!.on('data', () => out.includes('started') && resolve()));
   return { child, ended, started, output: () => out };
 }
@@ -19,7 +17,6 @@ describe('onShutdown and the parent process', () => {
     const p = start(1_500, ['ignore', 'pipe', 'inherit', 'ipc']);
     p.child.disconnect(); // as the parent's death closes the channel: before onShutdown is installed
     const code = await p.ended;
-    if (code === 'alive') p.child.kill('SIGKILL');
     expect(code).toBe(0);
     expect(p.output()).toContain('"signal":"parent exited"');
     expect(p.output()).toContain('steps ran');
@@ -30,7 +27,6 @@ describe('onShutdown and the parent process', () => {
     await p.started;
     p.child.disconnect();
     const code = await p.ended;
-    if (code === 'alive') p.child.kill('SIGKILL');
     expect(code).toBe(0);
     expect(p.output()).toContain('steps ran');
   }, 20_000);

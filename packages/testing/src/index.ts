@@ -4,6 +4,7 @@ export * from './auth';
 export * from './database';
 export * from './graphql';
 export * from './ports';
+export * from './processes';
 export * from './run-id';
 export * from './broker';
 export * from './tcp-proxy';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
+import { exitWithin, freePort, silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
 import { Messaging } from './runtime';
 
 let t: TestDatabase;
@@ -34,11 +34,7 @@ describe('messaging while the broker is unreachable', () => {
     let out = '';
     child.stdout!.on('data', (chunk) => (out += chunk));
     // Rascal left a keep-alive interval behind each failed attempt: the process never ended.
-    const ended = await new Promise<number | null | 'alive'>((resolve) => {
-      const timer = setTimeout(() => resolve('alive'), 15_000);
-      child.once('exit', (code) => (clearTimeout(timer), resolve(code)));
-    });
-    if (ended === 'alive') child.kill('SIGKILL');
+    const ended = await exitWithin(child, 15_000);
     expect(out).toContain('stopped');
     expect(ended).toBe(0);
   }, 25_000);
