@@ -18,8 +18,8 @@ async function removals(db: Db, count: number, streams: number): Promise<number>
   const coll = db.collection(`bench_floor_${streams}`);
   await coll.drop().catch(() => undefined);
   const docs = pendingSignUps(count);
-  for (let i = 0; i < docs.length; i += CHUNK) await coll.insertMany(docs.slice(i, i + CHUNK));
   const chunks = Array.from({ length: Math.ceil(docs.length / CHUNK) }, (_, i) => docs.slice(i * CHUNK, (i + 1) * CHUNK));
+  for (const chunk of chunks) await coll.insertMany(chunk);
   let next = 0;
   let matched = 0;
   const started = performance.now();
