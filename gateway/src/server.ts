@@ -2,7 +2,9 @@ import './flat-reexports'; // first: see the file
 import './fast-result-objects'; // before @apollo/gateway: see the file
 import './compiled-result-shaping'; // after fast-result-objects, whose rewrite its fallback keeps: see the file
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
-import { authorizationPlugin, createGraphQLHttpServer, type AdmissionOptions, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
+import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
+import { Admission, type AdmissionOptions } from './admission/admission';
+import { admissionMetrics } from './admission/admission-metrics';
 import { authenticate, refuseBadTokens } from './auth/authenticate';
 import { acceptSecurityFeatures } from './auth/supergraph-security';
 import { createTokenVerifier, type TokenOptions } from './auth/tokens';
@@ -38,7 +40,7 @@ export interface GatewayServerOptions {
   dedupeRepresentations?: boolean;
   /** Answers serialized in pieces into one Buffer (service-kit's json-pieces.ts); default on. */
   jsonPieces?: boolean;
-  /** While out of CPU, an adaptive window of requests (at least `limit`) runs at once (service-kit's admission.ts); none when absent. */
+  /** While out of CPU, an adaptive window of requests (at least `limit`) runs at once (admission/admission.ts); off when absent or `limit` is 0. */
   admission?: AdmissionOptions;
   /** Express `trust proxy` (client addresses behind a load balancer). */
   trustProxy?: boolean | number | string;
@@ -92,12 +94,14 @@ export function createGatewayServer(options: GatewayServerOptions) {
     loaded = true;
   });
   const limits = documentLimits(options.limits, production);
+  const admission = options.admission?.limit ? new Admission(options.admission) : undefined;
+  if (admission && options.metrics) admissionMetrics(options.metrics.registry, admission);
   const server = createGraphQLHttpServer<RequestContext>({
     logger,
     production,
     bodyLimit: options.bodyLimit,
     jsonPieces: options.jsonPieces,
-    admission: options.admission,
+    admission,
     beforeBody: [authenticate(createTokenVerifier(options.tokens), logger), ...rateLimitPerClient(options.limits), refuseBadTokens],
     apollo: {
       gateway,

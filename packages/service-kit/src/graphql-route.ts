@@ -9,7 +9,6 @@ import proxyaddr from 'proxy-addr';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
 import type { Identity } from './auth/identity';
-import type { Admission } from './admission';
 import { errorBody } from './errors';
 
 /**
@@ -30,6 +29,17 @@ export interface GraphQLExchange {
   tokenProblem?: string;
   /** The body's exact bytes (a signature covers them); set once the body is read. */
   rawBody?: Buffer;
+}
+
+/**
+ * Admission control as the route uses it (the gateway's admission/ implements it): `enter` says
+ * `true` (run now), `'full'` (refuse with 503) or a promise (queued: `true` once admitted, `false` if
+ * the client left); `leave` once per admitted request when it has answered; `close` at stop.
+ */
+export interface AdmissionGate {
+  enter(res: ServerResponse): true | 'full' | Promise<boolean>;
+  leave(): void;
+  close(): void;
 }
 
 /** A step refuses by answering (`refuse`); the route stops at the first step that answered. */
@@ -53,8 +63,8 @@ export interface GraphQLRouteOptions<C extends BaseContext> {
   /** Runs the rest of the request (the after-body steps and Apollo) inside the request's span. */
   around: (req: IncomingMessage, res: ServerResponse, rest: () => Promise<void>) => Promise<void>;
   context: (x: GraphQLExchange) => Promise<C>;
-  /** Holds requests back while the worker is out of CPU (admission.ts); after the before-body steps. */
-  admission?: Admission;
+  /** Holds requests back while the worker is out of CPU; after the before-body steps. */
+  admission?: AdmissionGate;
 }
 
 /** Is this request for the GraphQL endpoint (`/graphql`, any query string)? */

@@ -1,30 +1,21 @@
 import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptions } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import express from 'express';
 import type { Logger } from 'pino';
-import type { Identity } from './auth/identity';
 import { maskUnexpectedErrors } from './errors';
-import { graphqlRoute, isGraphQLPath, type GraphQLStep } from './graphql-route';
+import { graphqlRoute, isGraphQLPath, type AdmissionGate, type GraphQLStep } from './graphql-route';
 import { healthRoutes, type ReadinessChecks } from './health';
+import type { RequestContext } from './request-context';
 import { requestLogging } from './request-logging';
 import { jsonInPieces } from './json-pieces';
-import { Admission, type AdmissionOptions } from './admission';
 import { graphqlTelemetry } from './telemetry/graphql-telemetry';
-import { admissionMetrics } from './telemetry/admission-metrics';
 import { metricsRoute, traceRequests } from './telemetry/http-telemetry';
 import type { ServiceMetrics } from './telemetry/metrics';
-
-export interface RequestContext extends BaseContext {
-  requestId: string;
-  logger: Logger;
-  /** Verified caller (gateway: from the JWT; subgraph: from the gateway's signed header), or null. */
-  identity: Identity | null;
-}
 
 export interface GraphQLHttpOptions<C extends RequestContext> {
   logger: Logger;
@@ -50,8 +41,8 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   afterBody?: GraphQLStep[];
   /** Answers serialized in pieces into one Buffer (json-pieces.ts); default on, off to compare. */
   jsonPieces?: boolean;
-  /** Admission control while the worker is out of CPU (admission.ts); off when absent or `limit` is 0. */
-  admission?: AdmissionOptions;
+  /** Holds requests back while the worker is out of CPU (the gateway's admission control); none when absent. */
+  admission?: AdmissionGate;
 }
 
 export interface GraphQLHttpServer {
@@ -102,8 +93,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   const service = String(logger.bindings().service ?? 'service');
 
   let started = false;
-  const admission = options.admission?.limit ? new Admission(options.admission) : undefined;
-  if (admission && options.metrics) admissionMetrics(options.metrics.registry, admission);
+  const admission = options.admission;
   return {
     httpServer,
     async listen(port, host) {

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RequestContext } from './http';
+import type { RequestContext } from './request-context';
 
 /**
  * Logs each operation once it completes, with its name, duration and error count: mutations at

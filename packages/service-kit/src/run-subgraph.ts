@@ -7,7 +7,7 @@ import { watchClient } from './mongo-watchdog';
 import type { MessagingObserver } from './messaging/observer';
 import type { Messaging } from './messaging/runtime';
 import { onShutdown } from './shutdown';
-import { messagingMetrics } from './telemetry/messaging-metrics';
+import { messagingMetrics } from './messaging/messaging-metrics';
 import { createMetrics, type ServiceMetrics } from './telemetry/metrics';
 import { startTracing, tracingEnv } from './telemetry/tracing';
 

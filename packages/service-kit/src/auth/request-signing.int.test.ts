@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { ADMIN, asGateway, gql, silentLogger, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { createSubgraphServer } from '../subgraph';
-import type { RequestContext } from '../http';
+import type { RequestContext } from '../request-context';
 import { encodeIdentity, IDENTITY_HEADER } from './identity';
 import { SIGNATURE_HEADER, signRequest } from './request-signing';
 

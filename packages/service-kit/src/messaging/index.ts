@@ -10,3 +10,4 @@ export * from './topology';
 export * from './observer';
 export * from './trace-context';
 export * from './confirm-publisher';
+export * from './messaging-metrics';

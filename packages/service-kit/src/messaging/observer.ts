@@ -4,7 +4,7 @@ import type { DomainEvent } from '@cinema/events';
 export type DeadLetterReason = 'invalid' | 'rejected' | 'redelivered';
 
 /**
- * What the relay and the consumers report as they work, for metrics (telemetry/messaging-metrics.ts).
+ * What the relay and the consumers report as they work, for metrics (messaging-metrics.ts).
  * Every hook is optional and must not throw; tracing does not go through here (the OpenTelemetry
  * API is already a no-op seam).
  */

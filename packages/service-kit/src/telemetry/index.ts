@@ -1,6 +1,5 @@
 export * from './graphql-telemetry';
 export * from './http-telemetry';
-export * from './messaging-metrics';
 export * from './metrics';
 export * from './operation-label';
 export * from './tracing';

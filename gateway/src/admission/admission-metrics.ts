@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Admission } from '../admission';
+import type { Admission } from './admission';
 
 /**
  * Admission control's state on /metrics, read at scrape time: whether the worker counts as out of
