@@ -9,7 +9,7 @@
  * one write at a time. A loose bound: the sweep's read and the projection's insert come on top.
  */
 import type { Db } from 'mongodb';
-import { singleEntryRemoval } from '@cinema/service-kit';
+import { singleEntryRemoval } from '@cinema/messaging';
 import { pendingSignUps } from './outbox-drain';
 
 const CHUNK = 500;

@@ -8,7 +8,7 @@ import amqplib from 'amqplib';
 import { ObjectId, type MongoClient } from 'mongodb';
 import { Pool } from 'undici';
 import { resyncQueue } from '@cinema/events';
-import { qualify } from '@cinema/service-kit';
+import { qualify } from '@cinema/messaging';
 import { watchArrivals } from './arrivals';
 import { DATABASES, NAMESPACE } from './system';
 

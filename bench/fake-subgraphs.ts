@@ -12,7 +12,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { execute, parse, type GraphQLSchema } from 'graphql';
-import { signatureProblem, SIGNATURE_HEADER, IDENTITY_HEADER } from '@cinema/service-kit';
+import { signatureProblem, SIGNATURE_HEADER, IDENTITY_HEADER } from '@cinema/serving';
 import { byId, cinemas, cities, movies, reviews, screenings, users } from './fake-data';
 
 const sdl = (name: string) => parse(readFileSync(join(__dirname, '..', 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'));

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { ObjectId, type MongoClient } from 'mongodb';
 import { newEvent } from '@cinema/events';
-import { withEvent } from '@cinema/service-kit';
+import { withEvent } from '@cinema/messaging';
 import { watchArrivals } from './arrivals';
 import { DATABASES } from './system';
 

@@ -5,7 +5,7 @@
  * newer versions of existing ones, on a scratch collection as large as the real read model.
  */
 import { ObjectId, type Db } from 'mongodb';
-import { applyVersioned, applyVersionedOne } from '@cinema/service-kit';
+import { applyVersioned, applyVersionedOne } from '@cinema/messaging';
 
 const PREFETCH = 50;
 

@@ -7,7 +7,7 @@
 import amqplib from 'amqplib';
 import type { MongoClient } from 'mongodb';
 import { CONSUMERS } from '@cinema/events';
-import { qualify } from '@cinema/service-kit';
+import { qualify } from '@cinema/messaging';
 import { DATABASES, NAMESPACE } from './system';
 
 /** Every collection whose documents carry an outbox: each service's relayed collections (its messaging.ts). */

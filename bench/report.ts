@@ -234,7 +234,7 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   of every request and response onto its own objects, and that made V8's property accesses megamorphic across the
   whole process (\`perf\` showed \`LookupInRegularHolder\` and megamorphic loads at the top; a bare node:http handler
   answered half as many requests once it did the same swap). \`/graphql\` now runs on plain node:http
-  (service-kit's graphql-route.ts). No switch keeps the old path, so its figures are an A/B of the two commits by
+  (serving's graphql-route.ts). No switch keeps the old path, so its figures are an A/B of the two commits by
   hand, three alternating rounds, gateway alone, 50 connections: small lookup 835 / 866 / 783 → 1384 / 1335 / 1217
   req/s; deep query 59 / 60 / 50 → 67 / 56 / 66 req/s.
 - **Apollo's result objects in fast mode**: @apollo/gateway builds answers from \`Object.create(null)\` objects,
@@ -251,7 +251,7 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
 - **Whole system:** the traffic table shows the same number of subgraph requests per query for all three gateways.
   Hive used to be ahead on the small lookup, where our gateway is not CPU-bound (see its CPU column) and the
   subgraphs and FerretDB, sharing core 0 with the load generator, set the pace. The subgraphs run the same
-  service-kit HTTP layer, so express leaving the GraphQL path sped them up too; with it, ours leads on all three
+  shared HTTP layer (packages/serving), so express leaving the GraphQL path sped them up too; with it, ours leads on all three
   workloads here.
 - **The deep query against stock: 3× is at the edge, and moves with the machine.** The full runs of the last
   sessions, with the gateway's code unchanged between them: 3.18× (every round ≥ 3.08×) on a fast day; 2.93× and
@@ -266,10 +266,10 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   (\`gateway/src/compiled-result-shaping.ts\`, 9%), which leaves anything Apollo would answer with an error to
   Apollo's own. (2) The first touch of the 136 KB answer string (\`Buffer.byteLength\`, then the socket's encoding),
   ~12%: V8 keeps strings over 128 KB in its large-object space and flattens JSON.stringify's result on first use;
-  answers are now serialized in pieces into one Buffer (service-kit's \`json-pieces.ts\`; 1.35 → 0.44 ms per answer
+  answers are now serialized in pieces into one Buffer (serving's \`json-pieces.ts\`; 1.35 → 0.44 ms per answer
   alone). (3) Garbage collection, over a third: with 50 requests interleaved every request's data outlived several
   scavenges (18 ms each on average, \`--trace-gc\`) and was promoted; while the worker is out of CPU an adaptive
-  window of requests now runs and the rest wait in order (service-kit's \`admission.ts\`). What is left is
+  window of requests now runs and the rest wait in order (the gateway's \`admission/admission.ts\`). What is left is
   \`JSON.stringify\` and \`JSON.parse\` of answers this size, the executor's merging, and GC. By hand (profiles
   of this gateway alone): GC 20–23%, the answer's JSON.stringify ~12%, JSON.parse of subgraph answers 8–12%, the
   compiled walk ~7%. What V8 promotes is the parsed subgraph answers (48%, sampled) and the shaped answer (35%),

@@ -1,7 +1,9 @@
 import { ObjectId } from 'mongodb';
 import { MongoClient } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { buildTopology, createBroker, loadConfig, MONGO_CLIENT_OPTIONS, type Messaging } from '@cinema/service-kit';
+import { loadConfig } from '@cinema/config';
+import { MONGO_CLIENT_OPTIONS } from '@cinema/mongo';
+import { buildTopology, createBroker, type Messaging } from '@cinema/messaging';
 import { amqpUrl, eventually, silentLogger, TcpProxy, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
 import { moviesEnv } from '../subgraphs/movies/src/config';
 import { createMoviesMessaging } from '../subgraphs/movies/src/messaging';

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { parseEvent, type DomainEvent } from '@cinema/events';
-import { envelopeOf, outboxEntry, startTracing, tracer, type Messaging, type SubgraphEnv, type Tracing } from '@cinema/service-kit';
+import { startTracing, tracer, type Tracing } from '@cinema/telemetry';
+import { envelopeOf, outboxEntry, type Messaging } from '@cinema/messaging';
+import type { SubgraphEnv } from '@cinema/subgraph-runtime';
 import { amqpUrl, eventually, gql, silentLogger, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET, testGatewaySecurity } from '@cinema/testing';
 import { createGatewayServer } from '../gateway/src/server';
 import { createMoviesMessaging } from '../subgraphs/movies/src/messaging';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import { MongoClient } from 'mongodb';
 import { CONSUMERS, isConsumerQueue, resyncQueue, type ResyncProgress, type ResyncRequest } from '@cinema/events';
-import { qualify } from '@cinema/service-kit';
+import { qualify } from '@cinema/messaging';
 import { compare } from './lib/convergence';
 import { ensureMongo, ensureRabbit, waitFor } from './lib/infra';
 import { READ_MODELS } from './lib/read-models';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEV_AUDIENCE, DEV_ISSUER } from '@cinema/service-kit';
+import { DEV_AUDIENCE, DEV_ISSUER } from '@cinema/serving';
 import { mintToken } from '@cinema/testing';
 import { devSecrets } from './lib/dev-secrets';
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { CONSUMERS, deadLetterQueue, type Exchange } from '@cinema/events';
-import { buildTopology, qualify } from '@cinema/service-kit';
+import { buildTopology, qualify } from '@cinema/messaging';
 
 // `npm run topology`: this project's exchanges, queues (ready / unacked / consumers / dead letters)
 // and bindings, as `rabbitmqctl list_exchanges/list_queues/list_bindings` show them in the article,

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { useJIT } from '@graphql-mesh/plugin-jit';
-import { signRequest, SIGNATURE_HEADER } from '@cinema/service-kit';
+import { signRequest, SIGNATURE_HEADER } from '@cinema/serving';
 import { benchSupergraph } from './supergraph';
 
 const secret = process.env.GATEWAY_SIGNING_SECRET!;

@@ -7,7 +7,7 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { signRequest, SIGNATURE_HEADER } from '@cinema/service-kit';
+import { signRequest, SIGNATURE_HEADER } from '@cinema/serving';
 import { acceptSecurityFeatures } from '../../gateway/src/auth/supergraph-security';
 import { benchSupergraph } from './supergraph';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { createSubgraphServer, type RequestContext } from '@cinema/service-kit';
+import type { RequestContext } from '@cinema/serving';
+import { createSubgraphServer } from '@cinema/subgraph-runtime';
 import { silentLogger, TEST_SIGNING_SECRET } from '@cinema/testing';
 
 /**

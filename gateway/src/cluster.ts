@@ -6,7 +6,7 @@
  */
 import cluster from 'node:cluster';
 import { join } from 'node:path';
-import { createLogger } from '@cinema/service-kit';
+import { createLogger } from '@cinema/config';
 import { loadGatewayConfig } from './config';
 
 const config = loadGatewayConfig(); // fails here, once, rather than in every worker

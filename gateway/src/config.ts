@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEV_AUDIENCE, DEV_ISSUER, env, loadConfig, tracingEnv } from '@cinema/service-kit';
+import { env, loadConfig } from '@cinema/config';
+import { tracingEnv } from '@cinema/telemetry';
+import { DEV_AUDIENCE, DEV_ISSUER } from '@cinema/serving';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const HMAC = ['HS256', 'HS384', 'HS512'];
@@ -33,8 +35,8 @@ const schema = z
     RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
     SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
     // While a worker's event loop is ≥ 90% busy, only a window of requests runs at once (at least
-    // this many; it widens when it starves the core) and the rest wait in order (service-kit's
-    // admission.ts). 0: no limit. Beyond ADMISSION_QUEUE waiting: 503.
+    // this many; it widens when it starves the core) and the rest wait in order
+    // (admission/admission.ts). 0: no limit. Beyond ADMISSION_QUEUE waiting: 503.
     ADMISSION_LIMIT: int(0, 10_000, 8),
     ADMISSION_QUEUE: int(1, 1_000_000, 1_000),
     // cluster.ts only: how many gateway processes share the port (default: the usable cores).
@@ -52,7 +54,7 @@ const schema = z
     GATEWAY_FAST_RESULT_OBJECTS: z.enum(['on', 'off']).default('on'),
     // Read by compiled-result-shaping.ts as it loads; validated here with the rest.
     GATEWAY_COMPILED_SHAPING: z.enum(['on', 'off']).default('on'),
-    // on: answers are serialized in pieces into one Buffer (service-kit's json-pieces.ts); off for the bench's comparison.
+    // on: answers are serialized in pieces into one Buffer (serving's json-pieces.ts); off for the bench's comparison.
     GATEWAY_JSON_PIECES: z.enum(['on', 'off']).default('on'),
     // The gateway's port faces clients: with this set, /metrics wants it as a bearer token.
     // Behind a load balancer: how many proxy hops (or which addresses) to trust for the client's

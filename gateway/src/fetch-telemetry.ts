@@ -1,7 +1,7 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Histogram } from 'prom-client';
-import type { ServiceMetrics } from '@cinema/service-kit';
+import type { ServiceMetrics } from '@cinema/telemetry';
 
 /** The data source's `fetcher` option: (url, init) => response. */
 export type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'] & {};

@@ -2,7 +2,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { errorCodes, gql } from '@cinema/testing';
 import { startToyGraph, withGateway, type Toy } from './test-support/toy-gateway';
 
-// The GraphQL endpoint reads its own body (service-kit graphql-route.ts, not express.json):
+// The GraphQL endpoint reads its own body (serving's graphql-route.ts, not express.json):
 // these are the rules it must keep, each against a real gateway over the toy subgraph.
 
 let toy: Toy;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createLogger, createMetrics, onShutdown, startTracing } from '@cinema/service-kit';
+import { createLogger, onShutdown } from '@cinema/config';
+import { createMetrics, startTracing } from '@cinema/telemetry';
 import { loadGatewayConfig } from './config';
 import { startInvalidation } from './response-cache/invalidation';
 import { ResponseStore } from './response-cache/store';

@@ -1,5 +1,5 @@
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { IDENTITY_HEADER } from '@cinema/service-kit';
+import { IDENTITY_HEADER } from '@cinema/serving';
 
 /**
  * Coalesces identical subgraph reads that are in flight at the same moment: the same subgraph URL,

@@ -1,5 +1,5 @@
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { IDENTITY_HEADER } from '@cinema/service-kit';
+import { IDENTITY_HEADER } from '@cinema/serving';
 import { dedupeInflight } from './inflight-dedupe';
 
 function counting() {

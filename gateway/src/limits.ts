@@ -1,7 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { refuse, type GraphQLStep } from '@cinema/service-kit';
+import { refuse, type GraphQLStep } from '@cinema/serving';
 
 export interface Limits {
   maxDepth: number;

@@ -1,6 +1,6 @@
 import { gql, silentLogger, testGatewaySecurity } from '@cinema/testing';
 import { startToyGraph } from '../../e2e/support/toy-graph';
-import { createMetrics } from '@cinema/service-kit';
+import { createMetrics } from '@cinema/telemetry';
 import { withGateway as withToyGateway } from './test-support/toy-gateway';
 import { createGatewayServer } from './server';
 

@@ -2,7 +2,9 @@ import './flat-reexports'; // first: see the file
 import './fast-result-objects'; // before @apollo/gateway: see the file
 import './compiled-result-shaping'; // after fast-result-objects, whose rewrite its fallback keeps: see the file
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
-import { authorizationPlugin, createGraphQLHttpServer, type Logger, type RequestContext, type ServiceMetrics } from '@cinema/service-kit';
+import type { Logger } from '@cinema/config';
+import type { ServiceMetrics } from '@cinema/telemetry';
+import { authorizationPlugin, createGraphQLHttpServer, type RequestContext } from '@cinema/serving';
 import { Admission, type AdmissionOptions } from './admission/admission';
 import { admissionMetrics } from './admission/admission-metrics';
 import { authenticate, refuseBadTokens } from './auth/authenticate';
@@ -38,7 +40,7 @@ export interface GatewayServerOptions {
   dedupeInflight?: boolean;
   /** Each distinct entity representation once per subgraph fetch (default true). */
   dedupeRepresentations?: boolean;
-  /** Answers serialized in pieces into one Buffer (service-kit's json-pieces.ts); default on. */
+  /** Answers serialized in pieces into one Buffer (serving's json-pieces.ts); default on. */
   jsonPieces?: boolean;
   /** While out of CPU, an adaptive window of requests (at least `limit`) runs at once (admission/admission.ts); off when absent or `limit` is 0. */
   admission?: AdmissionOptions;

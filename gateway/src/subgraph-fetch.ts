@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { dedupe, expand } from './dedupe-representations';
-import { encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type RequestContext } from '@cinema/service-kit';
+import { encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type RequestContext } from '@cinema/serving';
 
 export interface SubgraphFetchOptions {
   name: string;
@@ -19,7 +19,7 @@ export interface SubgraphFetchOptions {
 }
 
 /**
- * Signs each request (body + identity, see service-kit's request-signing) and bounds it in time.
+ * Signs each request (body + identity, see serving's auth/request-signing.ts) and bounds it in time.
  * `transport` is the pooled undici fetcher (default); without one, Node's global fetch (kept for
  * the bench's on/off row), which also pools per origin but costs more per request.
  */

@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from '@cinema/service-kit';
+import type { ReadinessCheck } from '@cinema/serving';
 
 export interface SubgraphHealthOptions {
   /** Per subgraph poll; a subgraph that does not answer within it counts as down. */

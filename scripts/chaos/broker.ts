@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import amqplib from 'amqplib';
-import { qualify } from '@cinema/service-kit';
+import { qualify } from '@cinema/messaging';
 
 let node: string | undefined;
 /** Which node the faults hit (the chaos run's own; see own-broker.ts). */

@@ -1,5 +1,5 @@
 import { deadLetterQueue } from '@cinema/events';
-import { qualify } from '@cinema/service-kit';
+import { qualify } from '@cinema/messaging';
 import { publishPoison, queueDepth, rabbitmqctl } from './broker';
 import type { ChaosStack } from './stack';
 

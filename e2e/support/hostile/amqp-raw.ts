@@ -1,5 +1,5 @@
 import amqplib from 'amqplib';
-import { qualify } from '@cinema/service-kit';
+import { qualify } from '@cinema/messaging';
 import { amqpUrl } from '@cinema/testing';
 
 /**

@@ -1,4 +1,5 @@
-import { refuse, type GraphQLStep, type Logger } from '@cinema/service-kit';
+import type { Logger } from '@cinema/config';
+import { refuse, type GraphQLStep } from '@cinema/serving';
 import { TokenError, type TokenVerifier } from './tokens';
 
 /**

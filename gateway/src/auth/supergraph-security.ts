@@ -1,5 +1,5 @@
 import { Kind, parse, print, visit, type ConstArgumentNode } from 'graphql';
-import { policyFromSdl, type Policy } from '@cinema/service-kit';
+import { policyFromSdl, type Policy } from '@cinema/serving';
 
 /** The SECURITY features this gateway enforces itself (see authorizationPlugin). */
 const ENFORCED = ['https://specs.apollo.dev/authenticated/', 'https://specs.apollo.dev/requiresScopes/'];

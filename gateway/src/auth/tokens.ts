@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
-import { identitySchema, type Identity } from '@cinema/service-kit';
+import { identitySchema, type Identity } from '@cinema/serving';
 
 export interface TokenOptions {
   /** Shared key (development): HS256/384/512. */

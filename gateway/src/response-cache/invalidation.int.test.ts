@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildTopology, createBroker, publishConfirmed, PUBLICATION, type Broker } from '@cinema/service-kit';
+import { buildTopology, createBroker, publishConfirmed, PUBLICATION, type Broker } from '@cinema/messaging';
 import { amqpUrl, eventually, hostPort, silentLogger, TcpProxy, testNamespace } from '@cinema/testing';
 import { startInvalidation } from './invalidation';
 import { ResponseStore } from './store';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isEventType, type Exchange } from '@cinema/events';
-import { buildTopology, createBroker, type Broker, type Logger } from '@cinema/service-kit';
+import type { Logger } from '@cinema/config';
+import { buildTopology, createBroker, type Broker } from '@cinema/messaging';
 import { CHANGED_BY } from './what-events-change';
 import type { ResponseStore } from './store';
 

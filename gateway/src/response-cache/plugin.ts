@@ -1,5 +1,6 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import type { RequestContext, ServiceMetrics } from '@cinema/service-kit';
+import type { ServiceMetrics } from '@cinema/telemetry';
+import type { RequestContext } from '@cinema/serving';
 import { Kind, type SelectionNode } from 'graphql';
 import { Counter, Gauge } from 'prom-client';
 import { cacheTags } from './operation-types';

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { gql } from './graphql';
-import { DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type Identity } from '@cinema/service-kit';
+import { DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type Identity } from '@cinema/serving';
 
 /** Secrets for test servers only: every test process and the stacks it starts share them. */
 export const TEST_SIGNING_SECRET = 'test-only-signing-secret-0123456789abcdef';

@@ -1,4 +1,5 @@
-import { loaderById, loaderGroupedById, type RequestContext } from '@cinema/service-kit';
+import type { RequestContext } from '@cinema/serving';
+import { loaderById, loaderGroupedById } from '@cinema/subgraph-runtime';
 import type { CinemaRepository } from './cinema/repository';
 import type { CityRepository } from './city/repository';
 import type { MovieReplica } from './projections/movies';

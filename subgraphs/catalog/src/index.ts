@@ -1,4 +1,4 @@
-import { runSubgraph } from '@cinema/service-kit';
+import { runSubgraph } from '@cinema/subgraph-runtime';
 import { catalogEnv } from './config';
 import { createCatalogMessaging } from './messaging';
 import { createCatalogServer } from './server';

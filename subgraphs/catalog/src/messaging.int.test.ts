@@ -1,6 +1,7 @@
 import { ObjectId, type Collection } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { buildTopology, createBroker, loadConfig, Messaging, withEvent } from '@cinema/service-kit';
+import { loadConfig } from '@cinema/config';
+import { buildTopology, createBroker, Messaging, withEvent } from '@cinema/messaging';
 import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
 import { catalogEnv } from './config';
 import { createCatalogMessaging } from './messaging';

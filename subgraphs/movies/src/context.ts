@@ -1,4 +1,5 @@
-import { loaderById, loaderOfMap, pagedLoaderByParent, type RequestContext } from '@cinema/service-kit';
+import type { RequestContext } from '@cinema/serving';
+import { loaderById, loaderOfMap, pagedLoaderByParent } from '@cinema/subgraph-runtime';
 import type { MovieRepository } from './movie/repository';
 import type { UserProfiles } from './projections/user-profiles';
 import type { ReviewRepository } from './review/repository';

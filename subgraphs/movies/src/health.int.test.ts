@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import type { SubgraphEnv } from '@cinema/service-kit';
+import type { SubgraphEnv } from '@cinema/subgraph-runtime';
 import { amqpUrl, eventually, hostPort, silentLogger, TcpProxy, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { createMoviesMessaging } from './messaging';
 import { createMoviesServer } from './server';

@@ -1,4 +1,4 @@
-import { runSubgraph } from '@cinema/service-kit';
+import { runSubgraph } from '@cinema/subgraph-runtime';
 import { moviesEnv } from './config';
 import { createMoviesMessaging } from './messaging';
 import { createMoviesServer } from './server';

@@ -1,5 +1,7 @@
 import type { Db } from 'mongodb';
-import { Messaging, messagingEnvOptions, type Logger, type MessagingObserver, type SubgraphEnv } from '@cinema/service-kit';
+import type { Logger } from '@cinema/config';
+import { Messaging, type MessagingObserver } from '@cinema/messaging';
+import { messagingEnvOptions, type SubgraphEnv } from '@cinema/subgraph-runtime';
 import { MovieRepository } from './movie/repository';
 import { handleUserEvent, UserProfiles } from './projections/user-profiles';
 import { ReviewRepository } from './review/repository';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
-import { createSubgraphServer, mongoReachable, type SubgraphServerOptions } from '@cinema/service-kit';
+import { mongoReachable } from '@cinema/mongo';
+import { createSubgraphServer, type SubgraphServerOptions } from '@cinema/subgraph-runtime';
 import { createLoaders, type MoviesContext } from './context';
 import { MovieRepository } from './movie/repository';
 import { movieResolvers } from './movie/resolvers';

@@ -1,3 +1,3 @@
-import { subgraphEnv } from '@cinema/service-kit';
+import { subgraphEnv } from '@cinema/subgraph-runtime';
 
 export const usersEnv = subgraphEnv('users', 4001);

@@ -1,4 +1,5 @@
-import { loaderById, type RequestContext } from '@cinema/service-kit';
+import type { RequestContext } from '@cinema/serving';
+import { loaderById } from '@cinema/subgraph-runtime';
 import type { UserRepository } from './user/repository';
 
 export interface UsersContext extends RequestContext {

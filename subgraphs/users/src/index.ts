@@ -1,4 +1,4 @@
-import { runSubgraph } from '@cinema/service-kit';
+import { runSubgraph } from '@cinema/subgraph-runtime';
 import { usersEnv } from './config';
 import { createUsersMessaging } from './messaging';
 import { createUsersServer } from './server';

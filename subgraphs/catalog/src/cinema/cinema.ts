@@ -1,6 +1,6 @@
 import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
-import { id, text } from '@cinema/service-kit';
+import { id, text } from '@cinema/subgraph-runtime';
 
 /** The cinemas collection's document. `version` is the aggregate version events will carry. */
 export interface CinemaDoc {

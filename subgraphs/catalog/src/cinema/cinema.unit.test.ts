@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { parseInput } from '@cinema/service-kit';
+import { parseInput } from '@cinema/subgraph-runtime';
 import { createCinemaInput } from './cinema';
 
 const parse = (input: unknown) => parseInput(createCinemaInput, input);

@@ -1,4 +1,5 @@
-import { badUserInput, parseId, parseInput } from '@cinema/service-kit';
+import { badUserInput } from '@cinema/serving';
+import { parseId, parseInput } from '@cinema/subgraph-runtime';
 import { toGraphQL as cityToGraphQL } from '../city/city';
 import type { CatalogContext } from '../context';
 import { toGraphQL as screeningToGraphQL } from '../screening/screening';

@@ -1,6 +1,6 @@
 import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
-import { text } from '@cinema/service-kit';
+import { text } from '@cinema/subgraph-runtime';
 
 /** The cities collection's document. `version` is the aggregate version events will carry. */
 export interface CityDoc {

@@ -1,4 +1,4 @@
-import { parseInput } from '@cinema/service-kit';
+import { parseInput } from '@cinema/subgraph-runtime';
 import { cityNameKey, createCityInput } from './city';
 
 const parse = (input: unknown) => parseInput(createCityInput, input);

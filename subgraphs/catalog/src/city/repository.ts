@@ -1,5 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import { badUserInput, isDuplicateKeyError } from '@cinema/service-kit';
+import { isDuplicateKeyError } from '@cinema/mongo';
+import { badUserInput } from '@cinema/serving';
 import { cityNameKey, type CityDoc, type CreateCityInput } from './city';
 
 /**

@@ -1,4 +1,4 @@
-import { parseId, parseInput } from '@cinema/service-kit';
+import { parseId, parseInput } from '@cinema/subgraph-runtime';
 import { toGraphQL as cinemaToGraphQL } from '../cinema/cinema';
 import type { CatalogContext } from '../context';
 import { createCityInput, toGraphQL, type CityObject } from './city';

@@ -1,6 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { PermanentError, type ApplyOutcome, type Logger } from '@cinema/service-kit';
+import type { Logger } from '@cinema/config';
+import { PermanentError, type ApplyOutcome } from '@cinema/messaging';
 import type { ScreeningRepository } from '../screening/repository';
 import type { MovieEvent, MovieReplica } from './movies';
 

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { newEvent } from '@cinema/events';
-import { PermanentError, type ApplyOutcome } from '@cinema/service-kit';
+import { PermanentError, type ApplyOutcome } from '@cinema/messaging';
 import { silentLogger } from '@cinema/testing';
 import { movieEventHandler } from './movie-handler';
 import type { MovieReplica } from './movies';

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { newEvent, type DomainEvent } from '@cinema/events';
-import { PermanentError } from '@cinema/service-kit';
+import { PermanentError } from '@cinema/messaging';
 import { silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
 import { ScreeningRepository } from '../screening/repository';
 import { movieCreated, movieDeleted, movieUpdated } from '../test-events';

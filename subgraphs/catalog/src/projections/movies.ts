@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { applyVersioned, type ApplyOutcome } from '@cinema/service-kit';
+import { applyVersioned, type ApplyOutcome } from '@cinema/messaging';
 
 /** The movie state catalog replicates (architecture.md, "Services and ownership"). */
 export interface MovieState {

@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Cause, DomainEvent } from '@cinema/events';
-import { updateWithEvent, type OnEvents, withEvent } from '@cinema/service-kit';
+import { updateWithEvent, type OnEvents, withEvent } from '@cinema/messaging';
 import { screeningCancelledEvent, screeningScheduledEvent, snapshotEvent } from './events';
 import type { CancelReason, ScheduleScreeningInput, ScreeningDoc } from './screening';
 

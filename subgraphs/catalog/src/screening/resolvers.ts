@@ -1,4 +1,5 @@
-import { badUserInput, cause, parseId, parseInput } from '@cinema/service-kit';
+import { badUserInput, cause } from '@cinema/serving';
+import { parseId, parseInput } from '@cinema/subgraph-runtime';
 import { toGraphQL as cinemaToGraphQL } from '../cinema/cinema';
 import type { CatalogContext } from '../context';
 import { isSchedulable, titleOf } from '../projections/movies';

@@ -1,7 +1,7 @@
 import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
 import type { DomainEvent } from '@cinema/events';
-import { id, isoDateTime } from '@cinema/service-kit';
+import { id, isoDateTime } from '@cinema/subgraph-runtime';
 
 /** Why a screening was cancelled: by cancelScreening, or because its movie was deleted. */
 export type CancelReason = 'cancelled' | 'movie-deleted';

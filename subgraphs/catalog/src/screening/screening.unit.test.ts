@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { parseInput } from '@cinema/service-kit';
+import { parseInput } from '@cinema/subgraph-runtime';
 import { scheduleScreeningInput } from './screening';
 
 const parse = (input: unknown) => parseInput(scheduleScreeningInput, input);

@@ -1,7 +1,7 @@
 import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
 import { newEvent, type Cause, type DomainEvent, type EventData } from '@cinema/events';
-import { isoDate, text } from '@cinema/service-kit';
+import { isoDate, text } from '@cinema/subgraph-runtime';
 
 /**
  * The movies collection's document. `version` is the aggregate version its events carry; `outbox`

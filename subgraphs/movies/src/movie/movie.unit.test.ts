@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { parseInput } from '@cinema/service-kit';
+import { parseInput } from '@cinema/subgraph-runtime';
 import { createMovieInput, updateMovieInput } from './movie';
 
 const valid = { title: 'Alien', durationMinutes: 117 };

@@ -1,6 +1,7 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Cause, DomainEvent } from '@cinema/events';
-import { afterFilter, updateWithEvent, type OnEvents, type Page, withEvent } from '@cinema/service-kit';
+import { updateWithEvent, type OnEvents, withEvent } from '@cinema/messaging';
+import { afterFilter, type Page } from '@cinema/subgraph-runtime';
 import {
   movieDeletedEvent,
   movieEvent,

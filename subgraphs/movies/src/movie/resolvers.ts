@@ -1,4 +1,5 @@
-import { badUserInput, cause, parseId, parseInput, parsePage } from '@cinema/service-kit';
+import { badUserInput, cause } from '@cinema/serving';
+import { parseId, parseInput, parsePage } from '@cinema/subgraph-runtime';
 import type { MoviesContext } from '../context';
 import { createMovieInput, toGraphQL, updateMovieInput } from './movie';
 

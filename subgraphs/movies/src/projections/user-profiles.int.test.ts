@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { PermanentError } from '@cinema/service-kit';
+import { PermanentError } from '@cinema/messaging';
 import { silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
 import { userCreated, userDeleted, userProfileUpdated } from '../test-user-events';
 import { handleUserEvent, UserProfiles } from './user-profiles';

@@ -1,6 +1,7 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { applyVersioned, PermanentError, type ApplyOutcome, type Logger } from '@cinema/service-kit';
+import type { Logger } from '@cinema/config';
+import { applyVersioned, PermanentError, type ApplyOutcome } from '@cinema/messaging';
 
 /**
  * Movies' replica of user profiles (architecture.md: movies replicates id, fullName, deleted),

@@ -1,6 +1,7 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Cause } from '@cinema/events';
-import { afterFilter, type OnEvents, type Page, withEvent } from '@cinema/service-kit';
+import { type OnEvents, withEvent } from '@cinema/messaging';
+import { afterFilter, type Page } from '@cinema/subgraph-runtime';
 import { reviewCreatedEvent, type AddReviewInput, type ReviewDoc } from './review';
 
 /** Reviews grouped by the hex id of their parent (movie or author), each group in creation order. */

@@ -1,4 +1,5 @@
-import { badUserInput, cause, parseInput, parsePage, requireSelfOrAdmin } from '@cinema/service-kit';
+import { badUserInput, cause, requireSelfOrAdmin } from '@cinema/serving';
+import { parseInput, parsePage } from '@cinema/subgraph-runtime';
 import type { MoviesContext } from '../context';
 import { toGraphQL as movieToGraphQL } from '../movie/movie';
 import { addReviewInput, authorName, toGraphQL, type ReviewGraphQL } from './review';

@@ -1,7 +1,7 @@
 import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
 import { newEvent, type Cause, type DomainEvent } from '@cinema/events';
-import { id, text } from '@cinema/service-kit';
+import { id, text } from '@cinema/subgraph-runtime';
 import type { UserProfileDoc } from '../projections/user-profiles';
 
 /**

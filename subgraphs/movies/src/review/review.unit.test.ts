@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { parseInput } from '@cinema/service-kit';
+import { parseInput } from '@cinema/subgraph-runtime';
 import { addReviewInput } from './review';
 
 const valid = { movieId: 'a'.repeat(24), authorId: 'b'.repeat(24), rating: 4, body: 'Tense.' };

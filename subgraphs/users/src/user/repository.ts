@@ -1,6 +1,9 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Cause, DomainEvent } from '@cinema/events';
-import { afterFilter, badUserInput, isDuplicateKeyError, updateWithEvent, type OnEvents, type Page, withEvent } from '@cinema/service-kit';
+import { isDuplicateKeyError } from '@cinema/mongo';
+import { badUserInput } from '@cinema/serving';
+import { updateWithEvent, type OnEvents, withEvent } from '@cinema/messaging';
+import { afterFilter, type Page } from '@cinema/subgraph-runtime';
 import {
   DELETED_USER_NAME,
   snapshotEvent,

@@ -1,4 +1,5 @@
-import { badUserInput, cause, forbidden, isSelfOrAdmin, parseId, parseInput, parsePage, requireSelfOrAdmin } from '@cinema/service-kit';
+import { badUserInput, cause, forbidden, isSelfOrAdmin, requireSelfOrAdmin } from '@cinema/serving';
+import { parseId, parseInput, parsePage } from '@cinema/subgraph-runtime';
 import type { UsersContext } from '../context';
 import { createUserInput, toGraphQL, updateUserProfileInput } from './user';
 

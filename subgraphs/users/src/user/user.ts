@@ -1,7 +1,7 @@
 import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
 import { newEvent, type Cause, type DomainEvent } from '@cinema/events';
-import { email, text } from '@cinema/service-kit';
+import { email, text } from '@cinema/subgraph-runtime';
 
 /**
  * The users collection's document. `version` is the aggregate version its events carry; `outbox`

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Filter, type ObjectId, type UpdateFilter } from 'mongodb';
-import { bounded } from '../bounded';
-import { isDuplicateKeyError } from '../mongo';
+import { bounded } from '@cinema/config';
+import { isDuplicateKeyError } from '@cinema/mongo';
 import { batchAfter } from './batch-schedule';
 import { withDocLock, withDocLocks } from './doc-lock';
 import { traceApply } from './trace-context';

@@ -1,5 +1,4 @@
-import type { ConsumerQueue, DomainEvent, Exchange } from '@cinema/events';
-import { CONSUMERS, resyncQueue, type ResyncRequest } from '@cinema/events';
+import { type ConsumerQueue, type DomainEvent, type Exchange, CONSUMERS, resyncQueue, type ResyncRequest } from '@cinema/events';
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { Logger } from 'pino';

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { z } from 'zod';
-import { badUserInput } from './errors';
+import { badUserInput } from '@cinema/serving';
 
 /**
  * Input rules shared by every subgraph. Everything a client sends passes through one of these

@@ -1,9 +1,7 @@
 import { parse } from 'graphql';
 import { ADMIN, asGateway, gql, silentLogger, TEST_SIGNING_SECRET } from '@cinema/testing';
-import { createSubgraphServer } from '../subgraph';
-import type { RequestContext } from '../request-context';
-import { encodeIdentity, IDENTITY_HEADER } from './identity';
-import { SIGNATURE_HEADER, signRequest } from './request-signing';
+import { createSubgraphServer } from './subgraph';
+import { type RequestContext, encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest } from '@cinema/serving';
 
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@requiresScopes"])

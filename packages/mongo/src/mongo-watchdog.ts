@@ -1,6 +1,6 @@
 import { MongoClient, type ServerDescriptionChangedEvent } from 'mongodb';
 import type { Logger } from 'pino';
-import { bounded } from './bounded';
+import { bounded } from '@cinema/config';
 
 /**
  * The backstop for a MongoDB client that stays broken while its database is fine.

@@ -1,15 +1,9 @@
 import type { Db } from 'mongodb';
 import { z } from 'zod';
-import { env, loadConfig } from './config';
-import { createLogger, type Logger } from './logger';
-import { connectMongo } from './mongo';
-import { watchClient } from './mongo-watchdog';
-import type { MessagingObserver } from './messaging/observer';
-import type { Messaging } from './messaging/runtime';
-import { onShutdown } from './shutdown';
-import { messagingMetrics } from './messaging/messaging-metrics';
-import { createMetrics, type ServiceMetrics } from './telemetry/metrics';
-import { startTracing, tracingEnv } from './telemetry/tracing';
+import { env, loadConfig, createLogger, type Logger, onShutdown } from '@cinema/config';
+import { connectMongo, watchClient } from '@cinema/mongo';
+import { type MessagingObserver, type Messaging, messagingMetrics } from '@cinema/messaging';
+import { createMetrics, type ServiceMetrics, startTracing, tracingEnv } from '@cinema/telemetry';
 
 /** The environment every subgraph reads; a service adds its own keys with `.extend()`. */
 export const subgraphEnv = (name: string, port: number) =>

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '@cinema/events';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { contextFrom, traceCarrier, tracer, type TraceCarrier } from '../telemetry/tracing';
+import { contextFrom, traceCarrier, tracer, type TraceCarrier } from '@cinema/telemetry';
 
 /**
  * An outbox entry: the event envelope exactly as it will be published, plus (beside it, never

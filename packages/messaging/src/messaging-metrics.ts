@@ -1,7 +1,7 @@
 import type { DomainEvent } from '@cinema/events';
 import { Gauge } from 'prom-client';
 import type { MessagingObserver } from './observer';
-import type { ServiceMetrics } from '../telemetry/metrics';
+import type { ServiceMetrics } from '@cinema/telemetry';
 
 /** What the backlog gauge asks at scrape time (OutboxRelay.pendingDocuments). */
 export type BacklogSource = () => Promise<Array<{ collection: string; count: number }>>;

@@ -13,9 +13,7 @@ import { healthRoutes, type ReadinessChecks } from './health';
 import type { RequestContext } from './request-context';
 import { requestLogging } from './request-logging';
 import { jsonInPieces } from './json-pieces';
-import { graphqlTelemetry } from './telemetry/graphql-telemetry';
-import { metricsRoute, traceRequests } from './telemetry/http-telemetry';
-import type { ServiceMetrics } from './telemetry/metrics';
+import { graphqlTelemetry, metricsRoute, traceRequests, type ServiceMetrics } from '@cinema/telemetry';
 
 export interface GraphQLHttpOptions<C extends RequestContext> {
   logger: Logger;

@@ -1,13 +1,4 @@
-import {
-  CONSUMERS,
-  deadLetterExchange,
-  deadLetterQueue,
-  resyncQueue,
-  unroutedExchange,
-  unroutedQueue,
-  type ConsumerQueue,
-  type Exchange,
-} from '@cinema/events';
+import { CONSUMERS, deadLetterExchange, deadLetterQueue, resyncQueue, unroutedExchange, unroutedQueue, type ConsumerQueue, type Exchange } from '@cinema/events';
 import type { BrokerConfig } from 'rascal';
 
 /**

@@ -81,4 +81,4 @@ export function contextFrom(carrier: Record<string, unknown> | undefined): Conte
   return propagation.extract(ROOT_CONTEXT, text);
 }
 
-export const tracer = trace.getTracer('@cinema/service-kit');
+export const tracer = trace.getTracer('@cinema/telemetry');

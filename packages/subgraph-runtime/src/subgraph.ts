@@ -3,15 +3,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { DocumentNode } from 'graphql';
 import type { Db } from 'mongodb';
-import { policyFromSdl } from './auth/policy';
-import { authorizationPlugin } from './auth/policy-plugin';
-import { requireGatewaySignature } from './auth/request-signing';
-import type { ReadinessCheck } from './health';
-import { createGraphQLHttpServer, type GraphQLHttpOptions, type GraphQLHttpServer } from './http';
-import type { RequestContext } from './request-context';
-import type { Logger } from './logger';
-import type { OnEvents } from './messaging/outbox';
-import type { ServiceMetrics } from './telemetry/metrics';
+import { policyFromSdl, authorizationPlugin, requireGatewaySignature, type ReadinessCheck, createGraphQLHttpServer, type GraphQLHttpOptions, type GraphQLHttpServer, type RequestContext } from '@cinema/serving';
+import type { Logger } from '@cinema/config';
+import type { OnEvents } from '@cinema/messaging';
+import type { ServiceMetrics } from '@cinema/telemetry';
 
 export interface SubgraphOptions<C extends RequestContext>
   extends Omit<GraphQLHttpOptions<C>, 'apollo' | 'beforeBody' | 'afterBody'> {

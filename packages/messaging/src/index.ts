@@ -1,0 +1,10 @@
+export { createBroker, publishConfirmed, type Broker } from './broker';
+export { PermanentError } from './consumer';
+export { messagingMetrics } from './messaging-metrics';
+export type { MessagingObserver } from './observer';
+export { updateWithEvent, withEvent, type OnEvents } from './outbox';
+export { applyVersioned, applyVersionedOne, type ApplyOutcome } from './projection';
+export { singleEntryRemoval } from './relay';
+export { Messaging } from './runtime';
+export { buildTopology, PUBLICATION, qualify } from './topology';
+export { envelopeOf, outboxEntry } from './trace-context';
