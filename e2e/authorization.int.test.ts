@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
-import { ADMIN, bearer, errorCodes, gql, mintToken } from '@cinema/testing';
+import { ADMIN, bearer, errorCodes, gql, mintToken, must } from '@cinema/testing';
 import { startInProcessGraph } from './support/in-process';
-import { must, seedCinemaGraph } from './support/scenario';
+import { seedCinemaGraph } from './support/scenario';
 
 /**
  * The access policy, field by field, through the real gateway and the three real subgraphs over

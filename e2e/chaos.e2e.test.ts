@@ -1,4 +1,4 @@
-import { must } from './support/scenario';
+import { must } from '@cinema/testing';
 import { describeResult, runScenario } from '../scripts/chaos/run';
 import { SCENARIOS } from '../scripts/chaos/scenarios';
 import { startChaosStack, type ChaosStack } from '../scripts/chaos/stack';

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { TcpProxy } from '@cinema/testing';
+import { TcpProxy, must } from '@cinema/testing';
 import { compare } from '../scripts/lib/convergence';
 import { READ_MODELS } from '../scripts/lib/read-models';
 import { startTestStack, type TestStack } from './support/test-stack';
-import { must, seedCinemaGraph } from './support/scenario';
+import { seedCinemaGraph } from './support/scenario';
 
 jest.setTimeout(120_000);
 

@@ -1,6 +1,6 @@
-import { errorCodes, gql } from '@cinema/testing';
+import { errorCodes, gql, must, mustOnceReplicated } from '@cinema/testing';
 import { startInProcessGraph } from './support/in-process';
-import { ACROSS_ALL_SUBGRAPHS, must, mustOnceReplicated, seedCinemaGraph } from './support/scenario';
+import { ACROSS_ALL_SUBGRAPHS, seedCinemaGraph } from './support/scenario';
 
 type Graph = Awaited<ReturnType<typeof startInProcessGraph>>;
 let graph: Graph;

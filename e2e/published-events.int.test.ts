@@ -1,7 +1,6 @@
 import amqplib from 'amqplib';
-import { adminHeaders, gql } from '@cinema/testing';
+import { adminHeaders, gql, must, mustOnceReplicated } from '@cinema/testing';
 import { startInProcessGraph } from './support/in-process';
-import { must, mustOnceReplicated } from './support/scenario';
 
 // What each mutation puts on the wire: a tap queue bound to all three exchanges with '#' sees every
 // event exactly as a consumer would, with its routing key and AMQP properties.

@@ -1,6 +1,6 @@
-import { adminHeaders, gatewayGql } from '@cinema/testing';
+import { adminHeaders, gatewayGql, must } from '@cinema/testing';
 import { startTestStack, type TestStack } from './support/test-stack';
-import { must, seedCinemaGraph } from './support/scenario';
+import { seedCinemaGraph } from './support/scenario';
 
 jest.setTimeout(120_000);
 

@@ -1,8 +1,8 @@
-import { adminHeaders, errorCodes, gql } from '@cinema/testing';
+import { adminHeaders, errorCodes, gql, must } from '@cinema/testing';
 import { SUBGRAPHS } from '../scripts/lib/stack';
 import { startTestStack, type TestStack } from './support/test-stack';
 import { BAD_INPUTS } from './support/bad-inputs';
-import { ACROSS_ALL_SUBGRAPHS, must, seedCinemaGraph } from './support/scenario';
+import { ACROSS_ALL_SUBGRAPHS, seedCinemaGraph } from './support/scenario';
 
 jest.setTimeout(120_000);
 

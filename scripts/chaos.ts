@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { must } from '../e2e/support/scenario';
+import { must } from '@cinema/testing';
 import { checkConsistency, isConsistent } from './lib/consistency';
 import { ensureMongo, ensureRabbit, ROOT } from './lib/infra';
 import { holdLoad, type HeldLoad } from './chaos/held-load';

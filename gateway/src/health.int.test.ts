@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TcpProxy, silentLogger, testGatewaySecurity } from '@cinema/testing';
-import { startToyGraph } from '../../e2e/support/toy-graph';
+import { startToyGraph } from '@cinema/testing/toy-graph';
 import { createGatewayServer } from './server';
 
 type Toy = Awaited<ReturnType<typeof startToyGraph>>;

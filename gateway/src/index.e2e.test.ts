@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
-import { startToyGraph } from '../../e2e/support/toy-graph';
+import { startToyGraph } from '@cinema/testing/toy-graph';
 
 const secrets = { GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET };
 

@@ -1,5 +1,5 @@
 import { gql, silentLogger, testGatewaySecurity } from '@cinema/testing';
-import { startToyGraph } from '../../e2e/support/toy-graph';
+import { startToyGraph } from '@cinema/testing/toy-graph';
 import { createMetrics } from '@cinema/telemetry';
 import { withGateway as withToyGateway } from './test-support/toy-gateway';
 import { createGatewayServer } from './server';

@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { bearer, errorCodes, gql, mintToken, TEST_JWT_SECRET } from '@cinema/testing';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { TOY_SDL } from '../../../e2e/support/toy-graph';
+import { TOY_SDL } from '@cinema/testing/toy-graph';
 import { startToyGraph, withGateway, type Toy } from '../test-support/toy-gateway';
 
 let toy: Toy;

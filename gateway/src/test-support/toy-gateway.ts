@@ -1,5 +1,5 @@
 import { silentLogger, testGatewaySecurity } from '@cinema/testing';
-import { startToyGraph } from '../../../e2e/support/toy-graph';
+import { startToyGraph } from '@cinema/testing/toy-graph';
 import { createGatewayServer, type GatewayServerOptions } from '../server';
 
 export type Toy = Awaited<ReturnType<typeof startToyGraph>>;

@@ -5,7 +5,8 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import type { RequestContext } from '@cinema/serving';
 import { createSubgraphServer } from '@cinema/subgraph-runtime';
-import { silentLogger, TEST_SIGNING_SECRET } from '@cinema/testing';
+import { TEST_SIGNING_SECRET } from './auth';
+import { silentLogger } from './logger';
 
 /**
  * A graph that has nothing to do with cinemas, to prove the gateway serves any supergraph: one
