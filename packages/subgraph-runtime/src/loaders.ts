@@ -29,25 +29,6 @@ export function loaderOfMap<V>(fetch: (ids: ObjectId[]) => Promise<Map<string, V
   });
 }
 
-/** One-to-many (a city's cinemas): children of all parents of a tick, grouped by `parentId`. */
-export function loaderGroupedById<T>(
-  fetch: (ids: ObjectId[]) => Promise<T[]>,
-  parentId: (doc: T) => ObjectId,
-): DataLoader<string, T[]> {
-  return new DataLoader<string, T[], string>(
-    async (keys) => {
-      const ids = validIds(keys);
-      const groups = new Map<string, T[]>();
-      for (const doc of ids.length > 0 ? await fetch(ids) : []) {
-        const k = parentId(doc).toHexString();
-        groups.set(k, [...(groups.get(k) ?? []), doc]);
-      }
-      return keys.map((k) => groups.get(norm(k)) ?? []);
-    },
-    { cacheKeyFn: norm },
-  );
-}
-
 /** A parent's id and the page of its children a field asked for. */
 export interface PagedKey {
   id: string;

@@ -1,5 +1,5 @@
 import type { RequestContext } from '@cinema/serving';
-import { loaderById, loaderGroupedById } from '@cinema/subgraph-runtime';
+import { loaderById, pagedLoaderByParent } from '@cinema/subgraph-runtime';
 import type { CinemaRepository } from './cinema/repository';
 import type { CityRepository } from './city/repository';
 import type { MovieReplica } from './projections/movies';
@@ -29,18 +29,10 @@ export function createLoaders({ cities, cinemas, screenings, movies }: CatalogRe
     cinemaById: loaderById((ids) => cinemas.findByIds(ids)),
     screeningById: loaderById((ids) => screenings.findByIds(ids)),
     movieById: loaderById((ids) => movies.findByIds(ids)),
-    cinemasByCity: loaderGroupedById((ids) => cinemas.findByCityIds(ids), (c) => c.cityId),
-    upcomingScreeningsByCinema: loaderGroupedById(
-      (ids) => screenings.upcomingByCinemas(ids, now),
-      (s) => s.cinemaId,
-    ),
-    upcomingPremieresByCinema: loaderGroupedById(
-      (ids) => screenings.upcomingByCinemas(ids, now, { premieresOnly: true }),
-      (s) => s.cinemaId,
-    ),
-    upcomingScreeningsByMovie: loaderGroupedById(
-      (ids) => screenings.upcomingByMovies(ids, now),
-      (s) => s.movieId,
-    ),
+    // One page of children per parent; parents asking for the same page share one query.
+    cinemasByCity: pagedLoaderByParent((ids, page) => cinemas.pageOfEachCity(ids, page)),
+    upcomingScreeningsByCinema: pagedLoaderByParent((ids, page) => screenings.upcomingByCinemas(ids, now, page)),
+    upcomingPremieresByCinema: pagedLoaderByParent((ids, page) => screenings.upcomingByCinemas(ids, now, page, { premieresOnly: true })),
+    upcomingScreeningsByMovie: pagedLoaderByParent((ids, page) => screenings.upcomingByMovies(ids, now, page)),
   };
 }

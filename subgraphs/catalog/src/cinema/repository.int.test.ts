@@ -6,6 +6,7 @@ let t: TestDatabase;
 let repo: CinemaRepository;
 const berlin = new ObjectId();
 const lisbon = new ObjectId();
+const names = (docs?: Array<{ name: string }>) => docs?.map((c) => c.name);
 
 beforeAll(async () => {
   t = await testDatabase('catalog_cinemas');
@@ -25,11 +26,22 @@ describe('CinemaRepository (real MongoDB wire server)', () => {
 
   it('lists the cinemas of several cities in one round-trip, each city by name', async () => {
     t.resetCommands();
-    const docs = await repo.findByCityIds([berlin, lisbon]);
+    const byCity = await repo.pageOfEachCity([berlin, lisbon, new ObjectId()], { limit: 100, after: null });
     expect(t.commands).toEqual(['find']);
-    const inBerlin = docs.filter((c) => c.cityId.equals(berlin)).map((c) => c.name);
-    expect(inBerlin).toEqual(['Astor', 'Kino International', 'Zoo Palast']);
-    expect(docs.filter((c) => c.cityId.equals(lisbon))).toHaveLength(1);
+    expect(names(byCity.get(berlin.toHexString()))).toEqual(['Astor', 'Kino International', 'Zoo Palast']);
+    expect(names(byCity.get(lisbon.toHexString()))).toEqual(['Cinema São Jorge']);
+    expect(byCity.size).toBe(3); // a city without cinemas has an empty page
+  });
+
+  it('cuts one page per city, and pages on by name after the last cinema of the previous page', async () => {
+    const first = await repo.pageOfEachCity([berlin, lisbon], { limit: 2, after: null });
+    expect(names(first.get(berlin.toHexString()))).toEqual(['Astor', 'Kino International']);
+    expect(names(first.get(lisbon.toHexString()))).toEqual(['Cinema São Jorge']);
+    const last = first.get(berlin.toHexString())![1]!;
+    const next = await repo.pageOfEachCity([berlin], { limit: 2, after: last._id });
+    expect(names(next.get(berlin.toHexString()))).toEqual(['Zoo Palast']);
+    expect((await repo.pageOfEachCity([berlin], { limit: 0, after: null })).get(berlin.toHexString())).toEqual([]);
+    await expect(repo.pageOfEachCity([berlin], { limit: 2, after: new ObjectId() })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('loads many cinemas by id in a single round-trip', async () => {

@@ -1,4 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
+import type { Page } from '@cinema/subgraph-runtime';
+import { keysetAfter, pageOfEach } from '../paging';
 import type { CinemaDoc, CreateCinemaInput } from './cinema';
 
 /**
@@ -45,11 +47,12 @@ export class CinemaRepository {
     return this.cinemas.find({ _id: { $in: ids } }).toArray();
   }
 
-  /** Cinemas of all these cities in one query, each city's ordered by name (ties by creation). */
-  findByCityIds(cityIds: ObjectId[]): Promise<CinemaDoc[]> {
-    return this.cinemas
-      .find({ cityId: { $in: cityIds } })
-      .sort({ name: 1, _id: 1 })
-      .toArray();
+  /** One page of cinemas of each of these cities in one query, each city's ordered by name (ties by creation). */
+  async pageOfEachCity(cityIds: ObjectId[], page: Page): Promise<Map<string, CinemaDoc[]>> {
+    if (cityIds.length === 0 || page.limit === 0) return pageOfEach<CinemaDoc>(cityIds, [], (c) => c.cityId, 0);
+    const after = await keysetAfter(this.cinemas, 'name', page, 'cinema');
+    const query = this.cinemas.find({ cityId: { $in: cityIds }, ...after }).sort({ name: 1, _id: 1 });
+    if (cityIds.length === 1) query.limit(page.limit);
+    return pageOfEach(cityIds, await query.toArray(), (c) => c.cityId, page.limit);
   }
 }

@@ -1,5 +1,5 @@
 import { badUserInput } from '@cinema/serving';
-import { parseId, parseInput } from '@cinema/subgraph-runtime';
+import { MAX_PAGE_SIZE, parseId, parseInput, parsePage, type PageArgs } from '@cinema/subgraph-runtime';
 import { toGraphQL as cityToGraphQL } from '../city/city';
 import type { CatalogContext } from '../context';
 import { toGraphQL as screeningToGraphQL } from '../screening/screening';
@@ -8,12 +8,13 @@ import { createCinemaInput, toGraphQL, type CinemaObject } from './cinema';
 export const cinemaResolvers = {
   Query: {
     /** The article's GET /catalog/<cityId>. */
-    async catalog(_: unknown, args: { cityId: unknown }, ctx: CatalogContext) {
+    async catalog(_: unknown, args: { cityId: unknown } & PageArgs, ctx: CatalogContext) {
       const cityId = parseId(args.cityId, 'cityId').toHexString();
+      const page = parsePage(args, MAX_PAGE_SIZE);
       // Both queries at once: the existence check costs no extra latency on the happy path.
       const [city, cinemas] = await Promise.all([
         ctx.loaders.cityById.load(cityId),
-        ctx.loaders.cinemasByCity.load(cityId),
+        ctx.loaders.cinemasByCity.load({ id: cityId, page }),
       ]);
       if (!city) throw badUserInput(`no city with id ${cityId}`, 'cityId');
       return cinemas.map(toGraphQL);
@@ -38,11 +39,11 @@ export const cinemaResolvers = {
       const doc = await ctx.loaders.cityById.load(cinema.cityId);
       return doc && cityToGraphQL(doc);
     },
-    async screenings(cinema: CinemaObject, _: unknown, ctx: CatalogContext) {
-      return (await ctx.loaders.upcomingScreeningsByCinema.load(cinema.id)).map(screeningToGraphQL);
+    async screenings(cinema: CinemaObject, args: PageArgs, ctx: CatalogContext) {
+      return (await ctx.loaders.upcomingScreeningsByCinema.load({ id: cinema.id, page: parsePage(args, MAX_PAGE_SIZE) })).map(screeningToGraphQL);
     },
-    async premieres(cinema: CinemaObject, _: unknown, ctx: CatalogContext) {
-      return (await ctx.loaders.upcomingPremieresByCinema.load(cinema.id)).map(screeningToGraphQL);
+    async premieres(cinema: CinemaObject, args: PageArgs, ctx: CatalogContext) {
+      return (await ctx.loaders.upcomingPremieresByCinema.load({ id: cinema.id, page: parsePage(args, MAX_PAGE_SIZE) })).map(screeningToGraphQL);
     },
   },
 };

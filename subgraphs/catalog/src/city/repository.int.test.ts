@@ -1,9 +1,11 @@
+import { ObjectId } from 'mongodb';
 import { testDatabase, type TestDatabase } from '@cinema/testing';
 import { CityRepository } from './repository';
 
 let t: TestDatabase;
 let repo: CityRepository;
 const at = new Date('2030-01-01T00:00:00Z');
+const all = { limit: 100, after: null };
 
 beforeAll(async () => {
   t = await testDatabase('catalog_cities');
@@ -31,12 +33,22 @@ describe('CityRepository (real MongoDB wire server)', () => {
   it('lists cities by name, case-insensitively', async () => {
     await repo.create({ name: 'amsterdam' });
     await repo.create({ name: 'Zurich' });
-    const names = (await repo.list()).map((c) => c.name);
+    const names = (await repo.list(all)).map((c) => c.name);
     expect(names).toEqual(['amsterdam', 'Berlin', 'Lisbon', 'Zurich']);
   });
 
+  it('pages in name order: `after` is the last city of the previous page; an unknown one is bad input', async () => {
+    const first = await repo.list({ limit: 2, after: null });
+    expect(first.map((c) => c.name)).toEqual(['amsterdam', 'Berlin']);
+    const next = await repo.list({ limit: 2, after: first[1]!._id });
+    expect(next.map((c) => c.name)).toEqual(['Lisbon', 'Zurich']);
+    expect(await repo.list({ limit: 2, after: next[1]!._id })).toEqual([]);
+    expect(await repo.list({ limit: 0, after: null })).toEqual([]);
+    await expect(repo.list({ limit: 2, after: new ObjectId() })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+  });
+
   it('loads many cities by id in a single round-trip', async () => {
-    const ids = (await repo.list()).map((c) => c._id);
+    const ids = (await repo.list(all)).map((c) => c._id);
     t.resetCommands();
     expect(await repo.findByIds(ids)).toHaveLength(ids.length);
     expect(t.commands).toEqual(['find']);

@@ -1,6 +1,8 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import { isDuplicateKeyError } from '@cinema/mongo';
 import { badUserInput } from '@cinema/serving';
+import type { Page } from '@cinema/subgraph-runtime';
+import { keysetAfter } from '../paging';
 import { cityNameKey, type CityDoc, type CreateCityInput } from './city';
 
 /**
@@ -51,8 +53,13 @@ export class CityRepository {
     return this.cities.find({ _id: { $in: ids } }).toArray();
   }
 
-  /** Ordered by `nameKey` so "amsterdam" does not sort after "Zurich"; the unique index serves the sort. */
-  list(): Promise<CityDoc[]> {
-    return this.cities.find().sort({ nameKey: 1 }).toArray();
+  /**
+   * One page ordered by `nameKey` so "amsterdam" does not sort after "Zurich"; the unique index
+   * serves the sort. `nameKey` is unique, so it alone is the keyset; `_id` only breaks no ties.
+   */
+  async list(page: Page): Promise<CityDoc[]> {
+    if (page.limit === 0) return []; // the driver reads limit(0) as "no limit"
+    const after = await keysetAfter(this.cities, 'nameKey', page, 'city');
+    return this.cities.find(after).sort({ nameKey: 1 }).limit(page.limit).toArray();
   }
 }

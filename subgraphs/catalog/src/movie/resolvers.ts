@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE, parsePage, type PageArgs } from '@cinema/subgraph-runtime';
 import type { CatalogContext } from '../context';
 import { toGraphQL as screeningToGraphQL } from '../screening/screening';
 
@@ -8,8 +9,8 @@ export const movieResolvers = {
     __resolveReference(ref: { id: string }) {
       return { id: ref.id };
     },
-    async screenings(movie: { id: string }, _: unknown, ctx: CatalogContext) {
-      return (await ctx.loaders.upcomingScreeningsByMovie.load(movie.id)).map(screeningToGraphQL);
+    async screenings(movie: { id: string }, args: PageArgs, ctx: CatalogContext) {
+      return (await ctx.loaders.upcomingScreeningsByMovie.load({ id: movie.id, page: parsePage(args, MAX_PAGE_SIZE) })).map(screeningToGraphQL);
     },
   },
 };

@@ -12,6 +12,8 @@ const odeon = new ObjectId();
 const astor = new ObjectId();
 const dune = new ObjectId();
 const c = { correlationId: 'test-request' };
+const all = { limit: 100, after: null };
+const of = <T>(pages: Map<string, T[]>, parent: ObjectId) => pages.get(parent.toHexString()) ?? [];
 /** What the repository told `onEvents` (the relay, in production) after each write. */
 const told: Array<{ collection: Collection<any>; id: ObjectId; events: DomainEvent[] }> = [];
 
@@ -101,13 +103,34 @@ describe('ScreeningRepository (real MongoDB wire server)', () => {
     const cancelled = await schedule(cinema, hoursFromNow(3), true);
     await repo.cancel(cancelled._id, 'cancelled', c);
 
-    const listed = await repo.upcomingByCinemas([cinema], now);
+    const listed = of(await repo.upcomingByCinemas([cinema], now, all), cinema);
     expect(listed.map((s) => s.startsAt)).toEqual([now, hoursFromNow(2), hoursFromNow(5)]);
     expect(listed.every((s) => s.outbox === undefined)).toBe(true); // outboxes are the relay's, not read here
 
-    const premieres = await repo.upcomingByCinemas([cinema], now, { premieresOnly: true });
+    const premieres = of(await repo.upcomingByCinemas([cinema], now, all, { premieresOnly: true }), cinema);
     expect(premieres.map((s) => s.startsAt)).toEqual([now, hoursFromNow(2)]);
     expect(premieres.every((s) => s.isPremiere)).toBe(true);
+
+    // Pages in time order: `after` is the previous page's last screening (ties in time by id).
+    const first = of(await repo.upcomingByCinemas([cinema], now, { limit: 2, after: null }), cinema);
+    expect(first.map((s) => s.startsAt)).toEqual([now, hoursFromNow(2)]);
+    const next = of(await repo.upcomingByCinemas([cinema], now, { limit: 2, after: first[1]!._id }), cinema);
+    expect(next.map((s) => s.startsAt)).toEqual([hoursFromNow(5)]);
+    await expect(repo.upcomingByCinemas([cinema], now, { limit: 2, after: new ObjectId() })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('pages through screenings that start at the same instant without losing or repeating one', async () => {
+    const cinema = new ObjectId();
+    for (let i = 0; i < 5; i++) await schedule(cinema, hoursFromNow(30));
+    const seen: string[] = [];
+    let after: ObjectId | null = null;
+    for (let pages = 0; pages < 4; pages++) {
+      const page: Array<{ _id: ObjectId }> = of(await repo.upcomingByCinemas([cinema], now, { limit: 2, after }), cinema);
+      seen.push(...page.map((s) => s._id.toHexString()));
+      after = page.at(-1)?._id ?? after;
+    }
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
   });
 
   it('lists upcoming screenings of movies across cinemas', async () => {
@@ -115,20 +138,23 @@ describe('ScreeningRepository (real MongoDB wire server)', () => {
     await schedule(odeon, hoursFromNow(9), false, arrival);
     await schedule(astor, hoursFromNow(8), true, arrival);
     await schedule(astor, hoursFromNow(-8), false, arrival);
-    const listed = await repo.upcomingByMovies([arrival], now);
+    const listed = of(await repo.upcomingByMovies([arrival, dune], now, all), arrival);
     expect(listed.map((s) => [s.cinemaId.toHexString(), s.startsAt])).toEqual([
       [astor.toHexString(), hoursFromNow(8)],
       [odeon.toHexString(), hoursFromNow(9)],
     ]);
+    // One page per movie, cut from the batch's one query.
+    const pages = await repo.upcomingByMovies([arrival, dune], now, { limit: 1, after: null });
+    expect([of(pages, arrival).length, of(pages, dune).length]).toEqual([1, 1]);
   });
 
   it('answers a batch of parents with ONE round-trip', async () => {
     const ids = (await repo.screenings.find().toArray()).map((s) => s._id);
     t.resetCommands();
-    await repo.upcomingByCinemas([odeon, astor, new ObjectId()], now, { premieresOnly: true });
+    await repo.upcomingByCinemas([odeon, astor, new ObjectId()], now, all, { premieresOnly: true });
     expect(t.commands).toEqual(['find']);
     t.resetCommands();
-    await repo.upcomingByMovies([dune, new ObjectId()], now);
+    await repo.upcomingByMovies([dune, new ObjectId()], now, all);
     expect(t.commands).toEqual(['find']);
     t.resetCommands();
     expect(await repo.findByIds(ids)).toHaveLength(ids.length);

@@ -1,6 +1,8 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Cause, DomainEvent } from '@cinema/events';
 import { updateWithEvent, type OnEvents, withEvent } from '@cinema/messaging';
+import type { Page } from '@cinema/subgraph-runtime';
+import { keysetAfter, pageOfEach } from '../paging';
 import { screeningCancelledEvent, screeningScheduledEvent, snapshotEvent } from './events';
 import type { CancelReason, ScheduleScreeningInput, ScreeningDoc } from './screening';
 
@@ -93,15 +95,15 @@ export class ScreeningRepository {
     return this.screenings.find({ _id: { $in: ids } }, { projection: { outbox: 0 } }).toArray();
   }
 
-  /** Upcoming (from `from` on, not cancelled) screenings of all these cinemas in one query. */
-  upcomingByCinemas(cinemaIds: ObjectId[], from: Date, options: { premieresOnly?: boolean } = {}) {
+  /** A page of upcoming (from `from` on, not cancelled) screenings of each of these cinemas, in one query. */
+  upcomingByCinemas(cinemaIds: ObjectId[], from: Date, page: Page, options: { premieresOnly?: boolean } = {}) {
     const premieres: Filter<ScreeningDoc> = options.premieresOnly ? { isPremiere: true } : {};
-    return this.upcoming({ cinemaId: { $in: cinemaIds }, ...premieres }, from);
+    return this.upcoming('cinemaId', cinemaIds, premieres, from, page);
   }
 
-  /** Upcoming (from `from` on, not cancelled) screenings of all these movies in one query. */
-  upcomingByMovies(movieIds: ObjectId[], from: Date) {
-    return this.upcoming({ movieId: { $in: movieIds } }, from);
+  /** A page of upcoming (from `from` on, not cancelled) screenings of each of these movies, in one query. */
+  upcomingByMovies(movieIds: ObjectId[], from: Date, page: Page) {
+    return this.upcoming('movieId', movieIds, {}, from, page);
   }
 
   count(): Promise<number> {
@@ -115,12 +117,15 @@ export class ScreeningRepository {
     }
   }
 
-  // Sorted globally by time, so each parent's group comes out in time order once the loader splits it.
+  // Sorted globally by time, so each parent's group comes out in time order once it is cut per parent.
   // Outboxes are never read here: they are the relay's business and can be large during an outage.
-  private upcoming(filter: Filter<ScreeningDoc>, from: Date): Promise<ScreeningDoc[]> {
-    return this.screenings
-      .find({ ...filter, startsAt: { $gte: from }, cancelledAt: null }, { projection: { outbox: 0 } })
-      .sort({ startsAt: 1, _id: 1 })
-      .toArray();
+  private async upcoming(parent: 'cinemaId' | 'movieId', ids: ObjectId[], filter: Filter<ScreeningDoc>, from: Date, page: Page) {
+    if (ids.length === 0 || page.limit === 0) return pageOfEach<ScreeningDoc>(ids, [], (s) => s[parent], 0);
+    const after = await keysetAfter(this.screenings, 'startsAt', page, 'screening');
+    const query = this.screenings
+      .find({ [parent]: { $in: ids }, ...filter, startsAt: { $gte: from }, cancelledAt: null, ...after }, { projection: { outbox: 0 } })
+      .sort({ startsAt: 1, _id: 1 });
+    if (ids.length === 1) query.limit(page.limit);
+    return pageOfEach(ids, await query.toArray(), (s) => s[parent], page.limit);
   }
 }
