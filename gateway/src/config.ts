@@ -6,6 +6,14 @@ import { tracingEnv } from '@cinema/telemetry';
 import { DEV_AUDIENCE, DEV_ISSUER } from '@cinema/serving';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const UNITS = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
+/** A size such as 512kb or 16mb, in bytes. */
+const size = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+(b|kb|mb|gb)$/i, 'e.g. 512kb or 16mb')
+    .default(fallback)
+    .transform((v) => Number(/^\d+/.exec(v)![0]) * UNITS[/[a-z]+$/i.exec(v)![0].toLowerCase() as keyof typeof UNITS]);
 const HMAC = ['HS256', 'HS384', 'HS512'];
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
@@ -17,6 +25,9 @@ const schema = z
     SUPERGRAPH_PATH: z.string().min(1).default(join(__dirname, '..', '..', 'schema', 'supergraph.graphql')),
     LOG_LEVEL: env.logLevel(),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'e.g. 1mb or 512kb').default('256kb'),
+    // Bytes read from one subgraph answer, and bytes of one answer to a client: beyond them, an error.
+    SUBGRAPH_RESPONSE_LIMIT: size('16mb'),
+    RESPONSE_LIMIT: size('16mb'),
     GATEWAY_SIGNING_SECRET: env.secret(),
     // Identity: a shared key in development, the identity provider's JWKS in production.
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -115,6 +126,8 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     dedupeRepresentations: c.DEDUPE_REPRESENTATIONS === 'on',
     dedupeInflight: c.DEDUPE_INFLIGHT === 'on',
     jsonPieces: c.GATEWAY_JSON_PIECES === 'on',
+    subgraphResponseLimit: c.SUBGRAPH_RESPONSE_LIMIT,
+    responseLimit: c.RESPONSE_LIMIT,
     admission: { limit: c.ADMISSION_LIMIT, maxQueued: c.ADMISSION_QUEUE },
     responseCache: c.RESPONSE_CACHE === 'on' ? { maxBytes: c.RESPONSE_CACHE_MAX_MB * 2 ** 20, ttlMs: c.RESPONSE_CACHE_TTL_S * 1000 } : undefined,
     amqpUrl: c.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',

@@ -31,6 +31,12 @@ describe('gateway configuration', () => {
     expect(config.subgraphUrls).toEqual({ inventory: 'http://inventory:8080/graphql' });
   });
 
+  it('bounds answers in bytes: 16 MiB by default, any size in b, kb, mb or gb', () => {
+    expect(loadGatewayConfig(secrets)).toMatchObject({ subgraphResponseLimit: 16 * 1024 ** 2, responseLimit: 16 * 1024 ** 2 });
+    expect(loadGatewayConfig({ ...secrets, SUBGRAPH_RESPONSE_LIMIT: '512kb', RESPONSE_LIMIT: '2MB' })).toMatchObject({ subgraphResponseLimit: 512 * 1024, responseLimit: 2 * 1024 ** 2 });
+    expect(messageOf({ ...secrets, RESPONSE_LIMIT: 'lots' })).toMatch(/RESPONSE_LIMIT: e\.g\. 512kb or 16mb/);
+  });
+
   it('names every invalid variable in one clear message', () => {
     const message = messageOf({ PORT: 'abc', NODE_ENV: 'prod' });
     expect(message).toMatch(/PORT: must be a port number/);

@@ -2,15 +2,17 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Histogram } from 'prom-client';
 import type { ServiceMetrics } from '@cinema/telemetry';
+import { SUBGRAPH_RESPONSE_TOO_LARGE } from './bounded-body';
 
 /** The data source's `fetcher` option: (url, init) => response. */
 export type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'] & {};
 
 const tracer = trace.getTracer('@cinema/gateway');
 
-/** ok (2xx), http_error (any other status), timeout (aborted), network_error (no response). */
+/** ok (2xx), http_error (any other status), timeout (aborted), too_large (over SUBGRAPH_RESPONSE_LIMIT), network_error (no response). */
 function failureOutcome(err: unknown): string {
   const name = (err as Error)?.name;
+  if ((err as { extensions?: { code?: unknown } })?.extensions?.code === SUBGRAPH_RESPONSE_TOO_LARGE) return 'too_large';
   return name === 'AbortError' || name === 'TimeoutError' ? 'timeout' : 'network_error';
 }
 
@@ -24,7 +26,7 @@ export function createFetchTelemetry(metrics?: ServiceMetrics) {
   const duration = metrics
     ? new Histogram({
         name: 'gateway_subgraph_fetch_duration_seconds',
-        help: 'Time of one gateway fetch to a subgraph, by subgraph and outcome (ok, http_error, timeout, network_error)',
+        help: 'Time of one gateway fetch to a subgraph, by subgraph and outcome (ok, http_error, timeout, too_large, network_error)',
         labelNames: ['subgraph', 'outcome'],
         buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
         registers: [metrics.registry],

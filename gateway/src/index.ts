@@ -26,6 +26,8 @@ async function main() {
     production: config.production,
     subgraphUrls: config.subgraphUrls,
     bodyLimit: config.BODY_LIMIT,
+    subgraphResponseLimit: config.subgraphResponseLimit,
+    responseLimit: config.responseLimit,
     signingSecret: config.GATEWAY_SIGNING_SECRET,
     tokens: config.tokens,
     limits: config.limits,

@@ -30,7 +30,7 @@ describe('abuse limits at the gateway: each attack is refused before any subgrap
       await withGateway(toy, {}, async (url) => {
         const [res, calls] = await counting(() => gql(url, query));
         expect(res.data ?? null).toBeNull();
-        expect(errorCodes(res)[0]).toMatch(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT|GRAPHQL_PARSE_FAILED/);
+        expect(errorCodes(res)[0]).toMatch(limit === 'cost' ? /^COST_ESTIMATED_TOO_EXPENSIVE$/ : /GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT|GRAPHQL_PARSE_FAILED/);
         // graphql-js's own token limit (parseOptions.maxTokens) words it "more that N tokens".
         expect(JSON.stringify(res.errors)).toMatch(new RegExp(limit === 'tokens' ? 'more th(an|at) \\d+ tokens' : limit, 'i'));
         // A refused document is the client's mistake: 400, never the 500 armor's token plugin gave.
@@ -45,6 +45,43 @@ describe('abuse limits at the gateway: each attack is refused before any subgrap
       const res = await gql(url, '{ node { next { next { id } } items(first: 3) { id } } }');
       expect(res.errors).toBeUndefined();
       expect(res.data!.node.items).toHaveLength(3);
+    });
+  });
+
+  it('prices lists the supergraph does not size at the assumed 100 items, and says by how much it is over', async () => {
+    await withGateway(toy, { limits: { maxCost: 150 } }, async (url) => {
+      // node 1 + items: 100 × (1 + next 1) = 201, `first` or not: without @listSize it slices nothing.
+      const [res, calls] = await counting(() => gql(url, '{ node { items(first: 1) { id next { id } } } }'));
+      expect(res.status).toBe(400);
+      expect(res.errors![0]!.extensions).toEqual({ code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: { estimated: 201, max: 150 } });
+      expect(calls).toBe(0);
+      expect((await gql(url, '{ node { items(first: 1) { id } } }')).errors).toBeUndefined(); // 101
+    });
+  });
+
+  it('bounds the bytes read from a subgraph: a larger answer fails that fetch, over either transport', async () => {
+    for (const subgraphPool of [undefined, false as const]) {
+      await withGateway(toy, { subgraphResponseLimit: 4_096, subgraphPool }, async (url) => {
+        const big = await gql(url, `{ hello(name: "${'x'.repeat(5_000)}") }`);
+        expect(big.status).toBe(200);
+        expect(big.data ?? null).toBeNull();
+        expect(big.errors!.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_RESPONSE_TOO_LARGE']);
+        expect(big.errors![0]!.message).toMatch(/limit of 4096 bytes \(SUBGRAPH_RESPONSE_LIMIT\)/);
+        expect((await gql(url, '{ hello(name: "small") }')).data).toEqual({ hello: 'hello, small' });
+      });
+    }
+  });
+
+  it('bounds the bytes of an answer: over the limit the client gets a RESPONSE_TOO_LARGE error, not a body cut short', async () => {
+    await withGateway(toy, { responseLimit: 4_096 }, async (url) => {
+      const name = 'y'.repeat(3_000);
+      const res = await post(url, JSON.stringify({ query: `{ a: hello(name: "${name}") b: hello(name: "${name}") }` }));
+      expect(res.status).toBe(200);
+      const body = JSON.parse(res.body);
+      expect(body.data).toBeNull();
+      expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['RESPONSE_TOO_LARGE']);
+      expect(body.errors[0].message).toMatch(/^the answer \(\d+ bytes\) exceeds the gateway's limit of 4096 bytes \(RESPONSE_LIMIT\)/);
+      expect((await gql(url, `{ a: hello(name: "${name}") }`)).data?.a).toBe(`hello, ${name}`);
     });
   });
 

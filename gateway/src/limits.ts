@@ -8,6 +8,7 @@ export interface Limits {
   maxAliases: number;
   maxDirectives: number;
   maxTokens: number;
+  /** Demand control's budget (demand-control/plugin.ts), not armor's. */
   maxCost: number;
   /** Requests per client per window; 0 turns the rate limit off. */
   rateLimit: number;
@@ -27,7 +28,9 @@ export function documentLimits(l: Limits, production: boolean) {
     // Off here: armor's Apollo plugin re-parses in parsingDidStart and throws from that hook, which
     // turns every syntax error (and the limit itself) into HTTP 500. graphql-js counts tokens itself.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: l.maxCost },
+    // Off here: its estimate reads only literal `first` values. Demand control (demand-control/)
+    // prices the operation with its variables coerced, from the supergraph's @cost/@listSize.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   }).protect();
   // A document over the token limit fails to parse: GRAPHQL_PARSE_FAILED, HTTP 400.

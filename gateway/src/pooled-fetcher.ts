@@ -1,6 +1,7 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { readBounded } from './bounded-body';
 
 export interface PooledFetcherOptions {
   /** The subgraph's name, for error messages. */
@@ -11,6 +12,8 @@ export interface PooledFetcherOptions {
   connections: number;
   /** Whole-request deadline: headers and body together. */
   timeoutMs: number;
+  /** Largest answer read from this subgraph (SUBGRAPH_RESPONSE_LIMIT); a larger one fails the fetch. */
+  maxResponseBytes?: number;
 }
 
 /** Raised for a fetch past its deadline; fetch telemetry counts `TimeoutError` as outcome=timeout. */
@@ -64,7 +67,10 @@ export function pooledFetcher(o: PooledFetcherOptions): Fetcher & { close(): Pro
     const timer = setTimeout(() => deadline.abort(timeout()), o.timeoutMs);
     try {
       const res = await pool.request({ path, method: (init.method ?? 'POST') as 'POST', headers: init.headers, body: init.body, signal: deadline.signal });
-      const text = await res.body.text();
+      const text =
+        o.maxResponseBytes === undefined
+          ? await res.body.text()
+          : await readBounded(res.body, { maxBytes: o.maxResponseBytes, contentLength: res.headers['content-length'] as string | undefined, subgraph: o.name, discard: () => res.body.on('error', () => {}).destroy() });
       return response(url, res.statusCode, res.headers, text);
     } catch (err) {
       const code = (err as { code?: string })?.code;

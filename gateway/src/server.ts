@@ -10,6 +10,8 @@ import { admissionMetrics } from './admission/admission-metrics';
 import { authenticate, refuseBadTokens } from './auth/authenticate';
 import { acceptSecurityFeatures } from './auth/supergraph-security';
 import { createTokenVerifier, type TokenOptions } from './auth/tokens';
+import { readCostDirectives } from './demand-control/cost-directives';
+import { demandControlPlugin } from './demand-control/plugin';
 import { createFetchTelemetry } from './fetch-telemetry';
 import { KnownOperationTypes } from './known-operation-types';
 import { documentLimits, rateLimitPerClient, type Limits } from './limits';
@@ -20,6 +22,13 @@ import type { ResponseStore } from './response-cache/store';
 import { SubgraphDataSource } from './subgraph-fetch';
 import { SubgraphHealth, type SubgraphHealthOptions } from './subgraph-health';
 
+/**
+ * SUBGRAPH_RESPONSE_LIMIT's and RESPONSE_LIMIT's default (config.ts): over a hundred times the deep
+ * query's answer. The cost budget counts items, not bytes (a review body is up to 5 000 characters
+ * and costs 0), so bytes need a bound of their own.
+ */
+const DEFAULT_BYTE_LIMIT = 16 * 1024 ** 2;
+
 export interface GatewayServerOptions {
   supergraphSdl: string;
   logger: Logger;
@@ -29,6 +38,10 @@ export interface GatewayServerOptions {
   /** Replaces the HTTP data source, e.g. to run subgraphs in-process in tests. */
   buildService?: (subgraph: { name: string; url?: string }) => GraphQLDataSource;
   bodyLimit?: string;
+  /** Largest subgraph answer read, in bytes (SUBGRAPH_RESPONSE_LIMIT): a larger one fails its fetch. Default 16 MiB. */
+  subgraphResponseLimit?: number;
+  /** Largest answer sent to a client, in bytes (RESPONSE_LIMIT): a larger one becomes a RESPONSE_TOO_LARGE error. Default 16 MiB. */
+  responseLimit?: number;
   /** Signs every subgraph request; the subgraphs hold the same secret. */
   signingSecret: string;
   tokens: TokenOptions;
@@ -59,7 +72,8 @@ export interface GatewayServerOptions {
 /**
  * Builds (does not start) the gateway over a static supergraph; any supergraph works. In front of
  * Apollo's planner and executor: authentication (JWT) → rate limit → body limit → document limits
- * → the schema's @authenticated/@requiresScopes, so whatever is refused is refused before any subgraph call.
+ * → the schema's @authenticated/@requiresScopes → the cost budget (the schema's @cost/@listSize),
+ * so whatever is refused is refused before any subgraph call.
  */
 export function createGatewayServer(options: GatewayServerOptions) {
   const { logger, subgraphUrls = {}, production = false } = options;
@@ -78,7 +92,8 @@ export function createGatewayServer(options: GatewayServerOptions) {
         const target = subgraphUrls[name.toLowerCase()] ?? url;
         if (target) health.register(name, target);
         const timeoutMs = options.subgraphTimeoutMs ?? 10_000;
-        const pooled = target && pool ? pooledFetcher({ name, url: target, connections: pool.connections, timeoutMs }) : undefined;
+        const maxResponseBytes = options.subgraphResponseLimit ?? DEFAULT_BYTE_LIMIT;
+        const pooled = target && pool ? pooledFetcher({ name, url: target, connections: pool.connections, timeoutMs, maxResponseBytes }) : undefined;
         if (pooled) transports.push(pooled);
         const transport = pooled && (options.dedupeInflight ?? true) ? dedupeInflight(pooled) : pooled;
         return new SubgraphDataSource({
@@ -88,6 +103,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
           timeoutMs,
           transport,
           dedupeRepresentations: options.dedupeRepresentations,
+          maxResponseBytes,
           instrument: (fetcher) => instrumentFetch(name, fetcher),
         });
       }),
@@ -102,6 +118,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
     logger,
     production,
     bodyLimit: options.bodyLimit,
+    responseLimit: options.responseLimit ?? DEFAULT_BYTE_LIMIT,
     jsonPieces: options.jsonPieces,
     admission,
     beforeBody: [authenticate(createTokenVerifier(options.tokens), logger), ...rateLimitPerClient(options.limits), refuseBadTokens],
@@ -112,6 +129,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
       plugins: [
         ...limits.plugins,
         authorizationPlugin<RequestContext>(policy, { httpStatus: true }),
+        demandControlPlugin({ directives: readCostDirectives(sdl), maxCost: options.limits.maxCost, metrics: options.metrics }),
         ...(options.responseCache ? [responseCachePlugin(options.responseCache, options.metrics)] : []),
       ],
     },

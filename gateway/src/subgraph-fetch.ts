@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { readBounded } from './bounded-body';
 import { dedupe, expand } from './dedupe-representations';
 import { encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type RequestContext } from '@cinema/serving';
 
@@ -16,6 +17,8 @@ export interface SubgraphFetchOptions {
   transport?: Fetcher;
   /** Sends each distinct entity representation once per fetch (see dedupe-representations). */
   dedupeRepresentations?: boolean;
+  /** Largest answer read from the subgraph with Node's global fetch (the pooled transport bounds its own). */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface SubgraphFetchOptions {
  * `transport` is the pooled undici fetcher (default); without one, Node's global fetch (kept for
  * the bench's on/off row), which also pools per origin but costs more per request.
  */
-function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions, transport?: Fetcher): Fetcher {
+function signedFetcher({ name, signingSecret, timeoutMs, maxResponseBytes }: SubgraphFetchOptions, transport?: Fetcher): Fetcher {
   if (transport) {
     return ((url: string, init: { body?: string; headers?: Record<string, string> } = {}) => {
       // RemoteGraphQLDataSource hands over a fresh plain object with lower-case names: add to it.
@@ -36,7 +39,11 @@ function signedFetcher({ name, signingSecret, timeoutMs }: SubgraphFetchOptions,
     const headers = new Headers(init.headers);
     headers.set(SIGNATURE_HEADER, signRequest(signingSecret, init.body ?? '', headers.get(IDENTITY_HEADER) ?? ''));
     try {
-      return await fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      const signal = AbortSignal.timeout(timeoutMs);
+      const res = await fetch(url, { ...init, headers, signal });
+      if (maxResponseBytes === undefined || !res.body) return res;
+      const body = await readBounded(res.body as unknown as AsyncIterable<Uint8Array>, { maxBytes: maxResponseBytes, contentLength: res.headers.get('content-length'), subgraph: name, discard: () => void res.body?.cancel().catch(() => {}) });
+      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     } catch (err) {
       if ((err as Error)?.name === 'TimeoutError') {
         throw Object.assign(new Error(`subgraph ${name} did not answer within ${timeoutMs} ms`), { name: 'TimeoutError' });

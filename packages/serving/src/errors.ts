@@ -32,6 +32,10 @@ const CLIENT_SAFE_CODES = new Set([
   'FORBIDDEN',
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
+  // The gateway's demand control: the client asked for too much (see gateway/src/demand-control).
+  'COST_ESTIMATED_TOO_EXPENSIVE',
+  'SUBGRAPH_RESPONSE_TOO_LARGE',
+  'RESPONSE_TOO_LARGE',
 ]);
 
 /**
@@ -47,7 +51,7 @@ export function maskUnexpectedErrors(logger: Logger, production = false) {
     if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code) && !upstreamFailure) {
       const { stacktrace: _stack, ...rest } = formatted.extensions ?? {};
       // In production only the keys clients rely on leave: nothing that names a subgraph or a URL.
-      const extensions = production ? pick(rest, ['code', 'field', 'fields']) : rest;
+      const extensions = production ? pick(rest, ['code', 'field', 'fields', 'cost']) : rest;
       return { ...formatted, extensions };
     }
     // Apollo's own refusals of a malformed request (a persisted query whose hash does not match its

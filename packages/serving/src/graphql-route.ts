@@ -65,6 +65,8 @@ export interface GraphQLRouteOptions<C extends BaseContext> {
   context: (x: GraphQLExchange) => Promise<C>;
   /** Holds requests back while the worker is out of CPU; after the before-body steps. */
   admission?: AdmissionGate;
+  /** Largest answer sent, in bytes: a larger one is replaced by a RESPONSE_TOO_LARGE error (never cut short). */
+  responseLimit?: number;
 }
 
 /** Is this request for the GraphQL endpoint (`/graphql`, any query string)? */
@@ -105,7 +107,7 @@ export function graphqlRoute<C extends BaseContext>(o: GraphQLRouteOptions<C>) {
       if (res.headersSent) return;
       await o.around(req, res, async () => {
         for (const step of o.afterBody) if ((await step(x), res.headersSent)) return;
-        await answer(o.apollo, req, res, body, () => o.context(x));
+        await answer(o, req, res, body, () => o.context(x));
       });
     } catch (err) {
       const refusal = bodyRefusal(err);
@@ -120,7 +122,8 @@ export function graphqlRoute<C extends BaseContext>(o: GraphQLRouteOptions<C>) {
 }
 
 /** Apollo's answer, written as @as-integrations/express5 wrote it (no ETag: answers are not cached by validators). */
-async function answer<C extends BaseContext>(apollo: ApolloServer<C>, req: IncomingMessage, res: ServerResponse, body: unknown, context: () => Promise<C>) {
+async function answer<C extends BaseContext>(o: GraphQLRouteOptions<C>, req: IncomingMessage, res: ServerResponse, body: unknown, context: () => Promise<C>) {
+  const { apollo } = o;
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   const url = req.url ?? '';
@@ -133,14 +136,30 @@ async function answer<C extends BaseContext>(apollo: ApolloServer<C>, req: Incom
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
     // http.ts's stringifyResult makes a Buffer; a string is still written right.
-    const body = response.body.string as string | Buffer;
-    res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    let body = response.body.string as string | Buffer;
+    let length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    if (o.responseLimit !== undefined && length > o.responseLimit) {
+      o.logger.warn({ bytes: length, limit: o.responseLimit }, 'answer over RESPONSE_LIMIT withheld');
+      body = Buffer.from(JSON.stringify(responseTooLarge(length, o.responseLimit)));
+      length = body.length;
+      res.statusCode = 200; // as for any execution error: the operation ran
+    }
+    res.setHeader('content-length', length);
     res.end(body);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }
+
+/**
+ * What a client gets instead of an answer over the limit: a GraphQL error it can act on, not a body
+ * cut short. The operation did run (a mutation's change stands), so it is an execution error: data null.
+ */
+export const responseTooLarge = (bytes: number, limit: number) => ({
+  data: null,
+  ...errorBody(`the answer (${bytes} bytes) exceeds the gateway's limit of ${limit} bytes (RESPONSE_LIMIT) and was not sent; any change the operation made stands: ask for fewer items`, 'RESPONSE_TOO_LARGE'),
+});
 
 /** Thrown for a body the client got wrong; `bodyRefusal` turns it into the answer. */
 class BodyError extends Error {

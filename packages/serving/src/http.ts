@@ -41,6 +41,8 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   jsonPieces?: boolean;
   /** Holds requests back while the worker is out of CPU (the gateway's admission control); none when absent. */
   admission?: AdmissionGate;
+  /** Largest answer sent on /graphql, in bytes (graphql-route.ts); unbounded when absent. */
+  responseLimit?: number;
 }
 
 export interface GraphQLHttpServer {
@@ -102,6 +104,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
         admission,
         logger,
         bodyLimit: options.bodyLimit,
+        responseLimit: options.responseLimit,
         trustProxy: options.trustProxy,
         beforeBody: options.beforeBody ?? [],
         afterBody: options.afterBody ?? [],
