@@ -70,7 +70,13 @@ export function pooledFetcher(o: PooledFetcherOptions): Fetcher & { close(): Pro
       const text =
         o.maxResponseBytes === undefined
           ? await res.body.text()
-          : await readBounded(res.body, { maxBytes: o.maxResponseBytes, contentLength: res.headers['content-length'] as string | undefined, subgraph: o.name, discard: () => res.body.on('error', () => {}).destroy() });
+          : await readBounded(res.body, {
+              maxBytes: o.maxResponseBytes,
+              contentLength: res.headers['content-length'] as string | undefined,
+              subgraph: o.name,
+              // Destroyed without a listener, undici's body would raise its abort as an uncaught error.
+              discard: () => res.body.on('error', () => {}).destroy(),
+            });
       return response(url, res.statusCode, res.headers, text);
     } catch (err) {
       const code = (err as { code?: string })?.code;

@@ -42,7 +42,12 @@ function signedFetcher({ name, signingSecret, timeoutMs, maxResponseBytes }: Sub
       const signal = AbortSignal.timeout(timeoutMs);
       const res = await fetch(url, { ...init, headers, signal });
       if (maxResponseBytes === undefined || !res.body) return res;
-      const body = await readBounded(res.body as unknown as AsyncIterable<Uint8Array>, { maxBytes: maxResponseBytes, contentLength: res.headers.get('content-length'), subgraph: name, discard: () => void res.body?.cancel().catch(() => {}) });
+      const body = await readBounded(res.body as unknown as AsyncIterable<Uint8Array>, {
+        maxBytes: maxResponseBytes,
+        contentLength: res.headers.get('content-length'),
+        subgraph: name,
+        discard: () => void res.body?.cancel().catch(() => {}),
+      });
       return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     } catch (err) {
       if ((err as Error)?.name === 'TimeoutError') {

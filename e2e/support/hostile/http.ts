@@ -30,6 +30,9 @@ export const CLIENT_SAFE = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'RATE_LIMITED',
+  'COST_ESTIMATED_TOO_EXPENSIVE',
+  'SUBGRAPH_RESPONSE_TOO_LARGE',
+  'RESPONSE_TOO_LARGE',
 ]);
 // 403: a signed-in caller without the scope; 415: a charset the JSON parser does not read.
 export const EXPECTED_STATUS = new Set([200, 400, 401, 403, 413, 415, 429]);

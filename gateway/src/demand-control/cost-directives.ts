@@ -1,8 +1,8 @@
 import {
   Kind,
   parse,
+  valueFromASTUntyped,
   type ConstDirectiveNode,
-  type ConstValueNode,
   type DocumentNode,
   type FieldDefinitionNode,
   type InputValueDefinitionNode,
@@ -40,26 +40,10 @@ interface TypeNode {
   fields?: ReadonlyArray<FieldDefinitionNode | InputValueDefinitionNode>;
 }
 
-const value = (v: ConstValueNode | undefined): unknown => {
-  if (!v) return undefined;
-  switch (v.kind) {
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(v.value);
-    case Kind.STRING:
-    case Kind.ENUM:
-      return v.value;
-    case Kind.BOOLEAN:
-      return v.value;
-    case Kind.LIST:
-      return v.values.map(value);
-    case Kind.OBJECT:
-      return Object.fromEntries(v.fields.map((f) => [f.name.value, value(f.value)]));
-    default:
-      return null;
-  }
+const arg = (d: ConstDirectiveNode, name: string): unknown => {
+  const v = d.arguments?.find((a) => a.name.value === name)?.value;
+  return v && valueFromASTUntyped(v);
 };
-const arg = (d: ConstDirectiveNode, name: string) => value(d.arguments?.find((a) => a.name.value === name)?.value);
 
 /**
  * The names the two directives have in this supergraph, as the link spec gives them: an import
@@ -75,7 +59,7 @@ function directiveNames(doc: DocumentNode): { cost: string; listSize: string } |
       const namespace = (arg(link, 'as') as string | undefined) ?? 'cost';
       const imported = new Map<string, string>();
       for (const entry of (arg(link, 'import') as unknown[] | undefined) ?? []) {
-        const [name, as] = typeof entry === 'string' ? [entry, entry] : [(entry as { name: string }).name, (entry as { as?: string }).as ?? (entry as { name: string }).name];
+        const { name, as = name } = typeof entry === 'string' ? { name: entry } : (entry as { name: string; as?: string });
         imported.set(name.replace(/^@/, ''), as.replace(/^@/, ''));
       }
       return { cost: imported.get('cost') ?? namespace, listSize: imported.get('listSize') ?? `${namespace}__listSize` };

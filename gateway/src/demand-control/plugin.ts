@@ -38,6 +38,8 @@ export function demandControlPlugin(o: DemandControlOptions): ApolloServerPlugin
         registers: [o.metrics.registry],
       })
     : undefined;
+  // Bound once: observing through a child skips hashing the labels on every request.
+  const observe = { ok: histogram?.labels({ result: 'COST_OK' }), over: histogram?.labels({ result: COST_TOO_EXPENSIVE }) };
 
   const compile = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode) => {
     let byOperation = compiled.get(document);
@@ -73,7 +75,7 @@ export function demandControlPlugin(o: DemandControlOptions): ApolloServerPlugin
             throw refusal;
           }
           const over = estimated > o.maxCost;
-          histogram?.observe({ result: over ? COST_TOO_EXPENSIVE : 'COST_OK' }, estimated);
+          (over ? observe.over : observe.ok)?.observe(estimated);
           if (!over) return;
           throw new GraphQLError(`operation estimated cost ${estimated} exceeds the maximum of ${o.maxCost}: ask for smaller pages (first) or fewer nested lists`, {
             // 400 as for any document Apollo refuses before executing it; `http` never reaches the client.

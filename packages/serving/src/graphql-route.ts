@@ -158,7 +158,10 @@ async function answer<C extends BaseContext>(o: GraphQLRouteOptions<C>, req: Inc
  */
 export const responseTooLarge = (bytes: number, limit: number) => ({
   data: null,
-  ...errorBody(`the answer (${bytes} bytes) exceeds the gateway's limit of ${limit} bytes (RESPONSE_LIMIT) and was not sent; any change the operation made stands: ask for fewer items`, 'RESPONSE_TOO_LARGE'),
+  ...errorBody(
+    `the answer (${bytes} bytes) exceeds the gateway's limit of ${limit} bytes (RESPONSE_LIMIT) and was not sent; any change the operation made stands: ask for fewer items`,
+    'RESPONSE_TOO_LARGE',
+  ),
 });
 
 /** Thrown for a body the client got wrong; `bodyRefusal` turns it into the answer. */
