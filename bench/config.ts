@@ -9,7 +9,8 @@ export function benchConfig(argv = process.argv.slice(2)) {
     /** `--only=…` picked the parts: a partial run, which must not overwrite the full report. */
     partial: only !== undefined,
     /**
-     * Which parts to run: gateway-only, system, events, optimisations, profile, traffic. A full run
+     * Which parts to run: gateway-only, system, events, optimisations, profile, traffic, and switches
+     * (only when named: every on/off switch in the same rounds, deep query; bench/switches.ts). A full run
      * has them all; `--quick` (under three minutes) keeps the gateway-only setting, its on/off rows
      * (on the deep query only) and the event path, and leaves the whole-system gateway rows, profiles, traffic counts, the
      * opt-in rows and the workers' row out.

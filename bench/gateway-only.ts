@@ -10,8 +10,8 @@ import { measure, type LoadResult } from './load';
 import { startNode, waitReady, type Server } from './processes';
 import { body, DEEP, SMALL, writeBody } from './queries';
 
-/** `rounds`: each round's req/s, in order (the other figures are medians over them). */
-export type Row = { setting: string; workload: string; gateway: string; rounds?: number[] } & LoadResult;
+/** `rounds`: each round's req/s, in order (the other figures are medians over them); `cpuRounds`: its CPU %. */
+export type Row = { setting: string; workload: string; gateway: string; rounds?: number[]; cpuRounds?: number[] } & LoadResult;
 
 export interface Target {
   urls: Record<'users' | 'movies' | 'catalog', string>;
@@ -91,7 +91,7 @@ export const median = (xs: number[], digits = 1) => {
 };
 
 /** One row from a gateway's rounds of one workload: medians, the highest RSS, every round's req/s, errors summed. */
-function combine(rs: LoadResult[]): LoadResult & { rounds: number[] } {
+function combine(rs: LoadResult[]): LoadResult & { rounds: number[]; cpuRounds: number[] } {
   const m = (k: keyof LoadResult) => median(rs.map((r) => r[k]));
   const sum = (k: keyof LoadResult) => rs.reduce((a, r) => a + r[k], 0);
   return {
@@ -99,6 +99,7 @@ function combine(rs: LoadResult[]): LoadResult & { rounds: number[] } {
     errors: sum('errors'), non2xx: sum('non2xx'), requests: sum('requests'),
     peakRssMb: Math.max(...rs.map((r) => r.peakRssMb)),
     rounds: rs.map((r) => r.rps),
+    cpuRounds: rs.map((r) => r.cpuPct),
   };
 }
 

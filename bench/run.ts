@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,optimisations,profile,traffic]`
+ * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,optimisations,profile,traffic,switches]`
  * Runs every measurement in ONE run (ratios only mean something side by side on a shared machine)
  * and writes bench/results/latest.json, docs/benchmarks.md and docs/benchmarks-chart.svg.
  */
@@ -19,6 +19,7 @@ import { body, DEEP } from './queries';
 import { writeReport } from './report';
 import { resetBenchData, startSystem } from './system';
 import { subgraphTraffic } from './subgraph-traffic';
+import { switches } from './switches';
 
 // The load generator (this process) runs on core 0; gateways get core 1 (see config.ts).
 if (pinning === 'taskset' && !process.env.BENCH_PINNED) {
@@ -48,7 +49,7 @@ async function main() {
   const has = (p: string) => cfg.parts.includes(p);
   if (has('system') || has('events')) await resetBenchData();
 
-  if (has('gateway-only') || has('optimisations') || has('profile') || has('traffic')) {
+  if (has('gateway-only') || has('optimisations') || has('profile') || has('traffic') || has('switches')) {
     say('gateway only: in-memory subgraphs');
     const fake = await startFakeSubgraphs(cfg);
     try {
@@ -60,6 +61,10 @@ async function main() {
       if (has('optimisations')) {
         say('optimisations');
         results.optimisations = await optimisations(cfg, fake.target);
+      }
+      if (has('switches')) {
+        say(`switches on/off, deep query, ${cfg.rounds} rounds with every variant in each`);
+        results.switches = await switches(cfg, fake.target);
       }
       if (has('profile')) {
         say('profiles (--cpu-prof) of this gateway and Hive on the deep query and the small lookup');
