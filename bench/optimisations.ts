@@ -19,8 +19,6 @@ export const TOGGLES = [
   { name: 'pooled keep-alive subgraph connections (undici Pool; off = global fetch, which also turns coalescing off)', off: { SUBGRAPH_FETCH: 'fetch' }, workloads: ['small', 'deep'] },
   { name: 'identical in-flight subgraph reads coalesced', off: { DEDUPE_INFLIGHT: 'off' }, workloads: ['small', 'deep'] },
   { name: 'batched entity fetches: each distinct representation once', off: { DEDUPE_REPRESENTATIONS: 'off' }, workloads: ['deep'] },
-  { name: 'federation-internals exports as plain properties (profile: getters)', off: { GATEWAY_FLAT_REEXPORTS: 'off' }, workloads: ['deep'] },
-  { name: "result objects in V8's fast mode (Apollo's Object.create(null): JSON.stringify's slow path)", off: { GATEWAY_FAST_RESULT_OBJECTS: 'off' }, workloads: ['deep'] },
   { name: "result shaping compiled per operation (profile: Apollo's computeResponse)", off: { GATEWAY_COMPILED_SHAPING: 'off' }, workloads: ['deep'] },
   { name: 'answers serialized in pieces (profile: the first touch of one large string)', off: { GATEWAY_JSON_PIECES: 'off' }, workloads: ['small', 'deep'] },
   { name: 'admission control: an adaptive window of requests while the worker is out of CPU', off: { ADMISSION_LIMIT: '0' }, workloads: ['small', 'deep'] },

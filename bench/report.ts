@@ -237,16 +237,18 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   (serving's graphql-route.ts). No switch keeps the old path, so its figures are an A/B of the two commits by
   hand, three alternating rounds, gateway alone, 50 connections: small lookup 835 / 866 / 783 → 1384 / 1335 / 1217
   req/s; deep query 59 / 60 / 50 → 67 / 56 / 66 req/s.
-- **Apollo's result objects in fast mode**: @apollo/gateway builds answers from \`Object.create(null)\` objects,
-  which V8 keeps as dictionaries, and JSON.stringify serialises those ~3× slower; they are now built from a
-  null-prototype constructor (see its on/off row: the on rows also have far shorter tails).
+- **Result objects in fast mode**: @apollo/gateway builds answers from \`Object.create(null)\` objects,
+  which V8 keeps as dictionaries, and JSON.stringify serialises those ~3× slower; the compiled walk builds them from
+  a null-prototype constructor. (Apollo's own file was rewritten the same way at load for a while; with the walk in
+  place that only served answers with errors, and it was removed: docs/decisions.md.)
 - **What made this gateway faster than stock and Hive before that.** The profile of the small lookup put most of our own time in
   Node's WHATWG fetch and \`AbortSignal.timeout\`: subgraph calls now go through undici's Pool \`request\` API (the
   largest single gain, see its on/off rows). Identical subgraph reads in flight at once are coalesced, as Hive
   Gateway's HTTP executor does by default: with many clients asking the same thing this is what the whole system gains
   most from, since every subgraph call there is a FerretDB query. Entity representations are deduplicated per fetch
   (the traffic table: stock Apollo sends 200 representations of 50 users where Hive and we send 50), and
-  @apollo/federation-internals' re-export getters (~10% of the deep profile) are bypassed. Our own plugins cost little
+  @apollo/federation-internals' re-export getters (~10% of the deep profile) were bypassed (removed since: with the
+  compiled walk the gain fell within the noise, docs/decisions.md). Our own plugins cost little
   now: the authorization walk is cached per document and kind of caller, fetch spans are skipped with tracing off.
 - **Whole system:** the traffic table shows the same number of subgraph requests per query for all three gateways.
   Hive used to be ahead on the small lookup, where our gateway is not CPU-bound (see its CPU column) and the
@@ -281,8 +283,8 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   two "all on" figures). Admission control and the heap limit do not in req/s on the gateway alone, where their
   "off" falls between the two "all on" figures; by hand, in two interleaved rounds, admission gave +10–15% on
   the deep query and a shorter tail. The heap limit's row is about RSS. The rows for Apollo's fast result objects
-  and the flat re-exports are within the drift too now: with the compiled walk, Apollo's shaping (where both
-  mattered) runs only for answers with errors. Both stay: they cost nothing and still serve that path.
+  and the flat re-exports were within the drift too: with the compiled walk, Apollo's shaping (where both
+  mattered) runs only for answers with errors. Both were removed after three focused rounds (docs/decisions.md).
 - **Rounds:** on this machine one gateway's req/s moved by up to a third between rounds minutes apart (Hive's small
   lookup: 475–643); a ratio from one window each could flip a target, which is why the targets are judged round by round.
 - **Peak RSS:** V8 sizes the old generation's growth between full collections from its limit, which by default comes

@@ -11,16 +11,10 @@ import { GATEWAYS, type GatewayVariant } from './gateways';
 
 /** The switches whose keep-or-remove this decides, each alone off (names are the environment's). */
 export const SWITCHES: Record<string, NodeJS.ProcessEnv> = {
-  'GATEWAY_FLAT_REEXPORTS=off': { GATEWAY_FLAT_REEXPORTS: 'off' },
-  'GATEWAY_FAST_RESULT_OBJECTS=off': { GATEWAY_FAST_RESULT_OBJECTS: 'off' },
   'GATEWAY_COMPILED_SHAPING=off': { GATEWAY_COMPILED_SHAPING: 'off' },
   'GATEWAY_JSON_PIECES=off': { GATEWAY_JSON_PIECES: 'off' },
   'DEDUPE_REPRESENTATIONS=off': { DEDUPE_REPRESENTATIONS: 'off' },
   'DEDUPE_INFLIGHT=off': { DEDUPE_INFLIGHT: 'off' },
-  // Apollo's own shaping is where the fast objects and the flat re-exports paid; the compiled walk
-  // replaced it for answers without errors. Each again with the walk off, to see what it still buys there.
-  'COMPILED_SHAPING+FAST_RESULT_OBJECTS off': { GATEWAY_COMPILED_SHAPING: 'off', GATEWAY_FAST_RESULT_OBJECTS: 'off' },
-  'COMPILED_SHAPING+FLAT_REEXPORTS off': { GATEWAY_COMPILED_SHAPING: 'off', GATEWAY_FLAT_REEXPORTS: 'off' },
 };
 
 const ours = GATEWAYS[0]!;

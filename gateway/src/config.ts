@@ -59,11 +59,7 @@ const schema = z
     DEDUPE_INFLIGHT: z.enum(['on', 'off']).default('on'),
     // on: each distinct entity representation is sent once per subgraph fetch; off for the bench's comparison.
     DEDUPE_REPRESENTATIONS: z.enum(['on', 'off']).default('on'),
-    // Read by flat-reexports.ts before anything loads; validated here with the rest.
-    GATEWAY_FLAT_REEXPORTS: z.enum(['on', 'off']).default('on'),
-    // Read by fast-result-objects.ts before @apollo/gateway loads; validated here with the rest.
-    GATEWAY_FAST_RESULT_OBJECTS: z.enum(['on', 'off']).default('on'),
-    // Read by compiled-result-shaping.ts as it loads; validated here with the rest.
+    // on: Apollo's result shaping replaced by a walk compiled per operation (apollo-internals/); off for the bench's comparison.
     GATEWAY_COMPILED_SHAPING: z.enum(['on', 'off']).default('on'),
     // on: answers are serialized in pieces into one Buffer (serving's json-pieces.ts); off for the bench's comparison.
     GATEWAY_JSON_PIECES: z.enum(['on', 'off']).default('on'),
@@ -128,6 +124,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     jsonPieces: c.GATEWAY_JSON_PIECES === 'on',
     subgraphResponseLimit: c.SUBGRAPH_RESPONSE_LIMIT,
     responseLimit: c.RESPONSE_LIMIT,
+    apolloInternals: { compiledShaping: c.GATEWAY_COMPILED_SHAPING === 'on' },
     admission: { limit: c.ADMISSION_LIMIT, maxQueued: c.ADMISSION_QUEUE },
     responseCache: c.RESPONSE_CACHE === 'on' ? { maxBytes: c.RESPONSE_CACHE_MAX_MB * 2 ** 20, ttlMs: c.RESPONSE_CACHE_TTL_S * 1000 } : undefined,
     amqpUrl: c.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',

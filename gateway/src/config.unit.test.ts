@@ -83,6 +83,12 @@ describe('gateway configuration', () => {
     expect(messageOf({ ...secrets, TRUST_PROXY: 'yes please!' })).toMatch(/TRUST_PROXY/);
   });
 
+  it('reads the switch for our change to Apollo\'s internals (on by default), for server.ts to pass on', () => {
+    expect(loadGatewayConfig(secrets).apolloInternals).toEqual({ compiledShaping: true });
+    expect(loadGatewayConfig({ ...secrets, GATEWAY_COMPILED_SHAPING: 'off' }).apolloInternals).toEqual({ compiledShaping: false });
+    expect(messageOf({ ...secrets, GATEWAY_COMPILED_SHAPING: 'no' })).toMatch(/GATEWAY_COMPILED_SHAPING/);
+  });
+
   it('keeps the response cache off unless asked, and in production wants its broker named', () => {
     expect(loadGatewayConfig(secrets).responseCache).toBeUndefined();
     const on = loadGatewayConfig({ ...secrets, RESPONSE_CACHE: 'on', RESPONSE_CACHE_MAX_MB: '8', RESPONSE_CACHE_TTL_S: '30' });

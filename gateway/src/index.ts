@@ -36,6 +36,7 @@ async function main() {
     dedupeRepresentations: config.dedupeRepresentations,
     dedupeInflight: config.dedupeInflight,
     jsonPieces: config.jsonPieces,
+    apolloInternals: config.apolloInternals,
     admission: config.admission,
     metricsToken: config.METRICS_TOKEN,
     trustProxy: config.trustProxy,

@@ -1,12 +1,10 @@
-import './flat-reexports'; // first: see the file
-import './fast-result-objects'; // before @apollo/gateway: see the file
-import './compiled-result-shaping'; // after fast-result-objects, whose rewrite its fallback keeps: see the file
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@cinema/config';
 import type { ServiceMetrics } from '@cinema/telemetry';
 import { authorizationPlugin, createGraphQLHttpServer, type RequestContext } from '@cinema/serving';
 import { Admission, type AdmissionOptions } from './admission/admission';
 import { admissionMetrics } from './admission/admission-metrics';
+import { ALL_ON, installApolloInternals, type ApolloSwitches } from './apollo-internals';
 import { authenticate, refuseBadTokens } from './auth/authenticate';
 import { acceptSecurityFeatures } from './auth/supergraph-security';
 import { createTokenVerifier, type TokenOptions } from './auth/tokens';
@@ -67,6 +65,8 @@ export interface GatewayServerOptions {
   subgraphHealth?: SubgraphHealthOptions;
   /** Query responses kept until an event evicts them (response-cache/); none by default. */
   responseCache?: ResponseStore;
+  /** Our changes to Apollo's internals (apollo-internals/), per process; all on by default, as in production. */
+  apolloInternals?: ApolloSwitches;
 }
 
 /**
@@ -77,6 +77,8 @@ export interface GatewayServerOptions {
  */
 export function createGatewayServer(options: GatewayServerOptions) {
   const { logger, subgraphUrls = {}, production = false } = options;
+  // Before Apollo answers anything; a version it was not made for gets Apollo as published.
+  installApolloInternals(options.apolloInternals ?? ALL_ON, logger);
   const { sdl, policy } = acceptSecurityFeatures(options.supergraphSdl);
   let loaded = false;
   const health = new SubgraphHealth(options.subgraphHealth);

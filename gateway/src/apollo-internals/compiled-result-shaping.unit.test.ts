@@ -1,6 +1,10 @@
 import { buildSchema, operationFromDocument } from '@apollo/federation-internals';
 import { parse } from 'graphql';
-import { apolloComputeResponse, applied, compiledComputeResponse } from './compiled-result-shaping';
+import { compiledComputeResponse } from './compiled-result-shaping';
+import { apolloComputeResponse as apollo } from '.';
+
+// Apollo's own, from the module the gateway changes (whatever this process installed there).
+const apolloComputeResponse = apollo();
 
 const schema = buildSchema(`
   scalar JSON
@@ -32,12 +36,6 @@ const movie = (id: string, extra: Input = {}) => ({
 });
 
 describe('compiled result shaping: the same answer as Apollo, or Apollo\'s own', () => {
-  it('is installed in place of Apollo\'s export (GATEWAY_COMPILED_SHAPING=off leaves it)', () => {
-    const target = require('@apollo/gateway/dist/resultShaping.js') as { computeResponse: unknown };
-    expect(applied).toBe(true);
-    expect(target.computeResponse).not.toBe(apolloComputeResponse);
-  });
-
   it.each([
     ['nested objects, lists, scalars of every kind, fields not asked for dropped', '{ movies { id title genre rating year meta reviews { body author { name friends { id name } } } } }', { movies: [movie('1'), movie('2')] }],
     ['aliases, and __typename under an alias and at the root', '{ __typename t: __typename m: movie(id: "1") { kind: __typename id name: title } }', { m: movie('1') }],
