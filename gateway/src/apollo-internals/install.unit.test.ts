@@ -25,6 +25,12 @@ describe("Apollo's internals: changed only on the release they were made for", (
     expect(log.warn).not.toHaveBeenCalled();
   });
 
+  it("Apollo's executor reads computeResponse from resultShaping's exports at each call, so what is set there runs", () => {
+    const executor = readFileSync(require.resolve('@apollo/gateway/dist/executeQueryPlan.js'), 'utf8');
+    expect(executor).toContain('const resultShaping_1 = require("./resultShaping");');
+    expect(executor).toContain('(0, resultShaping_1.computeResponse)({');
+  });
+
   it('on another release, Apollo stays as published (its private modules are not even loaded) with one warning', () => {
     const log = logger();
     const seam = jest.fn(resultShaping);
