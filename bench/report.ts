@@ -265,7 +265,7 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
 - **The deep query, what took it past 3× stock before** (each has its on/off row above). The deep profile had
   three large items left: (1) Apollo's result shaping (\`computeResponse\`: per value, two directive lookups, the type
   unwrapped level by level and a result object): 21% of the gateway; it is now a walk compiled per operation
-  (\`gateway/src/compiled-result-shaping.ts\`, 9%), which leaves anything Apollo would answer with an error to
+  (\`gateway/src/apollo-internals/compiled-result-shaping.ts\`, 9%), which leaves anything Apollo would answer with an error to
   Apollo's own. (2) The first touch of the 136 KB answer string (\`Buffer.byteLength\`, then the socket's encoding),
   ~12%: V8 keeps strings over 128 KB in its large-object space and flattens JSON.stringify's result on first use;
   answers are now serialized in pieces into one Buffer (serving's \`json-pieces.ts\`; 1.35 → 0.44 ms per answer
