@@ -17,7 +17,8 @@ const size = (fallback: string) =>
 const HMAC = ['HS256', 'HS384', 'HS512'];
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
-const schema = z
+/** The gateway's environment (exported so the Kubernetes manifests' check knows every name it reads). */
+export const gatewayEnv = z
   .object({
     NODE_ENV: env.nodeEnv(),
     PORT: env.port(4000),
@@ -107,7 +108,7 @@ export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
  * the routing URL the supergraph file gives for subgraph <name>, for any supergraph.
  */
 export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
-  const c = loadConfig(schema, e);
+  const c = loadConfig(gatewayEnv, e);
   const subgraphUrls: Record<string, string> = {};
   for (const [key, value] of Object.entries(e)) {
     const match = /^SUBGRAPH_URL_(.+)$/.exec(key);
