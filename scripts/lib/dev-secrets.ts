@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './infra';
 
-const FILE = join(ROOT, '.data', 'dev-secrets.json');
+export const DEV_SECRETS_FILE = join(ROOT, '.data', 'dev-secrets.json');
 
 export interface DevSecrets {
   GATEWAY_SIGNING_SECRET: string;
@@ -16,13 +16,13 @@ export interface DevSecrets {
  * environment; nothing here has a default anybody could know.
  */
 export function devSecrets(): DevSecrets {
-  if (existsSync(FILE)) return JSON.parse(readFileSync(FILE, 'utf8')) as DevSecrets;
+  if (existsSync(DEV_SECRETS_FILE)) return JSON.parse(readFileSync(DEV_SECRETS_FILE, 'utf8')) as DevSecrets;
   const secrets: DevSecrets = {
     GATEWAY_SIGNING_SECRET: randomBytes(32).toString('hex'),
     JWT_SECRET: randomBytes(32).toString('hex'),
   };
   mkdirSync(join(ROOT, '.data'), { recursive: true });
-  writeFileSync(FILE, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  writeFileSync(DEV_SECRETS_FILE, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
