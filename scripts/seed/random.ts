@@ -1,7 +1,9 @@
 /**
- * A seeded pseudo-random generator (mulberry32: 32 bits of state, good enough to pick names and
- * ratings), so the same seed always plans the same data set, on every machine and Node version.
+ * Draws for the seed's plan from a seeded generator (mulberry32: 32 bits of state, good enough to
+ * pick names and ratings), so the same seed always plans the same data set.
  */
+import { mulberry32 } from '@cinema/testing';
+
 export interface Random {
   /** A float in [0, 1). */
   next(): number;
@@ -15,14 +17,7 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   return {
     next,

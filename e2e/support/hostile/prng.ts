@@ -1,3 +1,5 @@
+import { mulberry32 } from '@cinema/testing';
+
 /**
  * A seeded PRNG (mulberry32): the same seed gives the same cases, so a failure found by the fuzzer
  * is replayed with `HOSTILE_SEED=<seed>`. Math.random would make a failure unreproducible.
@@ -12,14 +14,7 @@ export interface Rng {
 }
 
 export function seededRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
   const int = (maxExclusive: number) => Math.floor(next() * maxExclusive);
   return {
     seed,

@@ -8,3 +8,4 @@ export { exitWithin } from './processes';
 export { runId } from './run-id';
 export { amqpUrl, eventually, testNamespace, testServiceEnv } from './broker';
 export { hostPort, TcpProxy, type ProxyMode } from './tcp-proxy';
+export { mulberry32 } from './random';
