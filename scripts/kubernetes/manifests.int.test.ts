@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import express from 'express';
-import { healthRoutes } from '@cinema/service-kit';
+import { createGraphQLHttpServer } from '@cinema/serving';
+import { silentLogger } from '@cinema/testing';
 import { findKustomize, KUSTOMIZE_INSTALL } from './kustomize';
 import { PROBES } from './services';
 
@@ -93,14 +93,18 @@ spec: { replicas: 2, replica: 3 }
 }, 120_000);
 
 test('the probe paths the manifests use are the ones every service serves', async () => {
-  const app = express();
-  healthRoutes(app, { always: () => true });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
+  // The HTTP server the gateway and every subgraph are built on, with a schema of its own.
+  const server = createGraphQLHttpServer({
+    logger: silentLogger,
+    production: true,
+    apollo: { typeDefs: 'type Query { ok: Boolean }' },
+    context: (base) => base,
+    checks: { always: () => true },
+  });
+  const url = await server.listen(0, '127.0.0.1');
   try {
-    const { port } = server.address() as { port: number };
-    for (const path of Object.values(PROBES)) expect((await fetch(`http://127.0.0.1:${port}${path}`)).status).toBe(200);
+    for (const path of Object.values(PROBES)) expect((await fetch(new URL(path, url))).status).toBe(200);
   } finally {
-    server.close();
+    await server.stop();
   }
 });

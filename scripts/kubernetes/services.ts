@@ -3,7 +3,7 @@
  * config.ts reads (names from its zod schema, values through its own loader), and the objects the
  * base refers to without defining them, which someone else creates in the namespace.
  */
-import { loadConfig } from '@cinema/service-kit';
+import { loadConfig } from '@cinema/config';
 import { gatewayEnv, loadGatewayConfig } from '../../gateway/src/config';
 import { catalogEnv } from '../../subgraphs/catalog/src/config';
 import { moviesEnv } from '../../subgraphs/movies/src/config';
@@ -34,7 +34,7 @@ export const SERVICES: Record<string, ServiceSpec> = {
   catalog: subgraph(4003, catalogEnv),
 };
 
-/** The probes' paths, as service-kit's healthRoutes serves them (the test asks a live instance). */
+/** The probes' paths, as @cinema/serving's HTTP server answers them (the manifests test asks one). */
 export const PROBES = { liveness: '/health/live', readiness: '/health/ready' } as const;
 
 export interface ExternalObject {

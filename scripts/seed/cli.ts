@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEV_AUDIENCE, DEV_ISSUER } from '@cinema/service-kit';
+import { DEV_AUDIENCE, DEV_ISSUER } from '@cinema/serving';
 import { ADMIN, mintToken } from '@cinema/testing';
 import { DEV_SECRETS_FILE, devSecrets } from '../lib/dev-secrets';
 import { GatewayClient, SeedError } from './client';
