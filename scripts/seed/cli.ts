@@ -56,8 +56,9 @@ async function main(): Promise<void> {
   }
   if (!Number.isInteger(number('seed'))) throw new SeedError('--seed must be a whole number');
 
+  // The gateway first: "nothing answers there" is the likelier mistake, and says what to start.
+  await GatewayClient.ready(String(values.gateway));
   const client = new GatewayClient(String(values.gateway), await adminToken(values.token as string | undefined));
-  await client.ready();
   const plan = planSeed(sizes, number('seed'), start);
   const started = Date.now();
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);

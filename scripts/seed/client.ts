@@ -28,8 +28,8 @@ export class GatewayClient {
   ) {}
 
   /** GET /health/ready: a clear error when nothing answers there, or when the stack is not ready. */
-  async ready(): Promise<void> {
-    const health = new URL('/health/ready', this.url);
+  static async ready(url: string): Promise<void> {
+    const health = new URL('/health/ready', url);
     let res: Response;
     try {
       res = await fetch(health, { signal: AbortSignal.timeout(5_000) });
