@@ -8,6 +8,7 @@ import type { GatewayClient } from './client';
 
 /** Natural key → id. */
 export type Index = Map<string, string>;
+type Node = { id: string };
 
 async function query<T>(client: GatewayClient, q: string, variables?: Record<string, unknown>): Promise<T> {
   const answer = await client.request<T>(q, variables);
@@ -15,81 +16,75 @@ async function query<T>(client: GatewayClient, q: string, variables?: Record<str
   return answer.data;
 }
 
-/** Every page of a list query that takes `first`/`after` (ids in creation order). */
-async function everyPage<T extends { id: string }>(client: GatewayClient, field: 'users' | 'movies', selection: string): Promise<T[]> {
+/** Every page of a root list that takes `first`/`after` (`after`: the last id of the page before). */
+async function everyPage<T extends Node>(client: GatewayClient, field: string, selection: string, size = 100): Promise<T[]> {
   const all: T[] = [];
   for (let after: string | null = null; ; ) {
-    const page: T[] = (await query<Record<string, T[]>>(client, `query ($after: String) { ${field}(first: 100, after: $after) { id ${selection} } }`, { after }))[field]!;
+    const page: T[] = (await query<Record<string, T[]>>(client, `query ($after: String) { ${field}(first: ${size}, after: $after) { id ${selection} } }`, { after }))[field]!;
     all.push(...page);
-    if (page.length < 100) return all;
+    if (page.length < size) return all;
     after = page[page.length - 1]!.id;
   }
 }
 
+/**
+ * A child list of every parent: 20 parents a request, each with its first 100 children (so the
+ * owner reads the children of 20 parents in one query, where a request per parent would scan the
+ * collection once each on FerretDB, and the estimate stays at 20 × 100 items), then the further
+ * pages of a parent whose page was full, through `one(id)`.
+ */
+async function childrenOf<C extends Node>(client: GatewayClient, list: { parents: string; one: string; children: string; selection: string }): Promise<Map<string, C[]>> {
+  const { parents, one, children, selection } = list;
+  const all = new Map<string, C[]>();
+  /** Parents whose last page was full, with the last child read: there may be more. */
+  const more = new Map<string, string>();
+  const add = (parent: string, page: C[]) => {
+    all.set(parent, [...(all.get(parent) ?? []), ...page]);
+    if (page.length === 100) more.set(parent, page[99]!.id);
+    else more.delete(parent);
+  };
+  for (const p of await everyPage<Node & Record<string, C[]>>(client, parents, `${children}(first: 100) { id ${selection} }`, 20)) add(p.id, p[children]!);
+  const next = `query ($id: ID!, $after: String) { ${one}(id: $id) { ${children}(first: 100, after: $after) { id ${selection} } } }`;
+  while (more.size) {
+    const [id, after] = more.entries().next().value!;
+    add(id, (await query<Record<string, Record<string, C[]> | null>>(client, next, { id, after }))[one]?.[children] ?? []);
+  }
+  return all;
+}
+
 export const userKey = (email: string) => email.toLowerCase();
 export async function existingUsers(client: GatewayClient): Promise<Index> {
-  return new Map((await everyPage<{ id: string; email: string }>(client, 'users', 'email')).map((u) => [userKey(u.email), u.id]));
+  return new Map((await everyPage<Node & { email: string }>(client, 'users', 'email')).map((u) => [userKey(u.email), u.id]));
 }
 
 export async function existingMovies(client: GatewayClient): Promise<Index> {
   const index: Index = new Map();
-  for (const m of await everyPage<{ id: string; title: string }>(client, 'movies', 'title')) if (!index.has(m.title)) index.set(m.title, m.id);
+  for (const m of await everyPage<Node & { title: string }>(client, 'movies', 'title')) if (!index.has(m.title)) index.set(m.title, m.id);
   return index;
 }
 
 export const reviewKey = (movieId: string, authorId: string) => `${movieId}/${authorId}`;
-/**
- * Reviews of the given movies, keyed by movie and author (one review per pair is all the seed
- * writes). Through `movies`, a page of movies at a time: movies batches the reviews of one page
- * into one query, where a query per movie would scan the reviews once each on FerretDB.
- */
-export async function existingReviews(client: GatewayClient, movieIds: string[]): Promise<Index> {
-  type Page = { id: string; author: { id: string } }[];
-  const wanted = new Set(movieIds);
-  const index: Index = new Map();
-  /** Movies whose page of reviews was full, with the last review read: there may be more. */
-  const more = new Map<string, string>();
-  const add = (movieId: string, page: Page) => {
-    for (const r of page) index.set(reviewKey(movieId, r.author.id), r.id);
-    if (page.length === 100) more.set(movieId, page[99]!.id);
-    else more.delete(movieId);
-  };
-  const PAGE = 'query ($after: String) { movies(first: 20, after: $after) { id reviews(first: 100) { id author { id } } } }';
-  for (let after: string | null = null; ; ) {
-    const movies: { id: string; reviews: Page }[] = (await query<{ movies: { id: string; reviews: Page }[] }>(client, PAGE, { after })).movies;
-    for (const m of movies) if (wanted.has(m.id)) add(m.id, m.reviews);
-    if (movies.length < 20) break;
-    after = movies[movies.length - 1]!.id;
-  }
-  // The few popular movies with more than a page: the rest of their pages, one movie at a time.
-  const NEXT = 'query ($id: ID!, $after: String) { movie(id: $id) { reviews(first: 100, after: $after) { id author { id } } } }';
-  while (more.size) {
-    const [id, after] = more.entries().next().value!;
-    add(id, (await query<{ movie: { reviews: Page } | null }>(client, NEXT, { id, after })).movie?.reviews ?? []);
-  }
-  return index;
+/** Reviews by movie and author (one review per pair is all the seed writes). */
+export async function existingReviews(client: GatewayClient): Promise<Index> {
+  const reviews = await childrenOf<Node & { author: Node }>(client, { parents: 'movies', one: 'movie', children: 'reviews', selection: 'author { id }' });
+  return new Map([...reviews].flatMap(([movieId, list]) => list.map((r) => [reviewKey(movieId, r.author.id), r.id] as const)));
 }
 
 export const cityKey = (name: string) => name.toLowerCase();
-export const cinemaKey = (cityId: string, name: string) => `${cityId}/${name}`;
-export const screeningKey = (cinemaId: string, movieId: string, startsAt: string) => `${cinemaId}/${movieId}/${new Date(startsAt).toISOString()}`;
+export async function existingCities(client: GatewayClient): Promise<Index> {
+  return new Map((await everyPage<Node & { name: string }>(client, 'cities', 'name')).map((c) => [cityKey(c.name), c.id]));
+}
 
-/** Cities by name, cinemas by city and name, and their upcoming screenings, in one read. */
-export async function existingCatalog(client: GatewayClient): Promise<{ cities: Index; cinemas: Index; screenings: Index }> {
-  type Cinema = { id: string; name: string; screenings: { id: string; startsAt: string; movie: { id: string } }[] };
-  const data = await query<{ cities: { id: string; name: string; cinemas: Cinema[] }[] }>(
-    client,
-    '{ cities { id name cinemas { id name screenings { id startsAt movie { id } } } } }',
-  );
-  const cities: Index = new Map();
-  const cinemas: Index = new Map();
-  const screenings: Index = new Map();
-  for (const city of data.cities) {
-    cities.set(cityKey(city.name), city.id);
-    for (const cinema of city.cinemas) {
-      cinemas.set(cinemaKey(city.id, cinema.name), cinema.id);
-      for (const s of cinema.screenings) screenings.set(screeningKey(cinema.id, s.movie.id, s.startsAt), s.id);
-    }
-  }
-  return { cities, cinemas, screenings };
+export const cinemaKey = (cityId: string, name: string) => `${cityId}/${name}`;
+export async function existingCinemas(client: GatewayClient): Promise<Index> {
+  const cinemas = await childrenOf<Node & { name: string }>(client, { parents: 'cities', one: 'city', children: 'cinemas', selection: 'name' });
+  return new Map([...cinemas].flatMap(([cityId, list]) => list.map((c) => [cinemaKey(cityId, c.name), c.id] as const)));
+}
+
+export const screeningKey = (cinemaId: string, movieId: string, startsAt: string) => `${cinemaId}/${movieId}/${new Date(startsAt).toISOString()}`;
+/** Upcoming screenings (the only ones the API lists), by movie: catalog contributes Movie.screenings. */
+export async function existingScreenings(client: GatewayClient): Promise<Index> {
+  type Screening = Node & { startsAt: string; cinema: Node };
+  const screenings = await childrenOf<Screening>(client, { parents: 'movies', one: 'movie', children: 'screenings', selection: 'startsAt cinema { id }' });
+  return new Map([...screenings].flatMap(([movieId, list]) => list.map((s) => [screeningKey(s.cinema.id, movieId, s.startsAt), s.id] as const)));
 }

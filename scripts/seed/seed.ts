@@ -4,7 +4,7 @@
  * replicas that reviews and screenings are checked against), then reviews and screenings.
  */
 import type { GatewayClient } from './client';
-import { cinemaKey, cityKey, existingCatalog, existingMovies, existingReviews, existingUsers, reviewKey, screeningKey, userKey } from './existing';
+import { cinemaKey, cityKey, existingCinemas, existingCities, existingMovies, existingReviews, existingScreenings, existingUsers, reviewKey, screeningKey, userKey } from './existing';
 import { runPhase, type PhaseResult, type PhaseSpec } from './phase';
 import type { Plan } from './plan';
 import type { Progress } from './progress';
@@ -40,22 +40,21 @@ export async function seed(client: GatewayClient, plan: Plan, o: SeedOptions): P
   const cities = await run({
     name: 'cities', field: 'createCity', inputType: 'CreateCityInput',
     items: plan.cities.map((c) => ({ key: cityKey(c.name), input: c })),
-    existing: async () => (await existingCatalog(client)).cities,
+    existing: () => existingCities(client),
   });
   const cityId = (i: number) => id(cities, cityKey(plan.cities[i]!.name));
   const cinemas = await run({
     name: 'cinemas', field: 'createCinema', inputType: 'CreateCinemaInput',
     items: plan.cinemas.map((c) => ({ key: cinemaKey(cityId(c.city), c.name), input: { cityId: cityId(c.city), name: c.name } })),
-    existing: async () => (await existingCatalog(client)).cinemas,
+    existing: () => existingCinemas(client),
   });
-  const reviewed = [...new Set(plan.reviews.map((r) => movieId(r.movie)))];
   await run({
     name: 'reviews', field: 'addReview', inputType: 'AddReviewInput',
     items: plan.reviews.map((r) => ({
       key: reviewKey(movieId(r.movie), userId(r.author)),
       input: { movieId: movieId(r.movie), authorId: userId(r.author), rating: r.rating, body: r.body },
     })),
-    existing: () => existingReviews(client, reviewed),
+    existing: () => existingReviews(client),
     // movies' replica of users may not have a user created a moment ago yet.
     lagging: /unknown or deleted/,
   });
@@ -66,7 +65,7 @@ export async function seed(client: GatewayClient, plan: Plan, o: SeedOptions): P
       key: screeningKey(cinemaId(s.cinema), movieId(s.movie), s.startsAt),
       input: { cinemaId: cinemaId(s.cinema), movieId: movieId(s.movie), startsAt: s.startsAt, isPremiere: s.isPremiere },
     })),
-    existing: async () => (await existingCatalog(client)).screenings,
+    existing: () => existingScreenings(client),
     // catalog's replica of movies may not have a movie created a moment ago yet.
     lagging: /is unknown to the catalog/,
   });
