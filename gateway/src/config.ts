@@ -46,6 +46,13 @@ export const gatewayEnv = z
     RATE_LIMIT: int(0, 1_000_000, 600),
     RATE_LIMIT_WINDOW_MS: int(1_000, 3_600_000, 60_000),
     SUBGRAPH_TIMEOUT_MS: int(100, 120_000, 10_000),
+    // A subgraph's breaker opens after this many consecutive failed fetches (0: no breakers); while
+    // open its fields are null with SUBGRAPH_UNAVAILABLE at once, and a probe may close it after
+    // SUBGRAPH_BREAKER_OPEN_MS.
+    SUBGRAPH_BREAKER_FAILURES: int(0, 1_000, 5),
+    SUBGRAPH_BREAKER_OPEN_MS: int(100, 600_000, 1_000),
+    // Reads (queries, _entities) sent again after a connection reset; mutations never.
+    SUBGRAPH_READ_RETRIES: int(0, 3, 1),
     // While a worker's event loop is ≥ 90% busy, only a window of requests runs at once (at least
     // this many; it widens when it starves the core) and the rest wait in order
     // (admission/admission.ts). 0: no limit. Beyond ADMISSION_QUEUE waiting: 503.
@@ -129,6 +136,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     admission: { limit: c.ADMISSION_LIMIT, maxQueued: c.ADMISSION_QUEUE },
     responseCache: c.RESPONSE_CACHE === 'on' ? { maxBytes: c.RESPONSE_CACHE_MAX_MB * 2 ** 20, ttlMs: c.RESPONSE_CACHE_TTL_S * 1000 } : undefined,
     amqpUrl: c.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    resilience: { breakerFailures: c.SUBGRAPH_BREAKER_FAILURES, breakerOpenMs: c.SUBGRAPH_BREAKER_OPEN_MS, readRetries: c.SUBGRAPH_READ_RETRIES },
     subgraphPool: c.SUBGRAPH_FETCH === 'pool' ? { connections: c.SUBGRAPH_CONNECTIONS } : (false as const),
     trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     tokens: {

@@ -32,6 +32,7 @@ async function main() {
     tokens: config.tokens,
     limits: config.limits,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    resilience: config.resilience,
     subgraphPool: config.subgraphPool,
     dedupeRepresentations: config.dedupeRepresentations,
     dedupeInflight: config.dedupeInflight,

@@ -1,6 +1,10 @@
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { IDENTITY_HEADER } from '@cinema/serving';
 
+/** A subgraph read: @apollo/gateway's query operations start with `query` or `{`, a mutation with `mutation`. */
+export const isReadBody = (body: unknown): body is string =>
+  typeof body === 'string' && (body.startsWith('{"query":"query') || body.startsWith('{"query":"{'));
+
 /**
  * Coalesces identical subgraph reads that are in flight at the same moment: the same subgraph URL,
  * the same body (operation and variables) and the same caller identity get ONE request, whose
@@ -17,8 +21,8 @@ import { IDENTITY_HEADER } from '@cinema/serving';
 export function dedupeInflight(transport: Fetcher): Fetcher {
   const inflight = new Map<string, Promise<FetcherResponse>>();
   return (url, init = {}) => {
-    const body = typeof init.body === 'string' ? init.body : undefined;
-    if (!body || !(body.startsWith('{"query":"query') || body.startsWith('{"query":"{'))) return transport(url, init);
+    const body = init.body;
+    if (!isReadBody(body)) return transport(url, init);
     const key = `${url}\n${init.headers?.[IDENTITY_HEADER] ?? ''}\n${body}`;
     let pending = inflight.get(key);
     if (!pending) {

@@ -15,6 +15,7 @@ import { KnownOperationTypes } from './known-operation-types';
 import { documentLimits, rateLimitPerClient, type Limits } from './limits';
 import { dedupeInflight } from './inflight-dedupe';
 import { pooledFetcher } from './pooled-fetcher';
+import { SubgraphBreakers, type ResilienceOptions } from './resilience/breakers';
 import { responseCachePlugin } from './response-cache/plugin';
 import type { ResponseStore } from './response-cache/store';
 import { SubgraphDataSource } from './subgraph-fetch';
@@ -61,8 +62,10 @@ export interface GatewayServerOptions {
   metricsToken?: string;
   /** The process's metrics registry (GET /metrics, subgraph fetch latency). */
   metrics?: ServiceMetrics;
-  /** How subgraph readiness is polled; only for HTTP subgraphs (not a custom buildService). */
+  /** How subgraph readiness is polled (reported, never deciding the gateway's); only for HTTP subgraphs. */
   subgraphHealth?: SubgraphHealthOptions;
+  /** Per-subgraph circuit breakers and read retries (resilience/); only for HTTP subgraphs. */
+  resilience?: ResilienceOptions;
   /** Query responses kept until an event evicts them (response-cache/); none by default. */
   responseCache?: ResponseStore;
   /** Our changes to Apollo's internals (apollo-internals/), per process; all on by default, as in production. */
@@ -82,6 +85,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
   const { sdl, policy } = acceptSecurityFeatures(options.supergraphSdl);
   let loaded = false;
   const health = new SubgraphHealth(options.subgraphHealth);
+  const breakers = new SubgraphBreakers(options.resilience, options.metrics);
   const instrumentFetch = createFetchTelemetry(options.metrics);
   const pool = options.subgraphPool ?? { connections: 128 };
   const transports: ReturnType<typeof pooledFetcher>[] = [];
@@ -107,6 +111,8 @@ export function createGatewayServer(options: GatewayServerOptions) {
           dedupeRepresentations: options.dedupeRepresentations,
           maxResponseBytes,
           instrument: (fetcher) => instrumentFetch(name, fetcher),
+          guard: target ? (fetcher) => breakers.guard(name, target, fetcher) : undefined,
+          production,
         });
       }),
   });
@@ -140,13 +146,17 @@ export function createGatewayServer(options: GatewayServerOptions) {
     metricsToken: options.metricsToken,
     edge: true,
     trustProxy: options.trustProxy ?? false,
-    checks: () => ({ supergraph: () => loaded, ...health.checks() }),
+    // Ready when it can serve: a subgraph's outage costs its own fields (partial answers), not the
+    // gateway's place behind the load balancer. Each subgraph's state is in the body.
+    checks: { supergraph: () => loaded },
+    readinessReport: async () => ({ subgraphs: await health.report(breakers.states()) }),
   });
   return {
     ...server,
     // After the drain: no fetch is in flight any more, so the pools' idle sockets can go.
     stop: async () => {
       await server.stop();
+      breakers.stop();
       await Promise.all(transports.map((t) => t.close()));
     },
   };

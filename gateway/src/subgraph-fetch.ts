@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { readBounded } from './bounded-body';
 import { dedupe, expand } from './dedupe-representations';
+import { SubgraphUnavailableError, unavailableResponse } from './resilience/unavailable';
 import { encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type RequestContext } from '@cinema/serving';
 
 export interface SubgraphFetchOptions {
@@ -19,6 +20,10 @@ export interface SubgraphFetchOptions {
   dedupeRepresentations?: boolean;
   /** Largest answer read from the subgraph with Node's global fetch (the pooled transport bounds its own). */
   maxResponseBytes?: number;
+  /** Wraps the instrumented fetcher: the subgraph's breaker and retries (resilience/breakers.ts). */
+  guard?: (fetcher: Fetcher) => Fetcher;
+  /** Partial-answer errors name the subgraph only outside production. */
+  production?: boolean;
 }
 
 /**
@@ -64,14 +69,32 @@ function signedFetcher({ name, signingSecret, timeoutMs, maxResponseBytes }: Sub
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
   private readonly dedupeRepresentations: boolean;
+  private readonly production: boolean;
 
   constructor(options: SubgraphFetchOptions) {
     const signed = signedFetcher(options, options.transport);
-    super({ url: options.url, fetcher: options.instrument ? options.instrument(signed) : signed });
+    const instrumented = options.instrument ? options.instrument(signed) : signed;
+    super({ url: options.url, fetcher: options.guard ? options.guard(instrumented) : instrumented });
     this.dedupeRepresentations = options.dedupeRepresentations ?? true;
+    this.production = options.production ?? false;
   }
 
+  /**
+   * A fetch that failed for want of the subgraph answers as a subgraph response with no data and one
+   * SUBGRAPH_UNAVAILABLE error at its fields, so Apollo nulls those fields (up to the nearest
+   * nullable one) and keeps the rest of the answer, instead of an unlocated internal error.
+   */
   override async process(options: GraphQLDataSourceProcessOptions<RequestContext>) {
+    const operation = options.request.query ?? '';
+    try {
+      return await this.fetchOnce(options);
+    } catch (err) {
+      if (err instanceof SubgraphUnavailableError) return unavailableResponse(err, operation, this.production);
+      throw err;
+    }
+  }
+
+  private async fetchOnce(options: GraphQLDataSourceProcessOptions<RequestContext>) {
     const representations = options.request.variables?.representations;
     const once = this.dedupeRepresentations && Array.isArray(representations) ? dedupe(representations) : undefined;
     if (!once) return super.process(options);

@@ -36,6 +36,8 @@ const CLIENT_SAFE_CODES = new Set([
   'COST_ESTIMATED_TOO_EXPENSIVE',
   'SUBGRAPH_RESPONSE_TOO_LARGE',
   'RESPONSE_TOO_LARGE',
+  // Not the client's mistake, but a code clients act on: a subgraph's fields failed, the rest stands.
+  'SUBGRAPH_UNAVAILABLE',
 ]);
 
 /**

@@ -4,8 +4,14 @@ import type express from 'express';
 export type ReadinessCheck = () => Promise<boolean> | boolean;
 export type CheckState = 'ok' | 'down' | 'timeout';
 
-/** Fixed checks, or a function for checks known only later (the gateway's subgraphs). */
+/** Fixed checks, or a function for checks known only later. */
 export type ReadinessChecks = Record<string, ReadinessCheck> | (() => Record<string, ReadinessCheck>);
+
+/**
+ * What the readiness body reports beside the checks without deciding readiness (the gateway's
+ * subgraphs: a sick one costs its own fields, not the gateway's service). Must answer within 1 s.
+ */
+export type ReadinessReport = () => Promise<Record<string, unknown>>;
 
 export interface Readiness {
   ok: boolean;
@@ -35,19 +41,22 @@ export async function checkReadiness(checks: Record<string, ReadinessCheck>, tim
 
 /**
  * GET /health/live: the process answers (restart it if not). GET /health/ready and /health: every
- * check passes (send it traffic), 503 otherwise, naming each check's state:
- * `{ "status": "unavailable", "checks": { "mongo": "ok", "rabbitmq": "down" } }`.
+ * check passes (send it traffic), 503 otherwise, naming each check's state, then what `report`
+ * adds: `{ "status": "unavailable", "checks": { "mongo": "ok", "rabbitmq": "down" } }`.
  */
-export function healthRoutes(app: express.Express, checks: ReadinessChecks): void {
+export function healthRoutes(app: express.Express, checks: ReadinessChecks, report?: ReadinessReport): void {
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
   const ready: express.RequestHandler = async (_req, res) => {
-    const { ok, checks: states } = await checkReadiness(typeof checks === 'function' ? checks() : checks);
+    const [{ ok, checks: states }, extra] = await Promise.all([
+      checkReadiness(typeof checks === 'function' ? checks() : checks),
+      report?.().catch(() => ({})),
+    ]);
     res
       .status(ok ? 200 : 503)
       .set('cache-control', 'no-store')
-      .json({ status: ok ? 'ok' : 'unavailable', checks: states });
+      .json({ status: ok ? 'ok' : 'unavailable', checks: states, ...extra });
   };
   app.get('/health', ready);
   app.get('/health/ready', ready);

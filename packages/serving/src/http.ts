@@ -9,7 +9,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { maskUnexpectedErrors } from './errors';
 import { graphqlRoute, isGraphQLPath, type AdmissionGate, type GraphQLStep } from './graphql-route';
-import { healthRoutes, type ReadinessChecks } from './health';
+import { healthRoutes, type ReadinessChecks, type ReadinessReport } from './health';
 import type { RequestContext } from './request-context';
 import { requestLogging } from './request-logging';
 import { jsonInPieces } from './json-pieces';
@@ -24,6 +24,8 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   context: (base: RequestContext, req?: IncomingMessage) => Promise<C> | C;
   /** Named readiness checks behind /health and /health/ready (all must pass). */
   checks: ReadinessChecks;
+  /** Reported in the readiness body beside the checks, never deciding readiness. */
+  readinessReport?: ReadinessReport;
   /** The process's metrics: served on GET /metrics and fed by every operation. */
   metrics?: ServiceMetrics;
   /** When set, GET /metrics wants `Authorization: Bearer <token>` (for a port that faces the internet). */
@@ -88,7 +90,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
     ],
   });
 
-  healthRoutes(app, options.checks);
+  healthRoutes(app, options.checks, options.readinessReport);
   if (options.metrics) metricsRoute(app, options.metrics, options.metricsToken);
   const service = String(logger.bindings().service ?? 'service');
 
