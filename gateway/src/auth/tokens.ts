@@ -52,7 +52,7 @@ export function createTokenVerifier(o: TokenOptions) {
       });
       const identity = identitySchema.safeParse({ sub: payload.sub, scopes: scopesOf(payload) });
       // Refused here, as a token problem, rather than by every subgraph as a malformed header.
-      if (!identity.success) throw new TokenError('token claims out of bounds (sub ≤ 256 characters, ≤ 64 scopes of ≤ 128)');
+      if (!identity.success) throw new TokenError('token claims out of bounds (sub of 1-256 characters, at most 64 scopes of 1-128)');
       return identity.data;
     } catch (err) {
       if (err instanceof TokenError) throw err;
