@@ -24,6 +24,8 @@ export function writeReliabilityFigures(results: ScenarioResult[], held: HeldLoa
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...results.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}.`),
+    '',
     held ? `Load held: **${held.perSecond} requests/s for ${held.seconds} s** (8 clients, 80 % reads), p50 ${held.p50Ms} ms, p99 ${held.p99Ms} ms, **${held.errors} errors**, read models converged after it.` : '',
     END,
   ].join('\n');

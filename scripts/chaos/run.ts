@@ -13,6 +13,8 @@ export interface ScenarioResult {
   unexpected: number;
   convergedInMs: number | null;
   details: string[];
+  /** What the scenario measured besides the counts (e.g. latencies under the fault). */
+  note?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,9 +80,11 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
     unexpected: report.unexpected + (problem ? 1 : 0) + crashes.length,
     convergedInMs,
     details,
+    note: extra.note,
   };
 }
 
 export const describeResult = (r: ScenarioResult) =>
   `${r.name}: mutations=${r.load.sent} ok=${r.load.ok} rejected=${r.load.rejected} failed=${r.load.failed} events=${r.events} ` +
-  `lost=${r.lost} duplicated=${r.duplicated} unexpected=${r.unexpected} converged=${r.convergedInMs === null ? 'no' : `${(r.convergedInMs / 1000).toFixed(1)}s`}`;
+  `lost=${r.lost} duplicated=${r.duplicated} unexpected=${r.unexpected} converged=${r.convergedInMs === null ? 'no' : `${(r.convergedInMs / 1000).toFixed(1)}s`}` +
+  (r.note ? `\n    ${r.note}` : '');

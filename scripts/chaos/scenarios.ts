@@ -1,6 +1,7 @@
 import { deadLetterQueue } from '@cinema/events';
 import { qualify } from '@cinema/messaging';
 import { publishPoison, queueDepth, rabbitmqctl } from './broker';
+import { percentile, ReadLoad } from './read-load';
 import type { ChaosStack } from './stack';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -85,6 +86,35 @@ export const SCENARIOS: Scenario[] = [
       await sleep(Math.max(ms, 16_000));
       s.processes.get('movies')!.kill('SIGCONT');
       return {};
+    },
+  },
+  {
+    name: 'a subgraph frozen under read load', local: true, quick: true,
+    async inject(s, ms) {
+      // Reads beside the mutation load: some never touch catalog, some select Movie.screenings.
+      const reads = new ReadLoad(s.gatewayUrl, s.headers);
+      reads.start();
+      await sleep(1_000);
+      reads.measure();
+      await sleep(Math.max(4_000, ms / 3));
+      reads.faultStarts();
+      // Frozen past the gateway's subgraph timeout (5 s here), so its breaker opens within the fault.
+      s.processes.get('catalog')!.kill('SIGSTOP');
+      await sleep(Math.max(ms, 10_000));
+      s.processes.get('catalog')!.kill('SIGCONT');
+      await reads.stop();
+      const [before, during] = [percentile(reads.latencies.before, 0.99), percentile(reads.latencies.during, 0.99)];
+      const { full, partial, other, partialMs } = reads.touching;
+      const note =
+        `reads not touching catalog: p99 ${before.toFixed(0)} ms before, ${during.toFixed(0)} ms frozen (${reads.latencies.during.length} reads); ` +
+        `reads touching it: ${partial} partial (p50 ${percentile(partialMs, 0.5).toFixed(0)} ms), ${full} full, ${other} other; HTTP 5xx: ${reads.http5xx}`;
+      const problems = [
+        ...reads.problems,
+        ...(during > 2 * before ? [`reads not touching catalog slowed down: p99 ${during.toFixed(0)} ms against ${before.toFixed(0)} ms before`] : []),
+        ...(partial === 0 ? ['no read touching catalog got a partial answer'] : []),
+        ...(reads.http5xx > 0 ? [`${reads.http5xx} HTTP 5xx answers`] : []),
+      ];
+      return { note, check: async () => (problems.length ? problems.join('; ') : undefined) };
     },
   },
   {

@@ -1,5 +1,5 @@
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { ExponentialBackoff } from 'cockatiel';
 import { isReadBody } from '../inflight-dedupe';
 import type { SubgraphBreaker } from './breaker';
 import { SubgraphUnavailableError, type UnavailableReason } from './unavailable';
@@ -12,6 +12,8 @@ export interface GuardOptions {
   /** Counts fetches refused by an open breaker, and retries. */
   observe?: { rejected(subgraph: string): void; retried(subgraph: string): void };
 }
+
+type Init = Parameters<Fetcher>[1];
 
 /** A subgraph's 5xx: counted by the breaker like a transport failure. */
 class SubgraphServerError extends Error {
@@ -31,41 +33,47 @@ function reasonOf(err: unknown): UnavailableReason {
   return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable';
 }
 
+// Decorrelated jitter (cockatiel's default generator) around 20 ms, at most 100 ms.
+const backoff = new ExponentialBackoff({ initialDelay: 20, maxDelay: 100 });
+const pause = () => new Promise((r) => setTimeout(r, backoff.next().duration));
+
 /**
  * Puts a subgraph's fetcher behind its breaker: refused at once while the breaker is not closed;
- * otherwise run and counted (transport errors, timeouts and 5xx open it). A read (a query or an
- * `_entities` fetch: safe to send twice) whose connection was reset is sent once more after a
- * jittered pause. Every failure leaves as a SubgraphUnavailableError, which the data source turns
- * into a partial answer. When closed and the fetch succeeds, the cost is a property read and
- * cockatiel's two awaits.
+ * otherwise sent, and its outcome counted (transport errors, timeouts and 5xx open the breaker). A
+ * read (a query or an `_entities` fetch: safe to send twice) whose connection was reset is sent
+ * once more after a jittered pause. Every failure leaves as a SubgraphUnavailableError, which the
+ * data source turns into a partial answer. A fetch that succeeds costs one property read and one
+ * counter reset more than before.
  */
 export function guardFetcher(fetcher: Fetcher, o: GuardOptions): Fetcher {
-  const open = () => new SubgraphUnavailableError(o.name, 'circuit open');
-  const send = async (url: string, init: Parameters<Fetcher>[1]): Promise<FetcherResponse> => {
-    const res = await fetcher(url, init);
-    if (res.status < 500) return res;
-    await res.text().catch(() => undefined); // release the connection
-    throw new SubgraphServerError(res.status);
+  const { breaker } = o;
+  const refuse = () => {
+    o.observe?.rejected(o.name);
+    return new SubgraphUnavailableError(o.name, 'circuit open');
   };
-  const attempt = (url: string, init: Parameters<Fetcher>[1]) => {
-    if (!o.breaker.closed) throw open(); // opened by another request meanwhile
-    return o.breaker.execute(() => send(url, init));
-  };
-  // Decorrelated jitter (cockatiel's default generator) around 20 ms, at most 100 ms.
-  const retryReads = retry(handleWhen(isConnectionReset), { maxAttempts: o.readRetries, backoff: new ExponentialBackoff({ initialDelay: 20, maxDelay: 100 }) });
-  if (o.observe) retryReads.onRetry(() => o.observe!.retried(o.name));
-
-  return (async (url, init = {}) => {
-    if (!o.breaker.closed) {
-      o.observe?.rejected(o.name);
-      throw open();
-    }
+  const guarded = async (url: string, init: Init, attempt: number): Promise<FetcherResponse> => {
+    if (!breaker.closed) throw refuse();
+    let res: FetcherResponse;
     try {
-      if (o.readRetries > 0 && isReadBody(init.body)) return await retryReads.execute(() => attempt(url, init));
-      return await attempt(url, init);
+      res = await fetcher(url, init);
     } catch (err) {
-      if (err instanceof SubgraphUnavailableError) throw err;
-      throw new SubgraphUnavailableError(o.name, reasonOf(err), err);
+      return recover(err, url, init, attempt);
     }
-  }) as Fetcher;
+    if (res.status >= 500) {
+      await res.text().catch(() => undefined); // release the connection
+      return recover(new SubgraphServerError(res.status), url, init, attempt);
+    }
+    breaker.succeeded();
+    return res;
+  };
+  const recover = async (err: unknown, url: string, init: Init, attempt: number): Promise<FetcherResponse> => {
+    breaker.failed(err);
+    if (attempt < o.readRetries && isConnectionReset(err) && isReadBody(init?.body)) {
+      o.observe?.retried(o.name);
+      await pause();
+      return guarded(url, init, attempt + 1);
+    }
+    throw new SubgraphUnavailableError(o.name, reasonOf(err), err);
+  };
+  return ((url, init = {}) => guarded(url, init, 0)) as Fetcher;
 }
