@@ -37,6 +37,13 @@ describe('gateway configuration', () => {
     expect(messageOf({ ...secrets, RESPONSE_LIMIT: 'lots' })).toMatch(/RESPONSE_LIMIT: e\.g\. 512kb or 16mb/);
   });
 
+  it('has breakers and one read retry by default, both configurable', () => {
+    expect(loadGatewayConfig(secrets).resilience).toEqual({ breakerFailures: 5, breakerOpenMs: 1_000, readRetries: 1 });
+    const off = loadGatewayConfig({ ...secrets, SUBGRAPH_BREAKER_FAILURES: '0', SUBGRAPH_BREAKER_OPEN_MS: '5000', SUBGRAPH_READ_RETRIES: '0' });
+    expect(off.resilience).toEqual({ breakerFailures: 0, breakerOpenMs: 5_000, readRetries: 0 });
+    expect(messageOf({ ...secrets, SUBGRAPH_BREAKER_OPEN_MS: '10', SUBGRAPH_READ_RETRIES: 'twice' })).toMatch(/SUBGRAPH_BREAKER_OPEN_MS[\s\S]*SUBGRAPH_READ_RETRIES/);
+  });
+
   it('names every invalid variable in one clear message', () => {
     const message = messageOf({ PORT: 'abc', NODE_ENV: 'prod' });
     expect(message).toMatch(/PORT: must be a port number/);
