@@ -62,11 +62,13 @@ export function pooledFetcher(o: PooledFetcherOptions): Fetcher & { close(): Pro
     bodyTimeout: o.timeoutMs,
   });
   const timeout = () => new SubgraphTimeoutError(`subgraph ${o.name} did not answer within ${o.timeoutMs} ms`);
-  const fetcher = async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}) => {
+  const fetcher = async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; signal?: AbortSignal } = {}) => {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(timeout()), o.timeoutMs);
+    // Only the breaker's probe brings a signal of its own (aborted when the gateway stops).
+    const signal = init.signal ? AbortSignal.any([deadline.signal, init.signal]) : deadline.signal;
     try {
-      const res = await pool.request({ path, method: (init.method ?? 'POST') as 'POST', headers: init.headers, body: init.body, signal: deadline.signal });
+      const res = await pool.request({ path, method: (init.method ?? 'POST') as 'POST', headers: init.headers, body: init.body, signal });
       const text =
         o.maxResponseBytes === undefined
           ? await res.body.text()

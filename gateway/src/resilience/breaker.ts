@@ -7,8 +7,8 @@ export interface BreakerOptions {
   failures: number;
   /** How long it stays open before a probe may close it. */
   openMs: number;
-  /** One request that proves the subgraph answers again (resolves) or not (rejects). */
-  probe: () => Promise<unknown>;
+  /** One request that proves the subgraph answers again (resolves) or not (rejects); `signal` aborts it. */
+  probe: (signal: AbortSignal) => Promise<unknown>;
 }
 
 const STATES: Record<CircuitState, BreakerState> = {
@@ -37,6 +37,9 @@ export class SubgraphBreaker {
   private readonly consecutive: ConsecutiveBreaker | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  // Aborts a probe in flight when the gateway stops: against a frozen subgraph it would hold the
+  // connection pool's close for the whole fetch timeout.
+  private readonly stopping = new AbortController();
 
   constructor(private readonly o: BreakerOptions) {
     if (o.failures <= 0) return;
@@ -73,6 +76,7 @@ export class SubgraphBreaker {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.stopping.abort();
   }
 
   private probeLater(ms: number): void {
@@ -86,7 +90,7 @@ export class SubgraphBreaker {
   private async probeNow(): Promise<void> {
     if (this.stopped || !this.policy || this.policy.state !== CircuitState.Open) return;
     try {
-      await this.policy.execute(this.o.probe);
+      await this.policy.execute(() => this.o.probe(this.stopping.signal));
     } catch (err) {
       // Refused without running (not quite time to half-open): again shortly. A probe that ran and
       // failed reopened the breaker, whose onBreak already scheduled the next one.

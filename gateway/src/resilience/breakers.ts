@@ -58,8 +58,8 @@ export class SubgraphBreakers {
    * timed like any fetch.
    */
   guard(name: string, url: string, fetcher: Fetcher): Fetcher {
-    const probe = async () => {
-      const res = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: PROBE_BODY });
+    const probe = async (signal: AbortSignal) => {
+      const res = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: PROBE_BODY, signal });
       await res.text();
       if (res.status >= 500) throw new Error(`probe answered HTTP ${res.status}`);
     };

@@ -14,17 +14,23 @@ afterEach(() => {
   graph.shows.pass();
 });
 
-async function withGateway(o: { production?: boolean; failures?: number; openMs?: number } | undefined, run: (url: string, base: string) => Promise<void>) {
-  const gateway = createGatewayServer({
+type Options = { production?: boolean; failures?: number; openMs?: number; timeoutMs?: number };
+
+function startGateway(o?: Options) {
+  return createGatewayServer({
     supergraphSdl: graph.supergraphSdl,
     logger: silentLogger,
     ...testGatewaySecurity(),
     production: o?.production ?? false,
-    subgraphTimeoutMs: 1_000,
+    subgraphTimeoutMs: o?.timeoutMs ?? 1_000,
     subgraphHealth: { cacheMs: 0 },
     resilience: { breakerFailures: o?.failures ?? 3, breakerOpenMs: o?.openMs ?? 300, readRetries: 1 },
     metrics: createMetrics('gateway'),
   });
+}
+
+async function withGateway(o: Options | undefined, run: (url: string, base: string) => Promise<void>) {
+  const gateway = startGateway(o);
   const url = await gateway.listen(0, '127.0.0.1');
   try {
     await run(url, url.replace('/graphql', ''));
@@ -106,6 +112,18 @@ describe("a subgraph's circuit breaker", () => {
       expect(res.errors).toBeUndefined();
       expect(Date.now() - started).toBeLessThan(2_000); // openMs 200 + one probe round trip, with room
     });
+  });
+
+  it('stops at once while its probe waits on a frozen subgraph', async () => {
+    const gateway = startGateway({ failures: 1, openMs: 100, timeoutMs: 5_000 });
+    const url = await gateway.listen(0, '127.0.0.1');
+    graph.shows.reset();
+    await gql(url, FILM); // opens the breaker
+    graph.shows.blackhole();
+    await new Promise((r) => setTimeout(r, 500)); // its probe is on its way, and will wait 5 s
+    const started = Date.now();
+    await gateway.stop();
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
 
