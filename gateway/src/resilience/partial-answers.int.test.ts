@@ -78,13 +78,15 @@ describe('a subgraph that fails costs only its own fields', () => {
 
 describe("a subgraph's circuit breaker", () => {
   it('opens after consecutive failures, then answers at once without calling the subgraph; the gateway stays ready', async () => {
-    await withGateway({ failures: 3, openMs: 60_000 }, async (url, base) => {
-      graph.shows.blackhole(); // accepts, never answers: every fetch waits for its 1 s timeout
-      for (let i = 0; i < 3; i++) expect((await timed(url, FILM)).ms).toBeGreaterThan(900);
+    await withGateway({ failures: 3, openMs: 60_000, timeoutMs: 3_000 }, async (url, base) => {
+      graph.shows.blackhole(); // accepts, never answers: every fetch waits for its 3 s timeout
+      for (const r of await Promise.all(Array.from({ length: 3 }, () => timed(url, FILM)))) expect(r.ms).toBeGreaterThan(2_900);
       const before = graph.showRequests();
-      const fast = await Promise.all(Array.from({ length: 20 }, () => timed(url, FILM)));
+      const fast: Awaited<ReturnType<typeof timed>>[] = [];
+      for (let i = 0; i < 20; i++) fast.push(await timed(url, FILM));
       for (const r of fast) expect(r).toMatchObject({ data: { film: { title: 'Arrival', shows: null } }, errors: [{ path: ['film', 'shows'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] });
-      expect(Math.max(...fast.map((r) => r.ms))).toBeLessThan(500); // against 1 000 ms per fetch before it opened
+      // None waited for the subgraph (a generous bound for a busy machine; it is ~10 ms when quiet).
+      expect(Math.max(...fast.map((r) => r.ms))).toBeLessThan(1_500);
       expect(graph.showRequests()).toBe(before);
       const ready = await fetch(`${base}/health/ready`);
       expect(ready.status).toBe(200);
@@ -110,7 +112,7 @@ describe("a subgraph's circuit breaker", () => {
       }
       expect(res).toMatchObject({ data: { film: { title: 'Arrival', shows: ['1 at 20:00'] } } });
       expect(res.errors).toBeUndefined();
-      expect(Date.now() - started).toBeLessThan(2_000); // openMs 200 + one probe round trip, with room
+      expect(Date.now() - started).toBeLessThan(3_000); // openMs 200 + one probe round trip, with room for a busy machine
     });
   });
 
