@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { DEV_AUDIENCE, DEV_ISSUER } from '@cinema/service-kit';
+import { DEV_AUDIENCE, DEV_ISSUER } from '@cinema/serving';
 import { errorCodes, TEST_JWT_SECRET } from '@cinema/testing';
 import { startToyGraph, withGateway, type Toy } from '../test-support/toy-gateway';
 
