@@ -1,5 +1,6 @@
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { ExponentialBackoff } from 'cockatiel';
+import { GraphQLError } from 'graphql';
 import { isReadBody } from '../inflight-dedupe';
 import type { SubgraphBreaker } from './breaker';
 import { SubgraphUnavailableError, type UnavailableReason } from './unavailable';
@@ -57,6 +58,12 @@ export function guardFetcher(fetcher: Fetcher, o: GuardOptions): Fetcher {
     try {
       res = await fetcher(url, init);
     } catch (err) {
+      // The transport's own refusal of what the subgraph answered (SUBGRAPH_RESPONSE_TOO_LARGE: the
+      // client asked too much): the subgraph is fine, and the error is the client's to see as is.
+      if (err instanceof GraphQLError) {
+        breaker.succeeded();
+        throw err;
+      }
       return recover(err, url, init, attempt);
     }
     if (res.status >= 500) {
