@@ -4,11 +4,11 @@
  * global setup. Every wait is bounded and says what it waits for.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { ensureBinary, expectedStamp, serverBuild, startedHere, stopServer, type ServerBuild } from './ferretdb';
 
 export const ROOT = resolve(__dirname, '..', '..');
 const DATA = join(ROOT, '.data');
@@ -55,7 +55,12 @@ export function amqpAnswers(host: string, port: number, timeoutMs = 1_000): Prom
   });
 }
 
-/** Returns a MongoDB URL that answers: the user's MONGO_URL, or a FerretDB we start. */
+/**
+ * Returns a MongoDB URL that answers: the user's MONGO_URL, or our FerretDB build on FERRETDB_PORT,
+ * started if nothing answers there. A MongoDB answering there is used as it is. A FerretDB of
+ * another build (an older scripts/ferretdb.patch) is restarted with this one if this checkout's
+ * scripts started it, and refused otherwise: another checkout's tests may be using it.
+ */
 export async function ensureMongo(env = process.env): Promise<string> {
   if (env.MONGO_URL) {
     await waitFor(`MongoDB at MONGO_URL`, () => mongoPing(env.MONGO_URL!), 15_000);
@@ -63,19 +68,23 @@ export async function ensureMongo(env = process.env): Promise<string> {
   }
   const port = Number(env.FERRETDB_PORT ?? 27017);
   const url = `mongodb://127.0.0.1:${port}`;
-  if (await mongoPing(url).catch(() => false)) return url;
-
-  // The stamp names the build (version and patch, scripts/build-ferretdb.sh): an older build is replaced.
-  const patch = createHash('sha256').update(readFileSync(join(ROOT, 'scripts', 'ferretdb.patch'))).digest('hex');
-  const build = `${env.FERRETDB_VERSION ?? 'v1.24.2'}+${patch.slice(0, 12)}`;
-  const stamp = `${FERRETDB_BIN}.build`;
-  if (!existsSync(FERRETDB_BIN) || !existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== build) {
-    const built = spawnSync('bash', [join(ROOT, 'scripts', 'build-ferretdb.sh')], { stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('could not build FerretDB (see above); or set MONGO_URL');
+  const stamp = expectedStamp(ROOT, env);
+  // Each port its own data: two FerretDB processes on the same files would each miss the
+  // collections the other created (each keeps its own catalogue in memory).
+  const dir = join(DATA, port === 27017 ? 'ferretdb' : `ferretdb-${port}`);
+  const pidFile = join(dir, 'ferretdb.pid');
+  const running = await serverBuild(url);
+  if (running && (!running.ferretdb || running.stamp === stamp)) return url;
+  if (running) {
+    const pid = startedHere(FERRETDB_BIN, port, pidFile);
+    if (pid === undefined) throw new Error(staleBuildMessage(port, running, stamp));
+    say(`FerretDB on port ${port} is build ${running.stamp ?? '(unstamped)'}, this checkout's is ${stamp}: restarting it (pid ${pid})`);
+    await stopServer(pid, url);
   }
-  const dir = join(DATA, 'ferretdb');
+
+  ensureBinary(ROOT, FERRETDB_BIN, stamp);
   mkdirSync(dir, { recursive: true });
-  say(`starting FerretDB on 127.0.0.1:${port} (data in .data/ferretdb)`);
+  say(`starting FerretDB on 127.0.0.1:${port} (data in ${dir.slice(ROOT.length + 1)})`);
   const log = openSync(join(dir, 'ferretdb.log'), 'a');
   const child = spawn(
     FERRETDB_BIN,
@@ -92,13 +101,25 @@ export async function ensureMongo(env = process.env): Promise<string> {
   );
   child.unref();
   closeSync(log);
+  writeFileSync(pidFile, `${child.pid}\n`);
   try {
     await waitFor(`FerretDB on port ${port}`, () => mongoPing(url), 30_000);
   } catch (err) {
     const tail = readFileSync(join(dir, 'ferretdb.log'), 'utf8').split('\n').slice(-15).join('\n');
-    throw new Error(`${(err as Error).message}\n--- .data/ferretdb/ferretdb.log ---\n${tail}`);
+    throw new Error(`${(err as Error).message}\n--- ${join(dir, 'ferretdb.log')} ---\n${tail}`);
   }
+  const started = await serverBuild(url);
+  if (started?.stamp !== stamp) throw new Error(staleBuildMessage(port, started ?? { ferretdb: true }, stamp));
   return url;
+}
+
+function staleBuildMessage(port: number, running: ServerBuild, stamp: string): string {
+  return (
+    `FerretDB on 127.0.0.1:${port} is build ${running.stamp ?? '(unstamped: older than the build stamp)'}, but ` +
+    `scripts/ferretdb.patch here makes ${stamp}, and this checkout did not start that server (another ` +
+    `checkout's tests may be using it), so it is left alone. Run on a port of your own ` +
+    `(FERRETDB_PORT=27018), or have whoever started it restart it from the checkout with this patch.`
+  );
 }
 
 /** Returns an AMQP URL that answers: the user's AMQP_URL, or the local RabbitMQ (started if stopped). */

@@ -3,7 +3,6 @@ import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type 
 import { bounded } from '@cinema/config';
 import { isDuplicateKeyError } from '@cinema/mongo';
 import { batchAfter } from './batch-schedule';
-import { withDocLock, withDocLocks } from './doc-lock';
 import { traceApply } from './trace-context';
 
 export type ApplyOutcome = 'applied' | 'stale';
@@ -28,15 +27,16 @@ const setState = (w: VersionedWrite) => ({ $set: { ...w.state, version: w.versio
  * both miss and both insert; if the older wins, the newer gets the duplicate key. Read-model
  * documents are never deleted, so after a duplicate key the document exists and a plain conditional
  * update decides atomically. Measured before this second step: v1 and v2 of a new user applied
- * together lost v2 in 119 of 200 runs on FerretDB.
+ * together lost v2 in 119 of 200 runs on FerretDB. Both steps are single-document writes, atomic on
+ * MongoDB and on our FerretDB build: any number of consumers may apply events of one entity at once.
  *
  * Kept beside the batched form below: it is the batch's fallback and the bench's "off" row.
  */
 export function applyVersionedOne<S extends object>(collection: Collection<any>, id: ObjectId, version: number, state: S): Promise<ApplyOutcome> {
-  return withDocLock(collection, id, () => writeOne(collection, { id, version, state }));
+  return writeOne(collection, { id, version, state });
 }
 
-/** One guarded upsert; the caller holds the document's lock. */
+/** One guarded upsert. */
 async function writeOne(collection: Collection<any>, w: VersionedWrite): Promise<ApplyOutcome> {
   try {
     const result = await collection.updateOne(guard(w), setState(w), { upsert: true });
@@ -75,44 +75,42 @@ async function applyBatch(collection: Collection<any>, writes: readonly Versione
   // Per entity, the one write that can be fresh: the newest version, its first copy if redelivered.
   const newest = new Map<string, VersionedWrite>();
   for (const w of writes) if (w.version > (newest.get(key(w))?.version ?? 0)) newest.set(key(w), w);
-  return withDocLocks(collection, ids, async () => {
-    // A first version (an entity's creation) is fresh only where nothing is held, and then an
-    // insert is its whole write: a batch of nothing but creations skips the read. One that is held
-    // after all (a redelivery) fails the insertMany with a duplicate key, and the batch falls back.
-    const docs = writes.every((w) => w.version === 1) ? [] : await heldVersions(collection, ids);
-    const held = new Map(docs.map((d) => [String(d._id), d.version as number]));
-    const fresh = writes.map((w) => newest.get(key(w)) === w && w.version > (held.get(key(w)) ?? 0));
-    const toWrite = writes.filter((_, i) => fresh[i]);
-    if (toWrite.length === 0) return writes.map(() => 'stale' as const);
-    // Entities the read model does not hold yet are inserted in one insertMany: FerretDB commits an
-    // insert batch in one SQLite transaction (one fsync), a bulkWrite statement by statement. One
-    // inserted meanwhile by another writer fails it with a duplicate key, and the batch falls back.
-    const inserts = toWrite.filter((w) => !held.has(key(w))).map((w) => ({ ...w.state, _id: w.id, version: w.version }));
-    const updates: AnyBulkWriteOperation<any>[] = toWrite
-      .filter((w) => held.has(key(w)))
-      .map((w) => ({ updateOne: { filter: guard(w), update: setState(w) } }));
-    try {
-      const inserted = inserts.length > 0 ? (await collection.insertMany(inserts, { ordered: true })).insertedCount : 0;
-      const matched = updates.length > 0 ? (await collection.bulkWrite(updates, { ordered: true })).matchedCount : 0;
-      if (inserted === inserts.length && matched === updates.length) return fresh.map((f) => (f ? 'applied' : 'stale'));
-    } catch (err) {
-      if (!(err instanceof MongoBulkWriteError)) return writes.map(() => err as Error);
-    }
-    // The locks are held, so writeOne runs without taking them again.
-    const outcomes: Array<ApplyOutcome | Error> = [];
-    for (const w of writes) outcomes.push(await writeOne(collection, w).catch((err: Error) => err));
-    return outcomes;
-  });
+  // A first version (an entity's creation) is fresh only where nothing is held, and then an
+  // insert is its whole write: a batch of nothing but creations skips the read. One that is held
+  // after all (a redelivery) fails the insertMany with a duplicate key, and the batch falls back.
+  const docs = writes.every((w) => w.version === 1) ? [] : await heldVersions(collection, ids);
+  const held = new Map(docs.map((d) => [String(d._id), d.version as number]));
+  const fresh = writes.map((w) => newest.get(key(w)) === w && w.version > (held.get(key(w)) ?? 0));
+  const toWrite = writes.filter((_, i) => fresh[i]);
+  if (toWrite.length === 0) return writes.map(() => 'stale' as const);
+  // Entities the read model does not hold yet are inserted in one insertMany, the held ones
+  // updated in one bulkWrite, each one command (on FerretDB one SQLite transaction, one fsync).
+  // One inserted meanwhile by another writer fails it with a duplicate key, and the batch falls
+  // back; one updated meanwhile to a newer version makes its guard miss, and the batch falls back.
+  const inserts = toWrite.filter((w) => !held.has(key(w))).map((w) => ({ ...w.state, _id: w.id, version: w.version }));
+  const updates: AnyBulkWriteOperation<any>[] = toWrite
+    .filter((w) => held.has(key(w)))
+    .map((w) => ({ updateOne: { filter: guard(w), update: setState(w) } }));
+  try {
+    const inserted = inserts.length > 0 ? (await collection.insertMany(inserts, { ordered: true })).insertedCount : 0;
+    const matched = updates.length > 0 ? (await collection.bulkWrite(updates, { ordered: true })).matchedCount : 0;
+    if (inserted === inserts.length && matched === updates.length) return fresh.map((f) => (f ? 'applied' : 'stale'));
+  } catch (err) {
+    if (!(err instanceof MongoBulkWriteError)) return writes.map(() => err as Error);
+  }
+  const outcomes: Array<ApplyOutcome | Error> = [];
+  for (const w of writes) outcomes.push(await writeOne(collection, w).catch((err: Error) => err));
+  return outcomes;
 }
 
 /**
  * How long the batch's read may take before the batch fails and its events go back to their
  * consumer's retry. Measured: a connection the database dropped while the client was checking it
  * out for this read, under CPU contention, was never seen closed, and the read waited for the
- * socket timeout (60 s) while holding every lock of its batch, so its entity's later events waited
- * too. A read changes nothing: giving up on it early is safe, and the retry takes a new connection.
- * The bulkWrite gets no such bound: its locks are held until it settles, so no second write to
- * one of its documents can run beside it (doc-lock.ts).
+ * socket timeout (60 s), holding its events (and, through batch-schedule.ts, the next batch for 2 s).
+ * A read changes nothing: giving up on it early is safe, and the retry takes a new connection.
+ * The writes get no such bound: a write given up on may still be applied, and its events acked
+ * before it settles would break rule 4.
  */
 const READ_BOUND_MS = 5_000;
 

@@ -3,13 +3,11 @@ import DataLoader from 'dataloader';
 import type { AnyBulkWriteOperation, Collection, ObjectId, UpdateFilter } from 'mongodb';
 import type { Logger } from 'pino';
 import { batchAfter } from './batch-schedule';
-import { withDocLocks } from './doc-lock';
 import type { MessagingObserver } from './observer';
 import type { OutboxDoc } from './outbox';
+import { IDS_PER_LOOKUP, STATEMENTS_PER_WRITE } from './storage-limits';
 import { envelopeOf, tracePublish, type OutboxEntry } from './trace-context';
 
-const BULK_CHUNK = 50;
-const SINGLE_CHUNK = 500;
 /** How long coalesced removals wait for a slow one before they go (batch-schedule.ts). */
 const REMOVAL_STUCK_AFTER_MS = 2_000;
 /**
@@ -170,9 +168,7 @@ export class OutboxRelay {
     // clearing it) would take a place in every batch: clear it.
     const stale = docs.filter((d) => (d.outbox ?? []).length === 0).map((d) => d._id);
     if (stale.length > 0) {
-      await withDocLocks(collection, stale, () =>
-        collection.updateMany({ _id: { $in: stale }, outboxPending: true, outbox: { $size: 0 } }, { $unset: { outboxPending: '' } }),
-      );
+      await collection.updateMany({ _id: { $in: stale }, outboxPending: true, outbox: { $size: 0 } }, { $unset: { outboxPending: '' } });
     }
     return docs.length > stale.length ? this.flush(collection, docs) : 0;
   }
@@ -180,10 +176,9 @@ export class OutboxRelay {
   /**
    * Removes exactly the confirmed entries. Usually a document's outbox holds just what was
    * confirmed, and then its outbox is emptied and its flag dropped in one go:
-   * - documents with one confirmed entry (nearly all): ONE updateMany per 500, matching a
-   *   document only if its outbox is a single entry whose id is among the confirmed ones (event ids
-   *   are unique, so that entry is its own confirmed one). FerretDB writes an updateMany in one
-   *   SQLite transaction, a bulkWrite in one per statement (each with its fsync);
+   * - documents with one confirmed entry (nearly all): ONE updateMany per IDS_PER_LOOKUP, matching
+   *   a document only if its outbox is a single entry whose id is among the confirmed ones (event
+   *   ids are unique, so that entry is its own confirmed one);
    * - documents with several: one statement each, the outbox pinned by its size and every id.
    * Where fewer matched than were sent, that chunk is done the general way, two statements per
    * document (`$pullAll`, then the flag only if the outbox is empty at that instant), which is
@@ -191,13 +186,12 @@ export class OutboxRelay {
    */
   private async removeConfirmed(collection: Collection<any>, done: Map<OutboxDoc, OutboxEntry[]>): Promise<void> {
     const docs = [...done];
-    // One statement: up to the `_id: {$in}` size our FerretDB build looks up by index (1 000).
-    await this.removePinned(collection, docs.filter(([, events]) => events.length === 1), SINGLE_CHUNK, async (chunk) => {
+    await this.removePinned(collection, docs.filter(([, events]) => events.length === 1), IDS_PER_LOOKUP, async (chunk) => {
       const { filter, update } = singleEntryRemoval(chunk);
       return (await collection.updateMany(filter, update)).matchedCount;
     });
     // Chunked at half the bound, so the general form's two statements per document stay within it.
-    await this.removePinned(collection, docs.filter(([, events]) => events.length > 1), BULK_CHUNK / 2, async (chunk) => {
+    await this.removePinned(collection, docs.filter(([, events]) => events.length > 1), STATEMENTS_PER_WRITE / 2, async (chunk) => {
       const ops: AnyBulkWriteOperation<any>[] = chunk.map(([doc, events]) => ({
         updateOne: { filter: { _id: doc._id, outbox: { $size: events.length }, 'outbox.eventId': { $all: events.map((e) => e.eventId) } }, update: EMPTIED },
       }));
@@ -206,8 +200,10 @@ export class OutboxRelay {
   }
 
   /**
-   * Chunk by chunk under the documents' locks: `write` empties the outboxes it can pin and says how
-   * many it matched; a chunk where fewer matched than were sent is done the general way.
+   * Chunk by chunk: `write` empties the outboxes it can pin and says how many it matched; a chunk
+   * where fewer matched than were sent is done the general way. Every statement is atomic per
+   * document and pins what it removes, so a mutation or another relay writing the same documents
+   * meanwhile loses nothing.
    */
   private async removePinned(
     collection: Collection<any>,
@@ -217,9 +213,7 @@ export class OutboxRelay {
   ): Promise<void> {
     for (let i = 0; i < docs.length; i += chunkSize) {
       const chunk = docs.slice(i, i + chunkSize);
-      await withDocLocks(collection, chunk.map(([doc]) => doc._id), async () => {
-        if ((await write(chunk)) < chunk.length) await this.removeGeneral(collection, chunk);
-      });
+      if ((await write(chunk)) < chunk.length) await this.removeGeneral(collection, chunk);
     }
   }
 
@@ -228,14 +222,14 @@ export class OutboxRelay {
    * immediate publish and the sweep) wait and then go out together, in one updateMany. Publishing
    * does not wait for this, only the removal does: under a stream of mutations each one's removal
    * used to be a write of its own, the same number of writes as the mutations themselves. A batch of
-   * fewer than BULK_CHUNK documents also waits REMOVAL_LINGER_MS for more to join it.
+   * fewer than STATEMENTS_PER_WRITE documents also waits REMOVAL_LINGER_MS for more to join it.
    */
   private removerOf(collection: Collection<any>): (confirmed: Array<[OutboxDoc, OutboxEntry[]]>) => Promise<void> {
     let remover = this.removers.get(collection);
     if (remover) return remover;
     // Documents handed over since the last batch went out.
     let waiting = 0;
-    const order = batchAfter(REMOVAL_STUCK_AFTER_MS, { ms: REMOVAL_LINGER_MS, enough: () => waiting >= BULK_CHUNK });
+    const order = batchAfter(REMOVAL_STUCK_AFTER_MS, { ms: REMOVAL_LINGER_MS, enough: () => waiting >= STATEMENTS_PER_WRITE });
     const loader = new DataLoader<[OutboxDoc, OutboxEntry[]], void>(
       async (items) => {
         waiting = 0;
@@ -258,10 +252,10 @@ export class OutboxRelay {
     return remover;
   }
 
-  /** The general removal, two statements per document; the caller holds the documents' locks. */
+  /** The general removal, two statements per document. */
   private async removeGeneral(collection: Collection<any>, docs: Array<[OutboxDoc, OutboxEntry[]]>): Promise<void> {
-    for (let i = 0; i < docs.length; i += BULK_CHUNK / 2) {
-      const general: AnyBulkWriteOperation<any>[] = docs.slice(i, i + BULK_CHUNK / 2).flatMap(([doc, events]) => [
+    for (let i = 0; i < docs.length; i += STATEMENTS_PER_WRITE / 2) {
+      const general: AnyBulkWriteOperation<any>[] = docs.slice(i, i + STATEMENTS_PER_WRITE / 2).flatMap(([doc, events]) => [
         { updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: events } } as unknown as UpdateFilter<any> } },
         { updateOne: { filter: { _id: doc._id, outboxPending: true, outbox: { $size: 0 } }, update: { $unset: { outboxPending: '' } } } },
       ]);
