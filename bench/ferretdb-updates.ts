@@ -7,7 +7,8 @@
  * - findAndModify: findOneAndUpdate by _id with $inc;
  * - one document: $inc on a single document, every update contending for it;
  * - bulk: bulkWrite of 50 version-guarded updates (a projection's batch), in updates/s;
- * - removals: the relay's updateMany emptying 500 outboxes per statement (database-floor.ts).
+ * - removals: the relay's updateMany emptying 500 outboxes per statement, one stream and two at
+ *   once (database-floor.ts), in documents/s.
  * Prints one JSON line per round: updates/s, and with `FERRETDB_PID` set (Linux), the server's CPU
  * time per update in µs, which a busy shared machine disturbs less than the rates.
  * Not part of `npm run bench`: a tool for the patch's decisions.
@@ -69,7 +70,8 @@ async function round(client: MongoClient) {
     50,
   );
   const cpuBefore = serverCpuUs();
-  const removals = (await databaseFloor(db, DOCS)).removalsPerS;
+  const floor = await databaseFloor(db, DOCS);
+  const removals = { oneStream: floor.oneStreamPerS, twoStreams: floor.twoStreamsPerS };
   if (PID) cpu.removals = Math.round((serverCpuUs() - cpuBefore) / (2 * DOCS));
   await db.dropDatabase();
   return { guarded, findAndModify, oneDocument, oneDocumentLost, bulk: bulkPerS * 50, removals, ...(PID ? { cpuUsPerUpdate: { ...cpu } } : {}) };

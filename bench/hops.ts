@@ -16,7 +16,7 @@ export const HOPS = {
   answer: 'write committed → mutation answered (gateway)',
   confirm: 'write committed → broker confirmed the publish',
   broker: 'write committed → consumer received (broker routing, quorum write, delivery)',
-  wait: 'consumer received → projection write started (validation, lock, batching)',
+  wait: 'consumer received → projection write started (validation, batching)',
   apply: 'projection write (FerretDB)',
   poll: 'applied → seen by the bench (one reader, every awaited id in one `_id: {$in}` read every 2 ms)',
   committedToVisible: 'write committed → visible',

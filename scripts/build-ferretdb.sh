@@ -31,7 +31,7 @@ if ! command -v go >/dev/null 2>&1; then
   echo "Go is needed to build FerretDB $VERSION (install Go 1.22+, e.g. 'apt-get install golang'), or set MONGO_URL to a MongoDB you already run." >&2
   exit 1
 fi
-echo "› building FerretDB $VERSION (first run only; about a minute)…"
+echo "› building FerretDB $VERSION with scripts/ferretdb.patch (after a clone or a patch change; about a minute)…"
 DIR="$(GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
 [ -d "$DIR" ] || { echo "could not download github.com/FerretDB/FerretDB@$VERSION from the Go module proxy" >&2; exit 1; }
 WORK="$(mktemp -d)"

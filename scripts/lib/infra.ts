@@ -75,14 +75,14 @@ export async function ensureMongo(env = process.env): Promise<string> {
   const pidFile = join(dir, 'ferretdb.pid');
   const running = await serverBuild(url);
   if (running && (!running.ferretdb || running.stamp === stamp)) return url;
-  if (running) {
-    const pid = startedHere(FERRETDB_BIN, port, pidFile);
-    if (pid === undefined) throw new Error(staleBuildMessage(port, running, stamp));
-    say(`FerretDB on port ${port} is build ${running.stamp ?? '(unstamped)'}, this checkout's is ${stamp}: restarting it (pid ${pid})`);
-    await stopServer(pid, url);
-  }
-
+  const stale = running ? startedHere(FERRETDB_BIN, port, pidFile) : undefined;
+  if (running && stale === undefined) throw new Error(staleBuildMessage(port, running, stamp));
+  // Built before the old one stops: its users wait for the restart only, not for the build.
   ensureBinary(ROOT, FERRETDB_BIN, stamp);
+  if (running && stale !== undefined) {
+    say(`FerretDB on port ${port} is build ${running.stamp ?? '(unstamped)'}, this checkout's is ${stamp}: restarting it (pid ${stale})`);
+    await stopServer(stale, url);
+  }
   mkdirSync(dir, { recursive: true });
   say(`starting FerretDB on 127.0.0.1:${port} (data in ${dir.slice(ROOT.length + 1)})`);
   const log = openSync(join(dir, 'ferretdb.log'), 'a');
