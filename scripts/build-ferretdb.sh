@@ -42,8 +42,10 @@ echo "$VERSION" > "$WORK/build/version/version.txt"
 (cd "$WORK" && git apply "$ROOT/scripts/ferretdb.patch") \
   || { echo "scripts/ferretdb.patch does not apply to FerretDB $VERSION" >&2; exit 1; }
 mkdir -p "$(dirname "$OUT")"
-(cd "$WORK" && CGO_ENABLED=0 go build -trimpath -ldflags "-X github.com/FerretDB/FerretDB/internal/handler.cinemaGraphBuild=$BUILD_ID" -o "$OUT" ./cmd/ferretdb)
+(cd "$WORK" && CGO_ENABLED=0 go build -trimpath -ldflags "-X github.com/FerretDB/FerretDB/internal/handler.cinemaGraphBuild=$BUILD_ID" -o "$OUT.new" ./cmd/ferretdb)
 # sed reads to the end: `head -1` could close the pipe early and, under pipefail, fail the build on SIGPIPE.
-"$OUT" --version | sed -n 1p
+"$OUT.new" --version | sed -n 1p
+# Renamed into place: the older build may still be running from $OUT (infra.ts stops it after this).
+mv -f "$OUT.new" "$OUT"
 # scripts/lib/infra.ts rebuilds a binary whose stamp differs (another version, or another patch).
 echo "$BUILD_ID" > "$OUT.build"

@@ -66,11 +66,24 @@ export function startedHere(bin: string, port: number, pidFile: string): number 
   };
   const recorded = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : NaN;
   if (Number.isInteger(recorded) && ours(recorded)) return recorded;
-  if (!existsSync('/proc')) return undefined;
+  return processes().find(ours);
+}
+
+/** Who runs a FerretDB on `port` (its pid and binary, from /proc), for a message; else undefined. */
+export function listenerOn(port: number): { pid: number; bin: string } | undefined {
+  for (const pid of processes()) {
+    const args = argsOf(pid);
+    if (args?.includes(`--listen-addr=127.0.0.1:${port}`)) return { pid, bin: args[0]! };
+  }
+  return undefined;
+}
+
+/** Every process's pid, or none on a system without /proc. */
+function processes(): number[] {
+  if (!existsSync('/proc')) return [];
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .find(ours);
+    .map(Number);
 }
 
 /** Stops a FerretDB we started and waits until nothing answers at `url` (SIGKILL after 10 s). */

@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { ensureBinary, expectedStamp, serverBuild, startedHere, stopServer, type ServerBuild } from './ferretdb';
+import { ensureBinary, expectedStamp, listenerOn, serverBuild, startedHere, stopServer, type ServerBuild } from './ferretdb';
 
 export const ROOT = resolve(__dirname, '..', '..');
 const DATA = join(ROOT, '.data');
@@ -109,16 +109,23 @@ export async function ensureMongo(env = process.env): Promise<string> {
     throw new Error(`${(err as Error).message}\n--- ${join(dir, 'ferretdb.log')} ---\n${tail}`);
   }
   const started = await serverBuild(url);
-  if (started?.stamp !== stamp) throw new Error(staleBuildMessage(port, started ?? { ferretdb: true }, stamp));
+  if (started?.stamp !== stamp) {
+    throw new Error(
+      `the FerretDB just started from .tools/bin/ferretdb reports build ${started?.stamp ?? '(unstamped)'}, not ${stamp}, ` +
+        `though .tools/bin/ferretdb.build says it is: remove .tools/bin/ferretdb.build to have it rebuilt`,
+    );
+  }
   return url;
 }
 
 function staleBuildMessage(port: number, running: ServerBuild, stamp: string): string {
+  const who = listenerOn(port);
   return (
     `FerretDB on 127.0.0.1:${port} is build ${running.stamp ?? '(unstamped: older than the build stamp)'}, but ` +
-    `scripts/ferretdb.patch here makes ${stamp}, and this checkout did not start that server (another ` +
-    `checkout's tests may be using it), so it is left alone. Run on a port of your own ` +
-    `(FERRETDB_PORT=27018), or have whoever started it restart it from the checkout with this patch.`
+    `scripts/ferretdb.patch here makes ${stamp}, and this checkout did not start that server` +
+    `${who ? ` (pid ${who.pid}, ${who.bin})` : ''}: another checkout's tests may be using it, so it is left ` +
+    `alone. Run on a port of your own (FERRETDB_PORT=27018), or have whoever started it restart it from ` +
+    `the checkout with this patch.`
   );
 }
 
