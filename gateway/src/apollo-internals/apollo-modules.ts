@@ -1,21 +1,46 @@
 /**
  * @apollo/gateway's private modules, by path: they are not in its public API, so they may move or
- * change in any release. Nothing outside this folder names them; index.ts uses them only after
- * versions.ts found the release they were read from (README.md: how to redo this on an upgrade).
+ * change in any release. Nothing outside this folder names them; index.ts loads them only after
+ * versions.ts found the release they were read from and the patch applied (README.md: how to redo
+ * both on an upgrade).
  */
+import { readFileSync } from 'node:fs';
 import type { Operation } from '@apollo/federation-internals';
+import { PATCH } from './versions';
 
 export interface ComputeResponseArgs { operation: Operation; variables?: Record<string, unknown>; input: unknown; introspectionHandling: unknown }
 export type ComputeResponse = (args: ComputeResponseArgs) => { data: unknown; errors: unknown[] };
 
 export const RESULT_SHAPING = '@apollo/gateway/dist/resultShaping.js';
+export const EXECUTE_QUERY_PLAN = '@apollo/gateway/dist/executeQueryPlan.js';
+
+/** What the patch writes into each file it changes (a comment): present once the patch is applied. */
+export const PATCH_MARKER = 'cinema-graph patch: result-shaping seam';
 
 /**
- * resultShaping.js: `computeResponse` shapes the merged subgraph answers into the client's. Its
- * only caller, executeQueryPlan.js, reads it from this module's exports at each call
- * (`(0, resultShaping_1.computeResponse)(…)`), so a function set here is the one that runs.
+ * resultShaping.js as patched: `computeResponse` is Apollo's own last step (the merged subgraph
+ * answers shaped into the client's), untouched; the patch adds `shapeResponse`, which
+ * executeQueryPlan.js calls instead, and `setResponseShaper`, which decides what shapeResponse runs
+ * (computeResponse while nothing, or undefined, is set).
  */
-export const resultShaping = () => require(RESULT_SHAPING) as { computeResponse: ComputeResponse };
+export interface ResultShaping {
+  computeResponse: ComputeResponse;
+  shapeResponse: ComputeResponse;
+  setResponseShaper(shaper: ComputeResponse | undefined): void;
+}
+export const resultShaping = () => require(RESULT_SHAPING) as ResultShaping;
+
+/** The files the patch changes that do not carry its marker ('' when it is applied), read without loading them. */
+export function unpatched(files = [RESULT_SHAPING, EXECUTE_QUERY_PLAN]): string {
+  const missing = files.filter((file) => {
+    try {
+      return !readFileSync(require.resolve(file), 'utf8').includes(PATCH_MARKER);
+    } catch {
+      return true; // moved or gone in this release
+    }
+  });
+  return missing.length ? `${PATCH} is not applied to ${missing.join(', ')} (npm ci applies it: root postinstall)` : '';
+}
 
 /** utilities/own.js: Apollo's reading of an input field (own properties only). */
 export const { getOwn } = require('@apollo/gateway/dist/utilities/own.js') as { getOwn: (o: object, key: string) => unknown };

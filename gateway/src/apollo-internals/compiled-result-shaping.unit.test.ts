@@ -1,10 +1,10 @@
 import { buildSchema, operationFromDocument } from '@apollo/federation-internals';
 import { parse } from 'graphql';
 import { compiledComputeResponse } from './compiled-result-shaping';
-import { apolloComputeResponse as apollo } from '.';
+import { resultShaping } from './apollo-modules';
 
-// Apollo's own, from the module the gateway changes (whatever this process installed there).
-const apolloComputeResponse = apollo();
+// Apollo's own (the patch adds a seam beside it and never replaces it).
+const apolloComputeResponse = resultShaping().computeResponse;
 
 const schema = buildSchema(`
   scalar JSON

@@ -7,7 +7,7 @@ import { runningApollo } from './running';
 
 const SUPERGRAPH = join(__dirname, '..', '..', '..', 'schema', 'supergraph.graphql');
 
-// As production builds it: a gateway server (never started), then what Apollo code runs.
+// As `npm start` builds it: a gateway server (never started), then what Apollo code runs.
 const probe = `
   const { readFileSync } = require('node:fs');
   const { silentLogger, testGatewaySecurity } = require('@cinema/testing');
@@ -18,11 +18,11 @@ const probe = `
   process.exit(0);
 `;
 
-describe('the same Apollo code under jest as in production', () => {
-  it('a gateway built in a jest test runs what `node --import tsx` runs: the same files, changed the same way', () => {
+describe('the same Apollo code under jest as in a Node process', () => {
+  it('a gateway built in a jest test runs what `node --import tsx` runs: the same patched files, the same shaper', () => {
     createGatewayServer({ supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'), logger: silentLogger, ...testGatewaySecurity() });
     const underJest = runningApollo();
-    expect(underJest).toMatchObject({ internals: { installed: true }, computeResponse: 'compiled', apolloAsOnDisk: true });
+    expect(underJest).toMatchObject({ patched: true, internals: { installed: true }, shaper: 'compiled', apolloAsOnDisk: true });
 
     const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', probe], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
     const underNode = JSON.parse(out.trim().split('\n').pop()!);

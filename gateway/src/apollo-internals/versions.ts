@@ -9,6 +9,9 @@ import { dirname } from 'node:path';
 export const MADE_FOR = { '@apollo/gateway': '2.14.4', '@apollo/federation-internals': '2.14.4' } as const;
 export type Versions = Record<keyof typeof MADE_FOR, string>;
 
+/** The patch to @apollo/gateway (repository root), applied at install by patch-package; its name carries the release. */
+export const PATCH = `patches/@apollo+gateway+${MADE_FOR['@apollo/gateway']}.patch`;
+
 const versionAt = (packageJson: string) => (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
 
 /** @apollo/gateway's version, and that of the federation-internals it loads itself (its own copy, if it has one). */
