@@ -8,7 +8,7 @@ import { startStack, type StackOptions } from '../../scripts/lib/stack';
  * namespace of its own (so it never meets `npm start` or another test file), and a client on the
  * same MongoDB for assertions. `stop` also drops the databases.
  */
-export async function startTestStack(name: string, extra: Pick<StackOptions, 'env' | 'serviceEnv'> = {}) {
+export async function startTestStack(name: string, extra: Pick<StackOptions, 'env' | 'serviceEnv' | 'compiled' | 'output'> = {}) {
   const run = randomBytes(3).toString('hex');
   const databases = { users: `e2e_${runId()}_users_${run}`, movies: `e2e_${runId()}_movies_${run}`, catalog: `e2e_${runId()}_catalog_${run}` };
   const namespace = testNamespace(name);
@@ -28,6 +28,8 @@ export async function startTestStack(name: string, extra: Pick<StackOptions, 'en
       ...extra.env,
     },
     serviceEnv: extra.serviceEnv,
+    compiled: extra.compiled,
+    output: extra.output,
   });
   const mongo = await new MongoClient(process.env.MONGO_URL!).connect();
   return {

@@ -5,7 +5,7 @@
  * is per worker: N workers allow N times RATE_LIMIT, as N gateway processes would).
  */
 import cluster from 'node:cluster';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { createLogger } from '@cinema/config';
 import { loadGatewayConfig } from './config';
 
@@ -13,8 +13,9 @@ const config = loadGatewayConfig(); // fails here, once, rather than in every wo
 const logger = createLogger('gateway-primary', config.LOG_LEVEL);
 let stopping = false;
 
-// Workers run index.ts with the primary's node flags (`--import tsx` included).
-cluster.setupPrimary({ exec: join(__dirname, 'index.ts') });
+// Workers run index.ts, or the compiled index.js beside this compiled file, with the primary's node
+// flags (`--import tsx`, or `--conditions=production`, included).
+cluster.setupPrimary({ exec: join(__dirname, `index${extname(__filename)}`) });
 for (let i = 0; i < config.GATEWAY_WORKERS; i++) cluster.fork();
 
 cluster.on('exit', (worker, code, signal) => {

@@ -6,7 +6,7 @@
  * the same load peaks at 230–265 MB at nearly the same throughput (docs/benchmarks.md, its on/off row),
  * and 1 GB is still far above what a worker holds. Applied through NODE_OPTIONS by the start script
  * (scripts/lib/stack.ts, before the caller's own NODE_OPTIONS, which can override it) and the bench,
- * and spelled out in gateway/Dockerfile (NODE_OPTIONS) and gateway/package.json's scripts (a flag);
+ * and spelled out in the Dockerfile's gateway stage (NODE_OPTIONS) and gateway/package.json's scripts (a flag);
  * index.ts warns when the running limit is not this one.
  */
 import { getHeapStatistics } from 'node:v8';

@@ -12,7 +12,8 @@ export interface Workspace {
   name: string;
   /** repository-relative, e.g. `packages/serving` */
   dir: string;
-  pkg: { main?: string; exports?: Record<string, string>; dependencies?: Record<string, string> };
+  /** `exports` maps a subpath to its source, or to conditions whose `default` is the source (`production`: the compiled dist/). */
+  pkg: { main?: string; exports?: Record<string, string | { default: string }>; dependencies?: Record<string, string> };
 }
 
 /** Repository-relative posix paths to their text: the whole tree, or a made-up one in a test. */
@@ -87,7 +88,8 @@ export function importsOf(tree: Tree): Import[] {
         continue;
       }
       const sub = spec === name ? '.' : `.${spec.slice(name.length)}`;
-      const entry = workspace.pkg.exports?.[sub] ?? (sub === '.' ? workspace.pkg.main ?? 'index.ts' : sub);
+      const exported = workspace.pkg.exports?.[sub];
+      const entry = (typeof exported === 'object' ? exported.default : exported) ?? (sub === '.' ? workspace.pkg.main ?? 'index.ts' : sub);
       out.push({ from, spec, workspace, to: asFile(posix.normalize(posix.join(workspace.dir, entry)).replace(/\.ts$/, '')) });
     }
   }

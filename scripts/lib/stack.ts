@@ -1,6 +1,7 @@
 /**
  * Runs the whole stack as real processes: three subgraphs and the gateway, each a `tsx` child with
- * its own environment. Used by `npm start` and by the end-to-end tests (on other ports and databases).
+ * its own environment (or, `compiled`, plain `node` on what `npm run build` wrote, as the image runs
+ * it). Used by `npm start` and by the end-to-end tests (on other ports and databases).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ export interface StackOptions {
   output?: (service: ServiceName) => Writable | undefined;
   /** Called if a service exits while the stack is meant to be up. */
   onExit?: (service: ServiceName, code: number | null) => void;
+  /** Run each service's compiled dist/index.js (`npm run build` first) instead of its TypeScript. */
+  compiled?: boolean;
 }
 
 export interface Stack {
@@ -37,19 +40,22 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const entry = (s: ServiceName) => join(ROOT, s === 'gateway' ? 'gateway' : join('subgraphs', s), 'src', 'index.ts');
+export const workspaceOf = (s: ServiceName) => (s === 'gateway' ? 'gateway' : join('subgraphs', s));
+/** The node arguments that start a service: its TypeScript through tsx, or as the Dockerfile runs it. */
+export const serviceArgs = (s: ServiceName, compiled = false) =>
+  compiled ? ['--conditions=production', join(ROOT, workspaceOf(s), 'dist', 'index.js')] : ['--import', 'tsx', join(ROOT, workspaceOf(s), 'src', 'index.ts')];
 
 async function healthy(port: number): Promise<boolean> {
   const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(1_000) });
   return res.ok;
 }
 
-function launch(service: ServiceName, env: NodeJS.ProcessEnv, output: StackOptions['output'], onExit: (code: number | null) => void) {
+function launch(service: ServiceName, env: NodeJS.ProcessEnv, { output, compiled }: StackOptions, onExit: (code: number | null) => void) {
   // One process per service (node + the tsx loader), so a signal reaches the service itself. The
   // IPC channel closes when this process dies, however it dies: the service then shuts down too.
   // The gateway's heap limit first, so a limit in the caller's own NODE_OPTIONS still wins.
   if (service === 'gateway') env = { ...env, NODE_OPTIONS: [GATEWAY_NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') };
-  const child = spawn(process.execPath, ['--import', 'tsx', entry(service)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, serviceArgs(service, compiled), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const sink = output?.(service);
   if (sink) {
     child.stdout!.pipe(sink, { end: false });
@@ -96,7 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (starting) startupFailure(new Error(`${service} exited during start-up (code ${code})`));
       else options.onExit?.(service, code);
     };
-    processes.set(service, launch(service, env, options.output, onExit));
+    processes.set(service, launch(service, env, options, onExit));
   };
   const ready = (s: ServiceName) => Promise.race([waitFor(`${s} on port ${ports[s]}`, () => healthy(ports[s]), 60_000), failed]);
   const stop = async () => {
