@@ -62,13 +62,17 @@ USER node
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 
-# One stage per service: its compiled code, its port, and its command. One process, PID 1, plain
-# node: SIGTERM from `docker stop` reaches the service's own handler, which drains and closes its
-# connections. --conditions=production makes each @cinema/* package resolve to its dist/.
+# One stage per service: its compiled code, its port, and the folder its command runs in. One
+# process, PID 1, plain node: SIGTERM from `docker stop` reaches the service's own handler, which
+# drains and closes its connections. --conditions=production makes each @cinema/* package resolve to
+# its dist/.
+CMD ["node", "--conditions=production", "dist/index.js"]
+
 FROM runtime AS gateway
 COPY --from=build /out/gateway gateway
 # The composed supergraph, written by `npm run compose`: the build fails here if it is missing.
 COPY schema/supergraph.graphql schema/supergraph.graphql
+WORKDIR /app/gateway
 # SUBGRAPH_URL_<NAME> (e.g. SUBGRAPH_URL_USERS=http://users:4001/graphql) overrides the routing URL
 # the supergraph gives subgraph <name>; without them the gateway uses the 127.0.0.1 URLs in the file.
 # The old generation's limit: gateway/src/heap.ts says why (an operator's own NODE_OPTIONS replaces it).
@@ -76,26 +80,25 @@ ENV PORT=4000 \
     SUPERGRAPH_PATH=/app/schema/supergraph.graphql \
     NODE_OPTIONS="--max-old-space-size=1024"
 EXPOSE 4000
-CMD ["node", "--conditions=production", "gateway/dist/index.js"]
 
 # A subgraph's MONGO_URL has no default: pass it at run time (e.g. mongodb://users-db:27017).
-FROM runtime AS users
-COPY --from=build /out/subgraphs/users subgraphs/users
-ENV PORT=4001 MONGO_DB=users
+FROM runtime AS subgraph
+ARG SERVICE
+COPY --from=build /out/subgraphs/${SERVICE} subgraphs/${SERVICE}
+WORKDIR /app/subgraphs/${SERVICE}
+ENV MONGO_DB=${SERVICE}
+
+FROM subgraph AS users
+ENV PORT=4001
 EXPOSE 4001
-CMD ["node", "--conditions=production", "subgraphs/users/dist/index.js"]
 
-FROM runtime AS movies
-COPY --from=build /out/subgraphs/movies subgraphs/movies
-ENV PORT=4002 MONGO_DB=movies
+FROM subgraph AS movies
+ENV PORT=4002
 EXPOSE 4002
-CMD ["node", "--conditions=production", "subgraphs/movies/dist/index.js"]
 
-FROM runtime AS catalog
-COPY --from=build /out/subgraphs/catalog subgraphs/catalog
-ENV PORT=4003 MONGO_DB=catalog
+FROM subgraph AS catalog
+ENV PORT=4003
 EXPOSE 4003
-CMD ["node", "--conditions=production", "subgraphs/catalog/dist/index.js"]
 
 # The image: the stage SERVICE names.
 FROM ${SERVICE}

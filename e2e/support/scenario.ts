@@ -47,3 +47,14 @@ export const ACROSS_ALL_SUBGRAPHS = /* GraphQL */ `
     }
   }
 `;
+
+/** What ACROSS_ALL_SUBGRAPHS answers for the movie seedCinemaGraph made. */
+export const acrossAllSubgraphsAnswer = ({ tag }: { tag: string }) => ({
+  title: 'Arrival',
+  averageRating: 4.5,
+  reviews: [
+    { rating: 5, author: { email: `ann-${tag}@example.com`, fullName: 'Ann Lee' } },
+    { rating: 4, author: { email: `bob-${tag}@example.com`, fullName: 'Bob Stone' } },
+  ],
+  screenings: [{ isPremiere: true, cinema: { name: 'Cinema Ideal', city: { name: `Lisbon ${tag}` } } }],
+});

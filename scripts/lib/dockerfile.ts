@@ -56,12 +56,19 @@ export function lineage(file: Dockerfile, name: string): Stage[] {
   return chain;
 }
 
-/** What a stage's image ends up with: the last USER/HEALTHCHECK/CMD/WORKDIR along its lineage, ENV merged. */
-export function effective(file: Dockerfile, name: string) {
-  const all = lineage(file, name).flatMap((s) => s.instructions);
+/** `${NAME}` and `$NAME` replaced by the build arguments' values, as Docker expands them in COPY, ENV, WORKDIR. */
+export const expand = (text: string, args: Record<string, string>) => text.replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a, b) => args[a ?? b] ?? m);
+
+/**
+ * What a stage's image ends up with, for the given build arguments: the last USER/HEALTHCHECK/CMD/
+ * WORKDIR along its lineage (a relative WORKDIR joined to the one before), ENV merged.
+ */
+export function effective(file: Dockerfile, name: string, args: Record<string, string> = {}) {
+  const all = lineage(file, name).flatMap((s) => s.instructions).map((i) => ({ ...i, args: i.keyword === 'RUN' || i.keyword === 'CMD' ? i.args : expand(i.args, args) }));
   const last = (keyword: string) => all.filter((i) => i.keyword === keyword).pop()?.args;
   const env = Object.assign({}, ...all.filter((i) => i.keyword === 'ENV').map((i) => assignments(i.args))) as Record<string, string>;
-  return { user: last('USER'), healthcheck: last('HEALTHCHECK'), cmd: last('CMD'), workdir: last('WORKDIR'), env, instructions: all };
+  const workdir = all.filter((i) => i.keyword === 'WORKDIR').reduce((dir, i) => (i.args.startsWith('/') ? i.args : `${dir}/${i.args}`), '/');
+  return { user: last('USER'), healthcheck: last('HEALTHCHECK'), cmd: last('CMD'), workdir, env, instructions: all };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { buildWorkspaces } from '../build';
-import { assignments, dockerIgnored, effective, execForm, parseDockerfile } from './dockerfile';
+import { assignments, dockerIgnored, effective, execForm, lineage, parseDockerfile } from './dockerfile';
 import { serviceArgs, workspaceOf, type ServiceName } from './stack';
 
 // There is no Docker engine here: the image is checked as data. What only a build can tell (that
@@ -34,10 +34,10 @@ describe('parseDockerfile', () => {
 
 describe('the Dockerfile, read as data', () => {
   it('one stage per service on a shared runtime, and the image is the stage SERVICE names (gateway by default)', () => {
-    expect(dockerfile.stages.map((s) => s.name)).toEqual(['manifests', 'build', 'runtime', ...SERVICES, undefined]);
+    expect(dockerfile.stages.map((s) => s.name)).toEqual(['manifests', 'build', 'runtime', 'gateway', 'subgraph', 'users', 'movies', 'catalog', undefined]);
     expect(dockerfile.stages.at(-1)!.from).toBe('${SERVICE}');
     expect(assignments(dockerfile.args.map((a) => a.args).join(' ')).SERVICE).toBe('gateway');
-    for (const s of SERVICES) expect(stage(s).from).toBe('runtime');
+    for (const s of SERVICES) expect(lineage(dockerfile, s).map((l) => l.name)).toEqual(s === 'gateway' ? ['runtime', 'gateway'] : ['runtime', 'subgraph', s]);
   });
 
   it('compiles with every dependency installed, and the image installs only the production dependencies of its workspace, patches/ first', () => {
@@ -61,11 +61,16 @@ describe('the Dockerfile, read as data', () => {
   });
 
   it.each(SERVICES)('%s: plain node on its compiled entry (as the compiled e2e test runs it), non-root, a readiness healthcheck', (s) => {
-    const image = effective(dockerfile, s);
-    expect(image.workdir).toBe('/app');
-    expect(execForm(image.cmd!)).toEqual(['node', ...serviceArgs(s, true).map((a) => (a.startsWith(ROOT) ? relative(ROOT, a) : a))]);
+    const image = effective(dockerfile, s, { SERVICE: s });
+    // The command runs in the service's folder: its entry, from /app, is the one the e2e test starts.
+    const [node, ...args] = execForm(image.cmd!)!;
+    expect([node, ...args.map((a) => (a.endsWith('.js') ? posix.relative('/app', posix.join(image.workdir, a)) : a))]).toEqual([
+      'node',
+      ...serviceArgs(s, true).map((a) => (a.startsWith(ROOT) ? relative(ROOT, a) : a)),
+    ]);
+    expect(image.workdir).toBe(`/app/${workspaceOf(s)}`);
     expect(existsSync(join(ROOT, workspaceOf(s), 'src', 'index.ts'))).toBe(true);
-    expect(stage(s).instructions).toContainEqual(expect.objectContaining({ keyword: 'COPY', args: `--from=build /out/${workspaceOf(s)} ${workspaceOf(s)}` }));
+    expect(image.instructions).toContainEqual(expect.objectContaining({ keyword: 'COPY', args: `--from=build /out/${workspaceOf(s)} ${workspaceOf(s)}` }));
     expect(image.user).toMatch(/^[a-z][a-z0-9_-]*$/);
     expect(image.user).not.toBe('root');
     const [, options, check] = /^(.*?)\s*CMD (\[.*\])$/.exec(image.healthcheck!)!;
@@ -75,7 +80,7 @@ describe('the Dockerfile, read as data', () => {
     expect(stage(s).instructions).toContainEqual(expect.objectContaining({ keyword: 'EXPOSE', args: PORTS[s] }));
     if (s === 'gateway') {
       expect(image.env.SUPERGRAPH_PATH).toBe('/app/schema/supergraph.graphql');
-      expect(stage(s).instructions).toContainEqual(expect.objectContaining({ keyword: 'COPY', args: 'schema/supergraph.graphql schema/supergraph.graphql' }));
+      expect(image.instructions).toContainEqual(expect.objectContaining({ keyword: 'COPY', args: 'schema/supergraph.graphql schema/supergraph.graphql' }));
     } else expect(image.env.MONGO_DB).toBe(s);
   });
 
