@@ -3,6 +3,7 @@
 #   docker build --build-arg SERVICE=users -t cinema/users .      (gateway | users | movies | catalog)
 # The build stage compiles every workspace (npm run build); the image keeps the compiled JavaScript of
 # the service and of the packages it uses, and its production dependencies only. docs/docker.md.
+# Needs BuildKit (Docker 23+, docker compose v2): it builds only the stages SERVICE's image uses.
 ARG SERVICE=gateway
 ARG NODE_IMAGE=node:20-bookworm-slim
 
