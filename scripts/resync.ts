@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import { MongoClient } from 'mongodb';
-import { CONSUMERS, isConsumerQueue, resyncQueue, type ResyncProgress, type ResyncRequest } from '@cinema/events';
+import { CONSUMERS, isReplicaQueue, resyncQueue, type ResyncProgress, type ResyncRequest } from '@cinema/events';
 import { qualify } from '@cinema/messaging';
 import { compare } from './lib/convergence';
 import { ensureMongo, ensureRabbit, waitFor } from './lib/infra';
@@ -10,11 +10,11 @@ import { READ_MODELS } from './lib/read-models';
 // `npm run resync -- <consumer queue> [--from-scratch]`
 // Asks the owner to re-publish the current state of every entity to that one queue (rule 6), shows
 // its progress, waits for the consumer to apply it all, and checks the read model equals the source.
-const usage = `usage: npm run resync -- <${Object.keys(CONSUMERS).join('|')}> [--from-scratch]`;
+const usage = `usage: npm run resync -- <${Object.keys(CONSUMERS).filter(isReplicaQueue).join('|')}> [--from-scratch]`;
 
 async function main() {
   const queue = process.argv.slice(2).find((a) => !a.startsWith('--'));
-  if (!queue || !isConsumerQueue(queue)) throw new Error(queue ? `unknown consumer queue "${queue}"\n${usage}` : usage);
+  if (!queue || !isReplicaQueue(queue)) throw new Error(queue ? `not a read model's consumer queue "${queue}"\n${usage}` : usage);
   const ns = process.env.AMQP_NAMESPACE;
   const q = (name: string) => qualify(name, ns);
   const { owner } = CONSUMERS[queue];

@@ -1,4 +1,4 @@
-import type { ConsumerQueue } from '@cinema/events';
+import type { ReplicaQueue } from '@cinema/events';
 
 /**
  * Where each consumer queue's read model lives and which source it mirrors: what the resync and
@@ -18,7 +18,7 @@ export const databasesFromEnv = (env = process.env): Databases => ({
   catalog: env.CATALOG_MONGO_DB || 'catalog',
 });
 
-export const readModels = (dbs: Databases): Record<ConsumerQueue, ReadModelPair> => ({
+export const readModels = (dbs: Databases): Record<ReplicaQueue, ReadModelPair> => ({
   'movies:user:replicate': {
     source: { db: dbs.users, collection: 'users', isDeleted: (d) => d.deletedAt != null },
     replica: { db: dbs.movies, collection: 'user_profiles', isDeleted: (d) => d.deleted === true },

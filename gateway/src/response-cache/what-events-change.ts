@@ -21,6 +21,17 @@ export const CHANGED_BY: Record<EventType, readonly string[]> = {
   // Movie.screenings, Cinema.screenings and premieres.
   'screening.scheduled': ['Screening', 'Movie', 'Cinema'],
   'screening.cancelled': ['Screening', 'Movie', 'Cinema'],
+  // User.credits.
+  'credits.granted': ['User'],
+  'credits.debited': ['User'],
+  'credits.rejected': ['User'],
+  'credits.refunded': ['User'],
+  // The booking itself, User.bookings, and the screening's seats (seatsLeft, takenSeats).
+  'booking.requested': ['Booking', 'User', 'Screening'],
+  'booking.confirmed': ['Booking', 'User', 'Screening'],
+  'booking.rejected': ['Booking', 'User', 'Screening'],
+  'booking.expired': ['Booking', 'User', 'Screening'],
+  'booking.cancelled': ['Booking', 'User', 'Screening'],
 };
 
 /**
@@ -39,7 +50,10 @@ export const MUTATION_EVENTS: Record<string, readonly EventType[]> = {
   createCity: [],
   createCinema: [],
   scheduleScreening: ['screening.scheduled'],
-  cancelScreening: ['screening.cancelled'],
+  cancelScreening: ['screening.cancelled', 'booking.cancelled'],
+  grantCredits: ['credits.granted'],
+  bookSeats: ['booking.requested'],
+  cancelBooking: ['booking.cancelled'],
 };
 
 /**

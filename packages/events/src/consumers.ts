@@ -4,6 +4,8 @@ import type { EventType, Exchange } from './registry';
  * The consumer queues of the system (architecture.md, "Events"): who consumes what from whom.
  * Bindings filter at the broker, so a consumer never receives an event it would discard.
  * Names: `consumer:entity:purpose`; each queue has a dead-letter exchange and queue beside it.
+ * `replicates`: the queue feeds a read model its owner can rebuild by a resync (rule 6); the
+ * booking saga's queues carry steps of a process instead, which a resync has nothing to re-send for.
  */
 export const CONSUMERS = {
   'movies:user:replicate': {
@@ -12,6 +14,7 @@ export const CONSUMERS = {
     exchange: 'users',
     bindingKeys: ['user.created', 'user.profile.*', 'user.deleted'],
     handles: ['user.created', 'user.profile.updated', 'user.deleted'],
+    replicates: true,
   },
   'catalog:movie:replicate': {
     consumer: 'catalog',
@@ -19,14 +22,45 @@ export const CONSUMERS = {
     exchange: 'movies',
     bindingKeys: ['movie.*'],
     handles: ['movie.created', 'movie.updated', 'movie.deleted'],
+    replicates: true,
+  },
+  // The booking saga (docs/bookings.md): users debits what catalog asks for…
+  'users:booking:debit': {
+    consumer: 'users',
+    owner: 'catalog',
+    exchange: 'catalog',
+    bindingKeys: ['booking.requested'],
+    handles: ['booking.requested'],
+    replicates: false,
+  },
+  // …and refunds a debit whose booking expired or was cancelled (or refuses one that comes later).
+  'users:booking:refund': {
+    consumer: 'users',
+    owner: 'catalog',
+    exchange: 'catalog',
+    bindingKeys: ['booking.expired', 'booking.cancelled'],
+    handles: ['booking.expired', 'booking.cancelled'],
+    replicates: false,
+  },
+  // catalog confirms a booking users debited, rejects (and releases) one it did not.
+  'catalog:credits:settle': {
+    consumer: 'catalog',
+    owner: 'users',
+    exchange: 'users',
+    bindingKeys: ['credits.debited', 'credits.rejected'],
+    handles: ['credits.debited', 'credits.rejected'],
+    replicates: false,
   },
 } as const satisfies Record<
   string,
-  { consumer: string; owner: Exchange; exchange: Exchange; bindingKeys: readonly string[]; handles: readonly EventType[] }
+  { consumer: string; owner: Exchange; exchange: Exchange; bindingKeys: readonly string[]; handles: readonly EventType[]; replicates: boolean }
 >;
 
 export type ConsumerQueue = keyof typeof CONSUMERS;
 export const isConsumerQueue = (q: string): q is ConsumerQueue => Object.hasOwn(CONSUMERS, q);
+/** The queues that feed a read model (and can be resynced). */
+export type ReplicaQueue = { [Q in ConsumerQueue]: (typeof CONSUMERS)[Q]['replicates'] extends true ? Q : never }[ConsumerQueue];
+export const isReplicaQueue = (q: string): q is ReplicaQueue => isConsumerQueue(q) && CONSUMERS[q].replicates;
 
 /** Dead-letter exchange and queue of a consumer queue. */
 export const deadLetterExchange = (queue: string) => `${queue}:dlx`;
@@ -40,7 +74,7 @@ export const unroutedQueue = (owner: Exchange) => `${owner}:unrouted`;
 /** A request, sent to an owner's resync queue, to re-publish current state to one consumer queue. */
 export interface ResyncRequest {
   requestId: string;
-  queue: ConsumerQueue;
+  queue: ReplicaQueue;
   /** Optional queue for progress reports ({ requestId, sent, total, done }). */
   replyTo?: string;
 }

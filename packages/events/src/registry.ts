@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { envelope, envelopeSchema, type Cause, type Envelope } from './envelope';
+import { bookingEvents } from './bookings';
 import { catalogEvents } from './catalog';
+import { creditEvents } from './credits';
 import { movieEvents } from './movies';
 import { userEvents } from './users';
 
 /** Every event of the system, once: its exchange, aggregate type, current schema version and data. */
-export const EVENTS = { ...userEvents, ...movieEvents, ...catalogEvents } as const;
+export const EVENTS = { ...userEvents, ...creditEvents, ...movieEvents, ...catalogEvents, ...bookingEvents } as const;
 
 export type EventType = keyof typeof EVENTS;
 export type EventData<T extends EventType> = z.infer<(typeof EVENTS)[T]['data']>;

@@ -2,7 +2,7 @@ export { createBroker, publishConfirmed, type Broker } from './broker';
 export { PermanentError } from './consumer';
 export { messagingMetrics } from './messaging-metrics';
 export type { MessagingObserver } from './observer';
-export { updateWithEvent, withEvent, type OnEvents } from './outbox';
+export { updateWithEvent, withEvent, type OnEvents, type UpdateWithEventOptions } from './outbox';
 export { applyVersioned, applyVersionedOne, type ApplyOutcome } from './projection';
 export { singleEntryRemoval } from './relay';
 export { Messaging } from './runtime';

@@ -37,6 +37,17 @@ export class ConcurrentUpdateError extends Error {
   }
 }
 
+/** Options of updateWithEvent. */
+export interface UpdateWithEventOptions {
+  attempts?: number;
+  /**
+   * The counter the guard and the event's version use (default `version`). A document may hold a
+   * second aggregate beside its entity (users keeps a user's credit account in the user's
+   * document): that one counts its own versions, so the entity's replicas never see a gap.
+   */
+  versionField?: string;
+}
+
 /**
  * Optimistic versioned update: reads the current document, lets `change` compute the new fields
  * and the event for `version + 1`, and writes both only if nobody changed the document meanwhile.
@@ -48,23 +59,27 @@ export async function updateWithEvent<T extends OutboxDoc>(
   filter: Filter<T>,
   change: (current: T, version: number) => { set: Partial<T>; event: DomainEvent } | null,
   onEvents?: OnEvents,
-  attempts = 5,
+  options: UpdateWithEventOptions | number = {},
 ): Promise<T | null> {
+  const { attempts = 5, versionField = 'version' } = typeof options === 'number' ? { attempts: options } : options;
   const id = filter._id as ObjectId;
   for (let i = 0; i < attempts; i++) {
     const current = (await collection.findOne(filter)) as T | null;
     if (!current) return null;
-    const version = current.version + 1;
+    // A counter the document never had yet (an account opened on an older user) counts from 0;
+    // the guard's null matches the missing field.
+    const held = ((current as Record<string, unknown>)[versionField] as number | undefined) ?? null;
+    const version = (held ?? 0) + 1;
     const next = change(current, version);
     if (!next) return null;
     const entry = outboxEntry(next.event);
-    const update = { $set: { ...next.set, version, outboxPending: true }, $push: { outbox: entry } } as unknown as UpdateFilter<T>;
+    const update = { $set: { ...next.set, [versionField]: version, outboxPending: true }, $push: { outbox: entry } } as unknown as UpdateFilter<T>;
     // Written only if nobody changed the document since it was read (rule 5: any number of
     // writers, in any number of processes); otherwise read it again.
-    const result = await collection.updateOne({ _id: current._id, version: current.version } as Filter<T>, update);
+    const result = await collection.updateOne({ _id: current._id, [versionField]: held } as Filter<T>, update);
     if (result.matchedCount !== 1) continue;
     onEvents?.(collection, current._id, [entry]);
-    return { ...current, ...next.set, version, outbox: [...(current.outbox ?? []), entry], outboxPending: true } as T;
+    return { ...current, ...next.set, [versionField]: version, outbox: [...(current.outbox ?? []), entry], outboxPending: true } as T;
   }
   throw new ConcurrentUpdateError(id);
 }

@@ -1,4 +1,4 @@
-import { CONSUMERS, isConsumerQueue, type DomainEvent, type Exchange, type ResyncProgress, type ResyncRequest } from '@cinema/events';
+import { CONSUMERS, isReplicaQueue, type DomainEvent, type Exchange, type ResyncProgress, type ResyncRequest } from '@cinema/events';
 import type { Message } from 'amqplib';
 import type { Logger } from 'pino';
 import type { AckOrNack } from 'rascal';
@@ -64,7 +64,7 @@ export async function serveResync(o: {
   subscription
     .on('message', (_m: Message, content: ResyncRequest, ackOrNack: AckOrNack) => {
       const valid =
-        content && typeof content.requestId === 'string' && isConsumerQueue(content.queue) && CONSUMERS[content.queue].owner === o.owner;
+        content && typeof content.requestId === 'string' && isReplicaQueue(content.queue) && CONSUMERS[content.queue].owner === o.owner;
       if (!valid) {
         o.logger.warn({ request: content }, 'dead-lettering an invalid resync request');
         return ackOrNack(new Error('invalid resync request'), { strategy: 'nack' });

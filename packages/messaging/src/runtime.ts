@@ -1,4 +1,4 @@
-import { type ConsumerQueue, type DomainEvent, type Exchange, CONSUMERS, resyncQueue, type ResyncRequest } from '@cinema/events';
+import { type ConsumerQueue, type DomainEvent, type Exchange, type ReplicaQueue, CONSUMERS, isReplicaQueue, resyncQueue, type ResyncRequest } from '@cinema/events';
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { Logger } from 'pino';
@@ -16,7 +16,7 @@ export interface MessagingOptions {
   logger: Logger;
   /** The exchange this service publishes on, the collections whose outboxes feed it, and its state for resyncs. */
   owns?: { exchange: Exchange; outboxes: Collection<any>[]; snapshot: Snapshot; count: () => Promise<number> };
-  /** The queues this service consumes, each with its handler; `isEmpty` triggers a resync at start. */
+  /** The queues this service consumes, each with its handler; `isEmpty` (read models only) triggers a resync at start. */
   consumes?: Array<{ queue: ConsumerQueue; handle: ConsumerOptions['handle']; isEmpty?: () => Promise<boolean> }>;
   sweepIntervalMs?: number;
   /** Told about every publish and every consumed message (metrics). */
@@ -81,7 +81,7 @@ export class Messaging {
   }
 
   /** Asks an owner to re-publish its state to one of this service's queues (rule 6). */
-  async requestResync(queue: ConsumerQueue, replyTo?: string): Promise<string> {
+  async requestResync(queue: ReplicaQueue, replyTo?: string): Promise<string> {
     if (!this.broker) throw new BrokerUnavailableError('not connected to the broker yet');
     const request: ResyncRequest = { requestId: randomUUID(), queue, ...(replyTo ? { replyTo } : {}) };
     await publishConfirmed(this.broker, `resync:${CONSUMERS[queue].owner}`, request, { messageId: request.requestId });
@@ -140,13 +140,14 @@ export class Messaging {
     }
     for (const c of o.consumes ?? []) {
       // Asked before consuming: once the first event is applied the read model is not empty any more.
-      const empty = c.isEmpty ? await this.untilDone('check the read model', c.isEmpty) : false;
+      const queue = c.queue;
+      const empty = c.isEmpty && isReplicaQueue(queue) ? await this.untilDone('check the read model', c.isEmpty) : false;
       const consumer = await this.untilDone(`consume ${c.queue}`, () =>
         startConsumer({ broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle, logger: o.logger, observer: o.observer }),
       );
       if (consumer) this.stops.push(() => consumer.stop());
-      if (empty) {
-        const requestId = await this.untilDone('ask for a resync', () => this.requestResync(c.queue));
+      if (empty && isReplicaQueue(queue)) {
+        const requestId = await this.untilDone('ask for a resync', () => this.requestResync(queue));
         if (requestId) o.logger.info({ queue: c.queue, requestId }, 'read model is empty: asked its owner for a resync');
       }
     }

@@ -94,14 +94,17 @@ export function buildTopology(o: TopologyOptions): BrokerConfig {
     add('exchanges', ownerExchange(c.exchange, o.namespace));
     add('exchanges', { [deadLetterExchange(queue)]: { type: 'fanout', options: { durable: true } } });
     add('queues', { [queue]: quorumQueue(deadLetterExchange(queue)), [deadLetterQueue(queue)]: quorumQueue() });
-    add('queues', { [resyncQueue(c.owner)]: quorumQueue() });
     add('bindings', {
       [`${c.exchange}[${c.bindingKeys.join(', ')}] -> ${queue}`]: {},
       [`${deadLetterExchange(queue)} -> ${deadLetterQueue(queue)}`]: {},
     });
-    add('publications', {
-      [`resync:${c.owner}`]: { queue: resyncQueue(c.owner), confirm: true, options: { persistent: true, contentType: 'application/json' } },
-    });
+    // A read model can ask its owner for a resync; a saga step's queue has nothing to ask for.
+    if (c.replicates) {
+      add('queues', { [resyncQueue(c.owner)]: quorumQueue() });
+      add('publications', {
+        [`resync:${c.owner}`]: { queue: resyncQueue(c.owner), confirm: true, options: { persistent: true, contentType: 'application/json' } },
+      });
+    }
     add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 50, contentType: 'application/json' } });
   }
   if (o.observes) {

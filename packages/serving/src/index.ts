@@ -1,8 +1,8 @@
-export { DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, forbidden, IDENTITY_HEADER, identitySchema, type Identity } from './auth/identity';
+export { ADMIN_SCOPE, DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, forbidden, hasScope, IDENTITY_HEADER, identitySchema, type Identity } from './auth/identity';
 export { authorizationPlugin } from './auth/policy-plugin';
 export { policyFromSdl, type Policy } from './auth/policy';
 export { requireGatewaySignature, SIGNATURE_HEADER, signatureProblem, signRequest } from './auth/request-signing';
-export { isSelfOrAdmin, requireSelfOrAdmin } from './auth/rules';
+export { isSelfOrAdmin, requireAdmin, requireIdentity, requireSelfOrAdmin } from './auth/rules';
 export { badUserInput } from './errors';
 export { refuse, type GraphQLStep } from './graphql-route';
 export type { ReadinessCheck } from './health';

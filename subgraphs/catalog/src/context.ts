@@ -1,5 +1,7 @@
 import type { RequestContext } from '@cinema/serving';
 import { loaderById, pagedLoaderByParent } from '@cinema/subgraph-runtime';
+import type { BookingRepository } from './booking/repository';
+import type { BookingSaga } from './booking/saga';
 import type { CinemaRepository } from './cinema/repository';
 import type { CityRepository } from './city/repository';
 import type { MovieReplica } from './projections/movies';
@@ -11,10 +13,15 @@ export interface CatalogRepositories {
   screenings: ScreeningRepository;
   /** Catalog's replica of movies (read only here): titles, and whether a movie may be scheduled. */
   movies: MovieReplica;
+  bookings: BookingRepository;
 }
 
 export interface CatalogContext extends RequestContext, CatalogRepositories {
   loaders: ReturnType<typeof createLoaders>;
+  /** The booking saga's repositories and clock (booking/saga.ts). */
+  saga: BookingSaga;
+  /** How long a new booking may stay PENDING (BOOKING_TIMEOUT_MS). */
+  bookingTimeoutMs: number;
 }
 
 /**
@@ -23,12 +30,14 @@ export interface CatalogContext extends RequestContext, CatalogRepositories {
  * response is cut at the same instant (a premiere cannot be in Cinema.premieres yet missing from
  * Movie.screenings because a millisecond passed between the two queries).
  */
-export function createLoaders({ cities, cinemas, screenings, movies }: CatalogRepositories, now: Date) {
+export function createLoaders({ cities, cinemas, screenings, movies, bookings }: CatalogRepositories, now: Date) {
   return {
     cityById: loaderById((ids) => cities.findByIds(ids)),
     cinemaById: loaderById((ids) => cinemas.findByIds(ids)),
     screeningById: loaderById((ids) => screenings.findByIds(ids)),
     movieById: loaderById((ids) => movies.findByIds(ids)),
+    bookingById: loaderById((ids) => bookings.findByIds(ids)),
+    bookingsByUser: pagedLoaderByParent((ids, page) => bookings.pageByUsers(ids, page)),
     // One page of children per parent; parents asking for the same page share one query.
     cinemasByCity: pagedLoaderByParent((ids, page) => cinemas.pageOfEachCity(ids, page)),
     upcomingScreeningsByCinema: pagedLoaderByParent((ids, page) => screenings.upcomingByCinemas(ids, now, page)),

@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { parse } from 'graphql';
 import { mongoReachable } from '@cinema/mongo';
 import { createSubgraphServer, type SubgraphServerOptions } from '@cinema/subgraph-runtime';
+import { bookingResolvers } from './booking/resolvers';
+import { bookingSaga, DEFAULT_BOOKING_TIMEOUT_MS } from './booking/saga';
+import { BookingSweeper } from './booking/sweeper';
+import { userResolvers } from './booking/user-bookings';
 import { CinemaRepository } from './cinema/repository';
 import { cinemaResolvers } from './cinema/resolvers';
 import { CityRepository } from './city/repository';
@@ -10,45 +14,55 @@ import { cityResolvers } from './city/resolvers';
 import { createLoaders, type CatalogContext } from './context';
 import { movieResolvers } from './movie/resolvers';
 import { MovieReplica } from './projections/movies';
-import { ScreeningRepository } from './screening/repository';
 import { screeningResolvers } from './screening/resolvers';
 
 export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
 
 const resolvers = {
-  Query: { ...cityResolvers.Query, ...cinemaResolvers.Query },
-  Mutation: { ...cityResolvers.Mutation, ...cinemaResolvers.Mutation, ...screeningResolvers.Mutation },
+  Query: { ...cityResolvers.Query, ...cinemaResolvers.Query, ...bookingResolvers.Query },
+  Mutation: { ...cityResolvers.Mutation, ...cinemaResolvers.Mutation, ...screeningResolvers.Mutation, ...bookingResolvers.Mutation },
   City: cityResolvers.City,
   Cinema: cinemaResolvers.Cinema,
   Screening: screeningResolvers.Screening,
   Movie: movieResolvers.Movie,
+  Booking: bookingResolvers.Booking,
+  User: userResolvers.User,
 };
 
 export interface CatalogServerOptions extends SubgraphServerOptions {
   /** The clock for timestamps and for what counts as "upcoming"; tests pin it. */
   now?: () => Date;
+  /** BOOKING_TIMEOUT_MS: how long a booking may stay PENDING before the sweeper expires it. */
+  bookingTimeoutMs?: number;
 }
 
 /** Builds the catalog subgraph (not listening yet) over its own database. */
-export function createCatalogServer({ db, logger, production = false, gatewaySecret, now = () => new Date(), onEvents, metrics, readiness }: CatalogServerOptions) {
+export function createCatalogServer(options: CatalogServerOptions) {
+  const { db, logger, production = false, gatewaySecret, now = () => new Date(), onEvents, metrics, readiness } = options;
+  const bookingTimeoutMs = options.bookingTimeoutMs ?? DEFAULT_BOOKING_TIMEOUT_MS;
   const cities = new CityRepository(db, { now });
   const cinemas = new CinemaRepository(db, { now });
-  const screenings = new ScreeningRepository(db, { now, onEvents });
+  const saga = bookingSaga(db, { now, onEvents });
+  const { screenings, bookings } = saga;
   // Read only: the replica is written by the messaging consumer (createCatalogMessaging).
   const movies = new MovieReplica(db);
-  const repositories = { cities, cinemas, screenings, movies };
+  const repositories = { cities, cinemas, screenings, movies, bookings };
   const server = createSubgraphServer<CatalogContext>({
     logger,
     production,
     gatewaySecret,
     typeDefs,
     resolvers,
-    context: (base) => ({ ...base, ...repositories, loaders: createLoaders(repositories, now()) }),
+    context: (base) => ({ ...base, ...repositories, saga, bookingTimeoutMs, loaders: createLoaders(repositories, now()) }),
     checks: { mongo: mongoReachable(db), ...readiness },
     metrics,
   });
   const ensureIndexes = async () => {
-    await Promise.all([cities.ensureIndexes(), cinemas.ensureIndexes(), screenings.ensureIndexes()]);
+    // The screenings' indexes one after the other: FerretDB 1.24 has crashed on concurrent ones.
+    const screeningIndexes = async () => (await screenings.ensureIndexes(), await saga.holds.ensureIndexes());
+    await Promise.all([cities.ensureIndexes(), cinemas.ensureIndexes(), screeningIndexes(), bookings.ensureIndexes()]);
   };
-  return { ...server, cities, cinemas, screenings, movies, ensureIndexes };
+  // Not started here: index.ts runs it beside the server; tests call sweep() when they want one.
+  const sweeper = new BookingSweeper(saga, { timeoutMs: bookingTimeoutMs, logger });
+  return { ...server, cities, cinemas, screenings, movies, bookings, saga, sweeper, ensureIndexes };
 }

@@ -1,9 +1,11 @@
 import type { RequestContext } from '@cinema/serving';
 import { loaderById } from '@cinema/subgraph-runtime';
+import type { AccountRepository } from './account/repository';
 import type { UserRepository } from './user/repository';
 
 export interface UsersContext extends RequestContext {
   users: UserRepository;
+  accounts: AccountRepository;
   loaders: ReturnType<typeof createLoaders>;
 }
 

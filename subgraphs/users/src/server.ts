@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'graphql';
 import { mongoReachable } from '@cinema/mongo';
 import { createSubgraphServer, type SubgraphServerOptions } from '@cinema/subgraph-runtime';
+import { AccountRepository } from './account/repository';
+import { accountResolvers } from './account/resolvers';
 import { createLoaders, type UsersContext } from './context';
 import { UserRepository } from './user/repository';
 import { userResolvers } from './user/resolvers';
@@ -11,18 +13,25 @@ export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'u
 
 export type UsersServerOptions = SubgraphServerOptions;
 
+const resolvers = {
+  Query: userResolvers.Query,
+  Mutation: { ...userResolvers.Mutation, ...accountResolvers.Mutation },
+  User: { ...userResolvers.User, ...accountResolvers.User },
+};
+
 /** Builds the users subgraph (not listening yet) over its own database. */
 export function createUsersServer({ db, logger, production = false, gatewaySecret, onEvents, metrics, readiness }: UsersServerOptions) {
   const users = new UserRepository(db, { onEvents });
+  const accounts = new AccountRepository(db, { onEvents });
   const server = createSubgraphServer<UsersContext>({
     logger,
     production,
     gatewaySecret,
     typeDefs,
-    resolvers: userResolvers,
-    context: (base) => ({ ...base, users, loaders: createLoaders(users) }),
+    resolvers,
+    context: (base) => ({ ...base, users, accounts, loaders: createLoaders(users) }),
     checks: { mongo: mongoReachable(db), ...readiness },
     metrics,
   });
-  return { ...server, users, ensureIndexes: () => users.ensureIndexes() };
+  return { ...server, users, accounts, ensureIndexes: () => users.ensureIndexes() };
 }

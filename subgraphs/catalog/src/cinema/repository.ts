@@ -1,7 +1,7 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Page } from '@cinema/subgraph-runtime';
 import { keysetAfter, pageOfEach } from '../paging';
-import type { CinemaDoc, CreateCinemaInput } from './cinema';
+import { DEFAULT_CAPACITY, type CinemaDoc, type CreateCinemaInput } from './cinema';
 
 /**
  * No `onEvents` here: no cinema event is in the contract (architecture.md, "Events"), so nothing is
@@ -27,11 +27,12 @@ export class CinemaRepository {
   }
 
   /** The caller checks that the city exists: cities are never deleted, so the check cannot go stale. */
-  async create(input: CreateCinemaInput): Promise<CinemaDoc> {
+  async create(input: Omit<CreateCinemaInput, 'capacity'> & { capacity?: number }): Promise<CinemaDoc> {
     const doc: CinemaDoc = {
       _id: new ObjectId(),
       cityId: input.cityId,
       name: input.name,
+      capacity: input.capacity ?? DEFAULT_CAPACITY,
       createdAt: this.now(),
       version: 1,
     };

@@ -1,8 +1,9 @@
 import { ObjectId } from 'mongodb';
-import type { DomainEvent } from '@cinema/events';
+import type { Cause, DomainEvent } from '@cinema/events';
 import type { Logger } from '@cinema/config';
 import { PermanentError, type ApplyOutcome } from '@cinema/messaging';
 import type { ScreeningRepository } from '../screening/repository';
+import type { ScreeningDoc } from '../screening/screening';
 import type { MovieEvent, MovieReplica } from './movies';
 
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
@@ -12,9 +13,13 @@ const isMovieEvent = (e: DomainEvent): e is MovieEvent =>
 /**
  * What catalog does with an event of the `catalog:movie:replicate` queue: update its replica of
  * movies and, for a deletion, cancel the movie's upcoming screenings (publishing screening.cancelled
- * for each, caused by the deletion).
+ * for each, caused by the deletion) and their bookings (`cancelBookings`: each refunded by users).
  */
-export function movieEventHandler(deps: { movies: MovieReplica; screenings: ScreeningRepository }) {
+export function movieEventHandler(deps: {
+  movies: MovieReplica;
+  screenings: ScreeningRepository;
+  cancelBookings?: (screening: ScreeningDoc, cause: Cause) => Promise<unknown>;
+}) {
   return async (event: DomainEvent, log: Logger): Promise<ApplyOutcome> => {
     // The consumer only delivers the types CONSUMERS lists; anything else is a topology bug.
     if (!isMovieEvent(event)) throw new PermanentError(`catalog does not handle ${event.type}`);
@@ -32,10 +37,12 @@ export function movieEventHandler(deps: { movies: MovieReplica; screenings: Scre
     // Runs even when the deletion was already applied ('stale'): a redelivery after a crash between
     // the projection write and the cancellations must finish the job. It is idempotent: only
     // screenings still on are cancelled, so none is cancelled twice or gets a second event.
-    const cancelled = await deps.screenings.cancelUpcomingOfMovie(new ObjectId(event.aggregateId), 'movie-deleted', {
-      correlationId: event.correlationId,
-      causationId: event.eventId,
-    });
+    // A crash after a screening's cancellation, before its bookings', is finished by the booking
+    // sweeper: the cancellation flagged the screening's holds in the same write.
+    const cause = { correlationId: event.correlationId, causationId: event.eventId };
+    const cancelled = await deps.screenings.cancelUpcomingOfMovie(new ObjectId(event.aggregateId), 'movie-deleted', cause, (s) =>
+      deps.cancelBookings ? deps.cancelBookings(s, cause) : Promise.resolve(),
+    );
     log.info({ outcome, cancelled }, 'movie deleted: cancelled its upcoming screenings');
     return outcome;
   };

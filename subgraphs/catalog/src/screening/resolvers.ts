@@ -1,6 +1,7 @@
 import { badUserInput, cause } from '@cinema/serving';
 import { parseId, parseInput } from '@cinema/subgraph-runtime';
-import { toGraphQL as cinemaToGraphQL } from '../cinema/cinema';
+import { capacityOf, toGraphQL as cinemaToGraphQL } from '../cinema/cinema';
+import { cancelScreeningBookings } from '../booking/cancel-screening-bookings';
 import type { CatalogContext } from '../context';
 import { isSchedulable, titleOf } from '../projections/movies';
 import { scheduleScreeningInput, toGraphQL, type ScreeningObject } from './screening';
@@ -17,7 +18,8 @@ export const screeningResolvers = {
         throw badUserInput(`movie ${input.movieId.toHexString()} ${why}`, 'input.movieId');
       }
       const requestCause = cause(ctx);
-      const doc = await ctx.screenings.schedule(input, requestCause);
+      // Seats are the cinema's (its capacity never changes): copied, so a hold needs only this document.
+      const doc = await ctx.screenings.schedule({ ...input, capacity: capacityOf(cinema) }, requestCause);
       // A movie.deleted applied between the check above and the insert would miss this screening:
       // its handler lists the movie's screenings after writing the tombstone. Re-reading the replica
       // after the insert closes that gap (either the handler saw our insert or we see its tombstone;
@@ -31,7 +33,12 @@ export const screeningResolvers = {
       return toGraphQL(doc);
     },
     async cancelScreening(_: unknown, args: { id: unknown }, ctx: CatalogContext) {
-      return (await ctx.screenings.cancel(parseId(args.id), 'cancelled', cause(ctx))) !== null;
+      const requestCause = cause(ctx);
+      const cancelled = await ctx.screenings.cancel(parseId(args.id), 'cancelled', requestCause);
+      // Its bookings go too, each refunded by users (booking.cancelled); the sweeper finishes this
+      // should the process die first (the cancellation flagged the screening's holds).
+      if (cancelled) await cancelScreeningBookings(ctx.saga, cancelled, requestCause);
+      return cancelled !== null;
     },
   },
   Screening: {

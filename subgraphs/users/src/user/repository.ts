@@ -15,6 +15,9 @@ import {
   type UserDoc,
 } from './user';
 
+/** What reads return: never the outbox (the relay's) nor the credit ledger (the saga's, unbounded). */
+const READ = { projection: { outbox: 0, ledger: 0 } } as const;
+
 export interface UserRepositoryOptions {
   now?: () => Date;
   /** Told about the events each write recorded, so they can be published at once. */
@@ -85,13 +88,13 @@ export class UserRepository {
   }
 
   findLive(id: ObjectId): Promise<UserDoc | null> {
-    return this.users.findOne({ _id: id, deletedAt: null });
+    return this.users.findOne({ _id: id, deletedAt: null }, READ);
   }
 
   async list(page: Page): Promise<UserDoc[]> {
     if (page.limit === 0) return []; // the driver reads limit(0) as "no limit"
     return this.users
-      .find(afterFilter<UserDoc>({ deletedAt: null }, page))
+      .find(afterFilter<UserDoc>({ deletedAt: null }, page), READ)
       .sort({ _id: 1 })
       .limit(page.limit)
       .toArray();
@@ -99,7 +102,7 @@ export class UserRepository {
 
   /** Live users and tombstones alike: references to a deleted user must still resolve. */
   findByIds(ids: ObjectId[]): Promise<UserDoc[]> {
-    return this.users.find({ _id: { $in: ids } }).toArray();
+    return this.users.find({ _id: { $in: ids } }, READ).toArray();
   }
 
   count(): Promise<number> {
@@ -108,7 +111,7 @@ export class UserRepository {
 
   /** Every user's current state as an event, in id order (rule 6: rebuilding a replica). */
   async *snapshot(cause: Cause): AsyncIterable<DomainEvent> {
-    for await (const doc of this.users.find({}, { projection: { outbox: 0 } }).sort({ _id: 1 })) {
+    for await (const doc of this.users.find({}, READ).sort({ _id: 1 })) {
       yield snapshotEvent(doc, cause);
     }
   }

@@ -2,12 +2,14 @@ import type { ObjectId } from 'mongodb';
 import { z } from 'zod';
 import { newEvent, type Cause, type DomainEvent } from '@cinema/events';
 import { email, text } from '@cinema/subgraph-runtime';
+import type { AccountFields } from '../account/account';
 
 /**
  * The users collection's document. `version` is the aggregate version its events carry; `outbox`
- * holds the events of recent changes until the broker confirmed them.
+ * holds the events of recent changes until the broker confirmed them. The user's credit account
+ * (AccountFields) lives here too, with a version of its own (account/account.ts).
  */
-export interface UserDoc {
+export interface UserDoc extends AccountFields {
   _id: ObjectId;
   outbox?: DomainEvent[];
   email: string;
@@ -41,6 +43,7 @@ export function toGraphQL(doc: UserDoc) {
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
     deletedAt: doc.deletedAt ? doc.deletedAt.toISOString() : null,
+    credits: doc.credits ?? 0,
   };
 }
 
