@@ -24,7 +24,14 @@ describe('event contract', () => {
 
   it('routes each event by its type on its owner exchange', () => {
     expect(exchangeOf('review.created')).toBe('movies');
-    expect(eventTypesOf('catalog')).toEqual(['screening.scheduled', 'screening.cancelled']);
+    expect(eventTypesOf('catalog')).toEqual([
+      'screening.scheduled', 'screening.cancelled',
+      'booking.requested', 'booking.confirmed', 'booking.rejected', 'booking.expired', 'booking.cancelled',
+    ]);
+    expect(eventTypesOf('users')).toEqual([
+      'user.created', 'user.profile.updated', 'user.deleted',
+      'credits.granted', 'credits.debited', 'credits.rejected', 'credits.refunded',
+    ]);
     for (const type of Object.keys(EVENTS)) expect(type).toMatch(/^[a-z]+(\.[a-z]+)+$/);
   });
 
