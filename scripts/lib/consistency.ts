@@ -1,10 +1,13 @@
 import type { MongoClient } from 'mongodb';
 import { compare, type Difference } from './convergence';
 import { readModels, type Databases } from './read-models';
+import { checkSaga } from './saga-consistency';
 
 /**
  * The whole system's promise, checked after it went quiet: every read model equals its source, every
- * upcoming screening of a deleted movie was cancelled exactly once, and no outbox still holds an event.
+ * upcoming screening of a deleted movie was cancelled exactly once, the booking saga's invariants
+ * hold (saga-consistency.ts: every credit accounted for, no seat sold twice), and no outbox still
+ * holds an event.
  * Differences are counted as
  * - lost: an effect that should exist and does not (replica missing or behind, a screening not
  *   cancelled, an event still unpublished);
@@ -52,8 +55,13 @@ export async function checkConsistency(client: MongoClient, dbs: Databases, now 
     if (!s.cancelledAt && deletedIds.has(String(s.movieId)) && s.startsAt > now) count('lost', `screening ${s._id} of deleted movie ${s.movieId} still on`);
   }
 
+  const saga = await checkSaga(client, dbs);
+  Object.assign(report.checked, saga.checked);
+  for (const f of saga.findings) count(f.kind, f.detail);
+
   // An event still in an outbox once the system is quiet never reached the broker.
-  for (const [db, collections] of [[dbs.users, ['users']], [dbs.movies, ['movies', 'reviews']], [dbs.catalog, ['screenings']]] as const) {
+  const outboxes = [[dbs.users, ['users', 'booking_rejections']], [dbs.movies, ['movies', 'reviews']], [dbs.catalog, ['screenings', 'bookings']]] as const;
+  for (const [db, collections] of outboxes) {
     for (const name of collections) {
       const pending = await client.db(db).collection(name).countDocuments({ 'outbox.0': { $exists: true } });
       if (pending > 0) count('lost', `${db}.${name}: ${pending} document(s) with unpublished events`);
