@@ -63,6 +63,10 @@ const rows: Row[] = [
   { name: 'Mutation.createCity', query: 'mutation { createCity(input: { name: "Porto" }) { id } }', variables: () => ({}), expect: ADMIN_ONLY, refusedBy: 'gateway' },
   { name: 'Mutation.createCinema', query: 'mutation($c: ID!) { createCinema(input: { cityId: $c, name: "Trindade" }) { id } }', variables: () => ({ c: seed.cityId }), expect: ADMIN_ONLY, refusedBy: 'gateway' },
   { name: 'Mutation.scheduleScreening', query: 'mutation($i: ScheduleScreeningInput!) { scheduleScreening(input: $i) { id } }', variables: () => ({ i: { cinemaId: seed.cinemaId, movieId: seed.movieId, startsAt: inAMonth() } }), expect: ADMIN_ONLY, refusedBy: 'gateway' },
+  { name: 'User.credits (of ann)', query: 'query($id: ID!) { user(id: $id) { credits } }', variables: () => ({ id: seed.ann }), expect: SELF_OR_ADMIN, refusedBy: 'both' },
+  { name: 'User.bookings (of ann)', query: 'query($id: ID!) { user(id: $id) { bookings { id } } }', variables: () => ({ id: seed.ann }), expect: SELF_OR_ADMIN, refusedBy: 'both' },
+  { name: 'Query.booking (of no booking)', query: 'query($id: ID!) { booking(id: $id) { id } }', variables: () => ({ id: unknownId() }), expect: { ...PUBLIC, anonymous: 'UNAUTHENTICATED' }, refusedBy: 'gateway' },
+  { name: 'Mutation.grantCredits', query: 'mutation($u: ID!) { grantCredits(userId: $u, amount: 5, reason: "test") { id } }', variables: () => ({ u: seed.ann }), expect: ADMIN_ONLY, refusedBy: 'gateway' },
   { name: 'Mutation.cancelScreening (of no screening)', query: 'mutation($id: ID!) { cancelScreening(id: $id) }', variables: () => ({ id: unknownId() }), expect: ADMIN_ONLY, refusedBy: 'gateway' },
 ];
 

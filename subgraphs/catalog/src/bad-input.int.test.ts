@@ -9,12 +9,15 @@ let cinemaId: string;
 const unknownId = new ObjectId().toHexString();
 let movieId: string;
 let deletedMovieId: string;
+let screeningId: string;
 const OPERATOR = '{"$ne": null}';
 
 const CREATE_CITY = 'mutation($i: CreateCityInput!) { createCity(input: $i) { id } }';
 const CREATE_CINEMA = 'mutation($i: CreateCinemaInput!) { createCinema(input: $i) { id } }';
 const SCHEDULE = 'mutation($i: ScheduleScreeningInput!) { scheduleScreening(input: $i) { id } }';
 const CANCEL = 'mutation($id: ID!) { cancelScreening(id: $id) }';
+const BOOK = 'mutation($i: BookSeatsInput!) { bookSeats(input: $i) { id } }';
+const CANCEL_BOOKING = 'mutation($id: ID!) { cancelBooking(id: $id) { id } }';
 const CATALOG = 'query($c: ID!) { catalog(cityId: $c) { id } }';
 const CITY = 'query($id: ID!) { city(id: $id) { id } }';
 
@@ -26,6 +29,10 @@ beforeAll(async () => {
   movieId = await c.seedMovie('Dune');
   deletedMovieId = await c.seedMovie('Heat');
   await c.applyMovieEvent(movieDeleted(deletedMovieId, 2));
+  const s = await gql(c.url, SCHEDULE, { i: { cinemaId, movieId, startsAt: '2030-02-01T20:00:00Z' } });
+  screeningId = s.data!.scheduleScreening.id;
+  // Seat 1 taken, so a booking of it is refused for that reason alone.
+  await gql(c.url, BOOK, { i: { screeningId, seats: [1] } });
 });
 afterAll(() => c.stop());
 
@@ -62,6 +69,21 @@ const cases: Array<[string, string, Record<string, unknown>]> = [
   ['a catalog of an operator object', CATALOG, { c: { $ne: null } }],
   ['a catalog of an unknown city', CATALOG, { c: unknownId }],
   ['a city by malformed id', CITY, { id: 'abc' }],
+  ['a cinema of no seats', CREATE_CINEMA, { i: { cityId: '__city__', name: 'Tiny', capacity: 0 } }],
+  ['a cinema of 5001 seats', CREATE_CINEMA, { i: { cityId: '__city__', name: 'Huge', capacity: 5001 } }],
+  ['a negative price', SCHEDULE, screening({ price: -1 })],
+  ['a fractional price', SCHEDULE, screening({ price: 1.5 })],
+  ['a booking of no seat', BOOK, { i: { screeningId: '__screening__', seats: [] } }],
+  ['a booking of seat 0', BOOK, { i: { screeningId: '__screening__', seats: [0] } }],
+  ['a booking of a seat beyond the capacity', BOOK, { i: { screeningId: '__screening__', seats: [2, 101] } }],
+  ['a booking of a seat twice', BOOK, { i: { screeningId: '__screening__', seats: [2, 2] } }],
+  ['a booking of eleven seats', BOOK, { i: { screeningId: '__screening__', seats: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] } }],
+  ['a booking of a taken seat', BOOK, { i: { screeningId: '__screening__', seats: [2, 1] } }],
+  ['a booking at an unknown screening', BOOK, { i: { screeningId: unknownId, seats: [2] } }],
+  ['a booking at an operator object', BOOK, { i: { screeningId: { $ne: null }, seats: [2] } }],
+  ['a booking for a malformed user', BOOK, { i: { screeningId: '__screening__', seats: [2], userId: OPERATOR } }],
+  ['cancelling no booking', CANCEL_BOOKING, { id: unknownId }],
+  ['cancelling a malformed booking id', CANCEL_BOOKING, { id: OPERATOR }],
 ];
 
 describe('bad input is BAD_USER_INPUT and writes nothing', () => {
@@ -71,6 +93,7 @@ describe('bad input is BAD_USER_INPUT and writes nothing', () => {
         .replace('__city__', cityId)
         .replace('__cinema__', cinemaId)
         .replace('__deleted_movie__', deletedMovieId)
+        .replace('__screening__', screeningId)
         .replace('__movie__', movieId),
     );
     const before = await c.countAll();
@@ -78,7 +101,7 @@ describe('bad input is BAD_USER_INPUT and writes nothing', () => {
     // graphql-js may report one error per bad variable field, all of them BAD_USER_INPUT.
     expect(errorCodes(r).length).toBeGreaterThan(0);
     expect(new Set(errorCodes(r))).toEqual(new Set(['BAD_USER_INPUT']));
-    expect(r.data?.createCity ?? r.data?.createCinema ?? r.data?.scheduleScreening ?? null).toBeNull();
+    expect(r.data?.createCity ?? r.data?.createCinema ?? r.data?.scheduleScreening ?? r.data?.bookSeats ?? r.data?.cancelBooking ?? null).toBeNull();
     expect(await c.countAll()).toEqual(before);
   });
 

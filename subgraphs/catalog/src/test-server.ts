@@ -22,6 +22,8 @@ export async function startCatalog(prefix: string, now: Date) {
     cinemas: await server.cinemas.cinemas.countDocuments(),
     screenings: await server.screenings.screenings.countDocuments(),
     cancelled: await server.screenings.screenings.countDocuments({ cancelledAt: { $ne: null } }),
+    bookings: await server.bookings.bookings.countDocuments(),
+    seatsTaken: (await server.screenings.screenings.find({}, { projection: { seatsTaken: 1 } }).toArray()).reduce((n, d) => n + (d.seatsTaken?.length ?? 0), 0),
   });
   return {
     t,
