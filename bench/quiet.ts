@@ -16,6 +16,8 @@ const OUTBOXES = [
   [DATABASES.movies, 'movies'],
   [DATABASES.movies, 'reviews'],
   [DATABASES.catalog, 'screenings'],
+  [DATABASES.catalog, 'bookings'],
+  [DATABASES.users, 'booking_rejections'],
 ] as const;
 
 export interface Quiet {

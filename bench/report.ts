@@ -120,6 +120,17 @@ function trafficTable(traffic: any) {
   return out.join('\n');
 }
 
+/** bookings.ts: bookSeats → CONFIRMED at a steady rate, and bookings/s in a burst (docs/bookings.md). */
+function bookingRows(b: any) {
+  if (!b) return '_not run_';
+  const s = b.steady;
+  return `| measurement | result |
+|---|---|
+| bookSeats sent → booking CONFIRMED (catalog → RabbitMQ → users' debit → RabbitMQ → catalog), at ${s.rate}/s asked (${s.achievedRate}/s achieved, ${s.count} bookings, ${s.errors} failed; ${JSON.stringify(s.statuses)}) | p50 ${s.confirmedP50} ms, p99 ${s.confirmedP99} ms (bookSeats answered PENDING: p50 ${s.mutationP50} ms, p99 ${s.mutationP99} ms) |
+| burst of ${b.burst.bookings} bookings, 16 in flight (${b.burst.errors} failed) | ${b.burst.bookedPerS} bookings/s through the gateway; ${b.burst.confirmedPerS} confirmed/s end to end (${b.burst.confirmed} confirmed) |
+`;
+}
+
 function profileTable(name: string, p: any) {
   if (!p) return '';
   const rows = (xs: any[]) => xs.map((x) => `| ${x.name.replace(/\|/g, '\\|')} | ${x.pct} |`).join('\n');
@@ -205,6 +216,10 @@ ${ev.drain ? `| outbox → RabbitMQ → projection: ${ev.drain.events} sign-ups 
 ` : ''}| resync of movies:user:replicate from empty (${ev.resync.entities} users) | ${ev.resync.entitiesPerS} entities/s (${ev.resync.seconds} s) |
 ${ev.warmup ? `\nThe propagation rows follow a warm-up, thrown away: ${ev.warmup.count} sign-ups at ${ev.warmup.rate}/s asked (${ev.warmup.achievedRate}/s achieved; accepted → visible p50 ${ev.warmup.p50} ms, p99 ${ev.warmup.p99} ms).\n` : ''}${ev.quiet ? quietNote(ev.quiet) : ''}
 ${ev.traced?.hops ? hopTable(ev) : ''}` : '_not run_'}
+
+## Booking saga (real subgraphs, FerretDB, RabbitMQ)
+
+${bookingRows(r.bookings)}
 
 ## Optimisations, each beside its "off"
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,optimisations,profile,traffic,switches]`
+ * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,bookings,optimisations,profile,traffic,switches]`
  * Runs every measurement in ONE run (ratios only mean something side by side on a shared machine)
  * and writes bench/results/latest.json, docs/benchmarks.md and docs/benchmarks-chart.svg.
  */
@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { bookingBench } from './bookings';
 import { barChart } from './chart';
 import { benchConfig } from './config';
 import { eventPath } from './event-path';
@@ -47,7 +48,7 @@ async function main() {
     rows: [] as Row[],
   };
   const has = (p: string) => cfg.parts.includes(p);
-  if (has('system') || has('events')) await resetBenchData();
+  if (has('system') || has('events') || has('bookings')) await resetBenchData();
 
   if (has('gateway-only') || has('optimisations') || has('profile') || has('traffic') || has('switches')) {
     say('gateway only: in-memory subgraphs');
@@ -103,6 +104,12 @@ async function main() {
     say('event path: real subgraphs on FerretDB and RabbitMQ, tracing to the bench (hop timings)');
     results.events = await eventPath(cfg);
     say(`events: ${JSON.stringify(results.events)}`);
+  }
+
+  if (has('bookings')) {
+    say('booking saga: bookSeats through the gateway → CONFIRMED (catalog → users → catalog over RabbitMQ)');
+    results.bookings = await bookingBench(cfg);
+    say(`bookings: ${JSON.stringify(results.bookings)}`);
   }
 
   results.durationSeconds = Math.round((Date.now() - started) / 1000);

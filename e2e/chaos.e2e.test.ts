@@ -1,6 +1,7 @@
 import { must } from '@cinema/testing';
 import { describeResult, runScenario } from '../scripts/chaos/run';
 import { SCENARIOS } from '../scripts/chaos/scenarios';
+import { seedSaga, type SagaSeed } from '../scripts/chaos/saga-seed';
 import { startChaosStack, type ChaosStack } from '../scripts/chaos/stack';
 
 jest.setTimeout(180_000);
@@ -12,23 +13,27 @@ jest.setTimeout(180_000);
  */
 let stack: ChaosStack;
 let cinemaId: string;
+let saga: SagaSeed;
 beforeAll(async () => {
   stack = await startChaosStack(process.env.MONGO_URL!, process.env.AMQP_URL!);
   const { createCity } = await must(stack.gatewayUrl, 'mutation { createCity(input: { name: "Test City" }) { id } }');
   cinemaId = (await must(stack.gatewayUrl, 'mutation($c: ID!) { createCinema(input: { cityId: $c, name: "Test Cinema" }) { id } }', { c: createCity.id })).createCinema.id;
+  saga = await seedSaga(stack.gatewayUrl, cinemaId);
 });
 afterAll(() => stack?.stop());
 
 describe('faults under load lose nothing, apply nothing twice', () => {
   for (const scenario of SCENARIOS.filter((s) => s.local && s.quick)) {
     it(scenario.name, async () => {
-      const result = await runScenario(stack, scenario, { faultMs: 4_000, ratePerSecond: 4, cinemaId, convergeMs: 60_000 });
+      const result = await runScenario(stack, scenario, { faultMs: 4_000, ratePerSecond: 4, cinemaId, saga, convergeMs: 60_000 });
       expect({ line: describeResult(result), details: result.details }).toMatchObject({ details: [] });
       expect(result).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
       expect(result.convergedInMs).not.toBeNull();
       // The load really ran through the fault: writes were acknowledged and their events produced.
       expect(result.load.ok).toBeGreaterThan(5);
       expect(result.events).toBeGreaterThanOrEqual(result.load.ok);
+      // And the booking saga ran through it too.
+      expect(result.bookings).toBeGreaterThan(0);
     });
   }
 });

@@ -10,6 +10,7 @@ import { describeResult, runScenario, type ScenarioResult } from './chaos/run';
 import { SCENARIOS } from './chaos/scenarios';
 import { useNode } from './chaos/broker';
 import { ensureChaosBroker } from './chaos/own-broker';
+import { seedSaga } from './chaos/saga-seed';
 import { startChaosStack } from './chaos/stack';
 
 // `npm run chaos [-- --quick] [--local] [--only <text>]`: fault scenarios under a steady mutation
@@ -31,8 +32,9 @@ async function main() {
   try {
     const { createCity } = await must(stack.gatewayUrl, 'mutation { createCity(input: { name: "Chaos City" }) { id } }');
     const { createCinema } = await must(stack.gatewayUrl, 'mutation($c: ID!) { createCinema(input: { cityId: $c, name: "Chaos Cinema" }) { id } }', { c: createCity.id });
+    const saga = await seedSaga(stack.gatewayUrl, createCinema.id);
     for (const scenario of chosen) {
-      const result = await runScenario(stack, scenario, { faultMs: quick ? 6_000 : 15_000, ratePerSecond: 4, cinemaId: createCinema.id });
+      const result = await runScenario(stack, scenario, { faultMs: quick ? 6_000 : 15_000, ratePerSecond: 4, cinemaId: createCinema.id, saga });
       results.push(result);
       console.log(describeResult(result));
       for (const d of result.details.slice(0, 10)) console.log(`    ${d}`);

@@ -1,7 +1,10 @@
+import type { SagaSeed } from './saga-seed';
+
 /**
  * A steady mutation load through the gateway, as an admin: creates, updates and deletes users and
- * movies, schedules screenings, adds reviews. Bounded by `stop()` and by a timeout on every request.
- * It remembers what the system acknowledged, so a loss of an acknowledged write can be counted.
+ * movies, schedules screenings, adds reviews, grants credits, books seats for users and cancels
+ * bookings (the saga across catalog and users). Bounded by `stop()` and by a timeout on every
+ * request. It remembers what the system acknowledged, so a loss of an acknowledged write can be counted.
  */
 export interface LoadStats {
   sent: number;
@@ -21,17 +24,24 @@ const tag = () => Math.random().toString(36).slice(2, 10);
 export class MutationLoad {
   readonly stats: LoadStats = { sent: 0, ok: 0, rejected: 0, failed: 0 };
   /** Acknowledged creations by source collection: each must exist at the end. */
-  readonly acknowledged = { users: new Set<string>(), movies: new Set<string>(), screenings: new Set<string>(), reviews: new Set<string>() };
+  readonly acknowledged = { users: new Set<string>(), movies: new Set<string>(), screenings: new Set<string>(), reviews: new Set<string>(), bookings: new Set<string>() };
   private readonly users: Array<{ id: string; at: number }> = [];
   private readonly movies: Array<{ id: string; at: number }> = [];
+  private readonly screenings: Array<{ id: string; at: number }> = [];
+  /** Users whose grant was acknowledged (bookings are made for them). */
+  private readonly paying: Array<{ id: string; at: number }> = [];
   private running = false;
   private loops: Promise<void>[] = [];
 
   constructor(
     private readonly url: string,
     private readonly headers: Record<string, string>,
-    private readonly o: { ratePerSecond: number; concurrency: number; cinemaId: string },
-  ) {}
+    private readonly o: { ratePerSecond: number; concurrency: number; cinemaId: string; saga?: SagaSeed },
+  ) {
+    // Bookings from the first second of the scenario, not only once its own users and screenings settled.
+    for (const id of o.saga?.userIds ?? []) this.paying.push({ id, at: 0 });
+    for (const id of o.saga?.screeningIds ?? []) this.screenings.push({ id, at: 0 });
+  }
 
   private readonly call: Call = async (query, variables) => {
     this.stats.sent++;
@@ -91,7 +101,24 @@ export class MutationLoad {
       const movieId = pick(this.settled(this.movies));
       const startsAt = new Date(Date.now() + (7 + Math.random() * 30) * 86_400_000).toISOString();
       const d = movieId && (await call('mutation($i: ScheduleScreeningInput!) { scheduleScreening(input: $i) { id } }', { i: { cinemaId: this.o.cinemaId, movieId, startsAt } }));
-      if (d) this.acknowledged.screenings.add(d.scheduleScreening.id);
+      if (d) this.acknowledged.screenings.add(d.scheduleScreening.id), this.screenings.push({ id: d.scheduleScreening.id, at: Date.now() });
+    }],
+    [6, async (call) => {
+      const userId = pick(this.settled(this.users));
+      const d = userId && (await call('mutation($u: ID!) { grantCredits(userId: $u, amount: 40, reason: "chaos") { id } }', { u: userId }));
+      if (d) this.paying.push({ id: userId, at: Date.now() });
+    }],
+    // Seats picked at random among 100: some are taken (refused, BAD_USER_INPUT), some users run out
+    // of credits (REJECTED), some bookings expire under a fault: every path of the saga runs.
+    [30, async (call) => {
+      const [userId, screeningId] = [pick(this.paying)?.id, pick(this.screenings)?.id];
+      const seats = [...new Set([1 + Math.floor(Math.random() * 100), 1 + Math.floor(Math.random() * 100)])];
+      const d = userId && screeningId && (await call('mutation($i: BookSeatsInput!) { bookSeats(input: $i) { id } }', { i: { screeningId, seats, userId } }));
+      if (d) this.acknowledged.bookings.add(d.bookSeats.id);
+    }],
+    [6, async (call) => {
+      const id = pick([...this.acknowledged.bookings]);
+      if (id) await call('mutation($id: ID!) { cancelBooking(id: $id) { id } }', { id });
     }],
     [10, async (call) => {
       const [movieId, authorId] = [pick(this.settled(this.movies)), pick(this.settled(this.users))];

@@ -14,14 +14,14 @@ export function writeReliabilityFigures(results: ScenarioResult[], held: HeldLoa
   if (!doc.includes(BEGIN) || !doc.includes(END)) return;
   const rows = results.map(
     (r) =>
-      `| ${r.name} | ${r.load.sent} | ${r.load.ok} | ${r.load.failed} | ${r.events} | ${r.lost} | ${r.duplicated} | ${r.unexpected} | ${r.convergedInMs === null ? 'no' : `${(r.convergedInMs / 1000).toFixed(1)} s`} |`,
+      `| ${r.name} | ${r.load.sent} | ${r.load.ok} | ${r.load.failed} | ${r.bookings} | ${r.events} | ${r.lost} | ${r.duplicated} | ${r.unexpected} | ${r.convergedInMs === null ? 'no' : `${(r.convergedInMs / 1000).toFixed(1)} s`} |`,
   );
   const block = [
     BEGIN,
     `Latest full run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run chaos\` on this repository's machine (2 cores, FerretDB 1.24 SQLite, RabbitMQ 3.10).`,
     '',
-    '| scenario | mutations sent | acknowledged | failed during the fault | events published | lost | duplicated | unexpected | converged after the load stopped |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| scenario | mutations sent | acknowledged | failed during the fault | bookings made | events published | lost | duplicated | unexpected | converged after the load stopped |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     ...results.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}.`),

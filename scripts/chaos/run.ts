@@ -1,12 +1,15 @@
 import { ObjectId } from 'mongodb';
 import { checkConsistency, isConsistent, type ConsistencyReport } from '../lib/consistency';
 import { MutationLoad, type LoadStats } from './load';
+import type { SagaSeed } from './saga-seed';
 import type { Scenario } from './scenarios';
 import type { ChaosStack } from './stack';
 
 export interface ScenarioResult {
   name: string;
   load: LoadStats;
+  /** Bookings acknowledged (PENDING at the time) during the scenario. */
+  bookings: number;
   events: number;
   lost: number;
   duplicated: number;
@@ -20,14 +23,17 @@ export interface ScenarioResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Events the sources have produced so far: every write bumps its entity's version by one and records
- * one event, so the sum of versions counts them exactly, across crashes and broker restarts (the
- * consistency check separately proves each one left its outbox and reached the replicas).
+ * Events the sources have produced so far: every write bumps its aggregate's version by one and
+ * records one event, so the sum of versions counts them exactly, across crashes and broker restarts
+ * (the consistency check separately proves each one left its outbox and reached the replicas). A
+ * user's document holds two aggregates: the profile (`version`) and the credit account (`creditsVersion`).
  */
 async function eventsProduced(stack: ChaosStack): Promise<number> {
   let total = 0;
-  for (const [db, collection] of [[stack.databases.users, 'users'], [stack.databases.movies, 'movies'], [stack.databases.movies, 'reviews'], [stack.databases.catalog, 'screenings']] as const) {
-    for await (const doc of stack.mongo.db(db).collection(collection).find({}, { projection: { version: 1 } })) total += Number(doc.version ?? 1);
+  const { users, movies, catalog } = stack.databases;
+  const sources = [[users, 'users', 'version'], [users, 'users', 'creditsVersion'], [users, 'booking_rejections', 'version'], [movies, 'movies', 'version'], [movies, 'reviews', 'version'], [catalog, 'screenings', 'version'], [catalog, 'bookings', 'version']] as const;
+  for (const [db, collection, field] of sources) {
+    for await (const doc of stack.mongo.db(db).collection(collection).find({}, { projection: { [field]: 1 } })) total += Number(doc[field] ?? (field === 'version' ? 1 : 0));
   }
   return total;
 }
@@ -35,7 +41,7 @@ async function eventsProduced(stack: ChaosStack): Promise<number> {
 /** Every write the system acknowledged must exist in its source (a reply is a promise). */
 async function acknowledgedMissing(stack: ChaosStack, load: MutationLoad): Promise<string[]> {
   const missing: string[] = [];
-  const where = { users: [stack.databases.users, 'users'], movies: [stack.databases.movies, 'movies'], reviews: [stack.databases.movies, 'reviews'], screenings: [stack.databases.catalog, 'screenings'] } as const;
+  const where = { users: [stack.databases.users, 'users'], movies: [stack.databases.movies, 'movies'], reviews: [stack.databases.movies, 'reviews'], screenings: [stack.databases.catalog, 'screenings'], bookings: [stack.databases.catalog, 'bookings'] } as const;
   for (const [kind, ids] of Object.entries(load.acknowledged) as Array<[keyof typeof where, Set<string>]>) {
     const [db, collection] = where[kind];
     const found = await stack.mongo.db(db).collection(collection).countDocuments({ _id: { $in: [...ids].map((id) => new ObjectId(id)) } });
@@ -48,9 +54,9 @@ async function acknowledgedMissing(stack: ChaosStack, load: MutationLoad): Promi
  * One scenario: a steady mutation load, the fault in the middle of it, the load stopped and every
  * fault healed, then the consistency check repeated until the system converged (or `convergeMs`).
  */
-export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { faultMs: number; ratePerSecond: number; cinemaId: string; convergeMs?: number }): Promise<ScenarioResult> {
+export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { faultMs: number; ratePerSecond: number; cinemaId: string; saga?: SagaSeed; convergeMs?: number }): Promise<ScenarioResult> {
   const eventsBefore = await eventsProduced(stack);
-  const load = new MutationLoad(stack.gatewayUrl, stack.headers, { ratePerSecond: o.ratePerSecond, concurrency: 3, cinemaId: o.cinemaId });
+  const load = new MutationLoad(stack.gatewayUrl, stack.headers, { ratePerSecond: o.ratePerSecond, concurrency: 3, cinemaId: o.cinemaId, saga: o.saga });
   load.start();
   let extra: Awaited<ReturnType<Scenario['inject']>> = {};
   try {
@@ -74,6 +80,7 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
   return {
     name: scenario.name,
     load: load.stats,
+    bookings: load.acknowledged.bookings.size,
     events: (await eventsProduced(stack)) - eventsBefore,
     lost: report.lost + lostAcks,
     duplicated: report.duplicated,
@@ -85,6 +92,6 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
 }
 
 export const describeResult = (r: ScenarioResult) =>
-  `${r.name}: mutations=${r.load.sent} ok=${r.load.ok} rejected=${r.load.rejected} failed=${r.load.failed} events=${r.events} ` +
+  `${r.name}: mutations=${r.load.sent} ok=${r.load.ok} rejected=${r.load.rejected} failed=${r.load.failed} bookings=${r.bookings} events=${r.events} ` +
   `lost=${r.lost} duplicated=${r.duplicated} unexpected=${r.unexpected} converged=${r.convergedInMs === null ? 'no' : `${(r.convergedInMs / 1000).toFixed(1)}s`}` +
   (r.note ? `\n    ${r.note}` : '');

@@ -80,6 +80,21 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'saga steps killed mid-way (users, catalog)', local: true, quick: true,
+    async inject(s, ms) {
+      // The booking saga's two consumers, SIGKILLed under load: a debit written and not acked, a
+      // booking closed and its seats not yet released, a hold without its booking. Redeliveries and
+      // the sweeper must finish every step once.
+      await every(ms, 2_500, async () => {
+        for (const service of ['users', 'catalog'] as const) {
+          await s.kill(service);
+          await s.restart(service);
+        }
+      });
+      return {};
+    },
+  },
+  {
     name: 'consumer frozen past the heartbeat', local: true, quick: false,
     async inject(s, ms) {
       s.processes.get('movies')!.kill('SIGSTOP');
