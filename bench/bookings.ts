@@ -43,16 +43,16 @@ async function venue(url: string) {
     await admin(url, 'mutation($u: ID!) { grantCredits(userId: $u, amount: 1000000, reason: "bench") { id } }', { u: createUser.id });
     users.push({ id: createUser.id, token: (bearer(await mintToken({ sub: createUser.id })) as { authorization: string }).authorization });
   }
-  return { screenings, users };
+  // The next booking's number: it picks the user, the screening and the seat, across both measurements.
+  return { screenings, users, next: 0 };
 }
 
 /** Bookings over one keep-alive pool, each as its user (round robin), one new seat each. */
 function bookings(url: string, place: Awaited<ReturnType<typeof venue>>) {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections: 64 });
-  let n = 0;
   const book = async () => {
-    const i = n++;
+    const i = place.next++;
     const user = place.users[i % USERS]!;
     const seat = 1 + Math.floor(i / SCREENINGS);
     const body = JSON.stringify({ query: BOOK, variables: { i: { screeningId: place.screenings[i % SCREENINGS], seats: [seat] } } });
