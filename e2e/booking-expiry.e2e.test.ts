@@ -1,5 +1,5 @@
 import amqplib from 'amqplib';
-import { qualify } from '@cinema/service-kit';
+import { qualify } from '@cinema/messaging';
 import { checkConsistency, isConsistent } from '../scripts/lib/consistency';
 import { book, bookingAs, creditsOf, person, seatsOf, statusOf, until, venue } from './support/bookings';
 import { startTestStack, type TestStack } from './support/test-stack';

@@ -1,6 +1,5 @@
-import { errorCodes, gql } from '@cinema/testing';
+import { errorCodes, gql, must } from '@cinema/testing';
 import { checkConsistency } from '../scripts/lib/consistency';
-import { must } from './support/scenario';
 import { BOOKING, book, bookingAs, CANCEL_BOOKING, creditsOf, person, seatsOf, statusOf, until, venue, type Person } from './support/bookings';
 import { startTestStack, type TestStack } from './support/test-stack';
 

@@ -1,5 +1,4 @@
-import { adminHeaders, bearer, gql, mintToken, type GraphQLResponse } from '@cinema/testing';
-import { must, mustOnceReplicated } from './scenario';
+import { adminHeaders, bearer, gql, mintToken, must, mustOnceReplicated, type GraphQLResponse } from '@cinema/testing';
 
 /**
  * The booking saga through the gateway, as its callers see it: users with tokens of their own, an

@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { parseInput } from '@cinema/service-kit';
+import { parseInput } from '@cinema/subgraph-runtime';
 import { bookSeatsInput } from './booking';
 
 const parse = (input: unknown) => parseInput(bookSeatsInput, input);

@@ -3,6 +3,7 @@ import type { Cause } from '@cinema/events';
 import { updateWithEvent, withEvent, type OnEvents } from '@cinema/messaging';
 import { isDuplicateKeyError } from '@cinema/mongo';
 import { afterFilter, type Page } from '@cinema/subgraph-runtime';
+import { pageOfEach } from '../paging';
 import type { BookingDoc } from './booking';
 import { bookingEvent } from './events';
 import { evolveBooking, type Transition } from './evolve';
@@ -83,17 +84,13 @@ export class BookingRepository {
 
   /**
    * One page of bookings per user, in the order they were made, in ONE query (User.bookings of many
-   * users in one fetch); the per-user cut happens here, as for movies' reviews (no $facet on FerretDB).
+   * users in one fetch), cut per user as catalog's other lists (paging.ts).
    */
   async pageByUsers(userIds: ObjectId[], page: Page): Promise<Map<string, BookingDoc[]>> {
-    const groups = new Map<string, BookingDoc[]>(userIds.map((id) => [id.toHexString(), []]));
-    if (userIds.length === 0 || page.limit === 0) return groups;
-    const filter = afterFilter<BookingDoc>({ userId: { $in: userIds } }, page);
-    for (const doc of await this.bookings.find(filter, READ).sort({ _id: 1 }).toArray()) {
-      const group = groups.get(doc.userId.toHexString());
-      if (group && group.length < page.limit) group.push(doc);
-    }
-    return groups;
+    if (userIds.length === 0 || page.limit === 0) return pageOfEach<BookingDoc>(userIds, [], (b) => b.userId, 0);
+    const query = this.bookings.find(afterFilter<BookingDoc>({ userId: { $in: userIds } }, page), READ).sort({ _id: 1 });
+    if (userIds.length === 1) query.limit(page.limit);
+    return pageOfEach(userIds, await query.toArray(), (b) => b.userId, page.limit);
   }
 
   /** PENDING bookings past their deadline, oldest first. */

@@ -5,6 +5,7 @@ import { cancelScreeningBookings } from '../booking/cancel-screening-bookings';
 import type { CatalogContext } from '../context';
 import { isSchedulable, titleOf } from '../projections/movies';
 import { scheduleScreeningInput, toGraphQL, type ScreeningObject } from './screening';
+import { takenSeatsPage } from './taken-seats';
 
 export const screeningResolvers = {
   Mutation: {
@@ -42,6 +43,9 @@ export const screeningResolvers = {
     },
   },
   Screening: {
+    takenSeats(screening: ScreeningObject, args: { first?: number | null; after?: number | null }) {
+      return takenSeatsPage(screening.takenSeats, args);
+    },
     // Batched like Cinema: cancelled and past screenings resolve too, so a reference never breaks.
     async __resolveReference(ref: { id: string }, ctx: CatalogContext) {
       const doc = await ctx.loaders.screeningById.load(ref.id);
