@@ -10,6 +10,8 @@ export interface ScenarioResult {
   load: LoadStats;
   /** Bookings acknowledged (PENDING at the time) during the scenario. */
   bookings: number;
+  /** What became of them once the system converged, by status. */
+  bookingOutcomes: Record<string, number>;
   events: number;
   lost: number;
   duplicated: number;
@@ -36,6 +38,14 @@ async function eventsProduced(stack: ChaosStack): Promise<number> {
     for await (const doc of stack.mongo.db(db).collection(collection).find({}, { projection: { [field]: 1 } })) total += Number(doc[field] ?? (field === 'version' ? 1 : 0));
   }
   return total;
+}
+
+/** The statuses the scenario's bookings ended in: the saga's paths the fault made it take. */
+async function bookingOutcomes(stack: ChaosStack, ids: Set<string>): Promise<Record<string, number>> {
+  const docs = await stack.mongo.db(stack.databases.catalog).collection('bookings').find({ _id: { $in: [...ids].map((id) => new ObjectId(id)) } }, { projection: { status: 1 } }).toArray();
+  const outcomes: Record<string, number> = {};
+  for (const d of docs) outcomes[d.status] = (outcomes[d.status] ?? 0) + 1;
+  return outcomes;
 }
 
 /** Every write the system acknowledged must exist in its source (a reply is a promise). */
@@ -81,6 +91,7 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
     name: scenario.name,
     load: load.stats,
     bookings: load.acknowledged.bookings.size,
+    bookingOutcomes: await bookingOutcomes(stack, load.acknowledged.bookings),
     events: (await eventsProduced(stack)) - eventsBefore,
     lost: report.lost + lostAcks,
     duplicated: report.duplicated,
@@ -92,6 +103,7 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
 }
 
 export const describeResult = (r: ScenarioResult) =>
-  `${r.name}: mutations=${r.load.sent} ok=${r.load.ok} rejected=${r.load.rejected} failed=${r.load.failed} bookings=${r.bookings} events=${r.events} ` +
+  `${r.name}: mutations=${r.load.sent} ok=${r.load.ok} rejected=${r.load.rejected} failed=${r.load.failed} ` +
+  `bookings=${r.bookings}${Object.keys(r.bookingOutcomes).length ? ` (${Object.entries(r.bookingOutcomes).map(([s, n]) => `${n} ${s.toLowerCase()}`).join(', ')})` : ''} events=${r.events} ` +
   `lost=${r.lost} duplicated=${r.duplicated} unexpected=${r.unexpected} converged=${r.convergedInMs === null ? 'no' : `${(r.convergedInMs / 1000).toFixed(1)}s`}` +
   (r.note ? `\n    ${r.note}` : '');
