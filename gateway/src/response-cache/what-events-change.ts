@@ -69,7 +69,10 @@ export const FIXED_AT_CREATION: readonly string[] = ['City', 'Cinema'];
  * - fields answered from a replica. The owner writes before it publishes, so once the event is
  *   here the owner answers the new state; a replica applies the event when its consumer gets to it,
  *   possibly after this gateway evicted, and a response re-cached in between would keep the old
- *   value until the TTL.
+ *   value until the TTL;
+ * - a screening's seats: a closing booking's event is written before its seats are released (a
+ *   second write, docs/bookings.md), so the event can evict before the release, and a response
+ *   cached in between would show the seats taken until the TTL.
  */
 export const NEVER_CACHED_FIELDS: ReadonlySet<string> = new Set([
   'Query.cities',
@@ -80,6 +83,8 @@ export const NEVER_CACHED_FIELDS: ReadonlySet<string> = new Set([
   'Cinema.premieres',
   'Review.authorName',
   'Screening.movieTitle',
+  'Screening.seatsLeft',
+  'Screening.takenSeats',
 ]);
 
 /** Every type a cached response may contain; an operation selecting any other type is not cached. */
