@@ -92,6 +92,8 @@ export function evolveAccount(account: Account, bookingId: string, decision: Dec
 
 /** At most a million credits per grant: a typo of a few zeros is refused, not granted. */
 export const MAX_GRANT = 1_000_000;
+/** A balance stays a GraphQL Int (2^31 − 1) with room to spare: a grant beyond it is refused. */
+export const MAX_BALANCE = 1_000_000_000;
 export const grantCreditsArgs = z.object({
   userId: id(),
   amount: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(MAX_GRANT, { error: `must be at most ${MAX_GRANT}` }),

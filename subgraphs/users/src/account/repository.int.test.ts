@@ -35,6 +35,15 @@ describe('AccountRepository (real MongoDB wire server)', () => {
     expect(await accounts.grant(new ObjectId(), 5, 'nobody', c)).toBeNull();
   });
 
+  it('refuses a grant that would take the balance past a billion, writing nothing', async () => {
+    const id = await newUser();
+    await accounts.grant(id, 1, 'first', c);
+    await accounts.users.updateOne({ _id: id }, { $set: { credits: 999_999_999, creditsGranted: 999_999_999 } }); // a thousand grants later
+    expect(await accounts.grant(id, 1, 'to the brim', c)).toMatchObject({ credits: 1_000_000_000 });
+    await expect(accounts.grant(id, 1, 'one more', c)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'amount' } });
+    expect(await stored(id)).toMatchObject({ credits: 1_000_000_000, creditsVersion: 2 });
+  });
+
   it('debits a booking once however often its request is delivered, even all at once', async () => {
     const id = await newUser();
     await accounts.grant(id, 100, 'welcome', c);

@@ -2,8 +2,9 @@ import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Cause, DomainEvent } from '@cinema/events';
 import { updateWithEvent, withEvent, type OnEvents } from '@cinema/messaging';
 import { isDuplicateKeyError } from '@cinema/mongo';
+import { badUserInput } from '@cinema/serving';
 import type { UserDoc } from '../user/user';
-import { accountOf, evolveAccount, type Account, type BookingFacts, type Decision } from './account';
+import { accountOf, evolveAccount, MAX_BALANCE, type Account, type BookingFacts, type Decision } from './account';
 import { decisionEvent, grantedEvent } from './events';
 
 /** A booking of a user users has no document for: refused, with its event in a document of its own. */
@@ -40,19 +41,23 @@ export class AccountRepository {
   }
 
   /** Adds credits to a live user's account; null when there is no such user. */
-  grant(userId: ObjectId, amount: number, reason: string, cause: Cause): Promise<UserDoc | null> {
+  async grant(userId: ObjectId, amount: number, reason: string, cause: Cause): Promise<UserDoc | null> {
     const id = userId.toHexString();
-    return updateWithEvent(
+    let held: number | undefined;
+    const doc = await updateWithEvent(
       this.users,
       { _id: userId, deletedAt: null },
       (current, version) => {
         const account = accountOf(current);
         const balance = account.credits + amount;
+        if (balance > MAX_BALANCE) return (held = account.credits), null;
         return { set: { credits: balance, creditsGranted: account.granted + amount }, event: grantedEvent(id, amount, reason, balance, version, cause) };
       },
       this.onEvents,
       { versionField: 'creditsVersion' },
     );
+    if (held !== undefined) throw badUserInput(`amount: the balance (${held}) would exceed ${MAX_BALANCE} credits`, 'amount');
+    return doc;
   }
 
   /**
