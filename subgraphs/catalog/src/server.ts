@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'graphql';
 import { mongoReachable } from '@cinema/mongo';
 import { createSubgraphServer, type SubgraphServerOptions } from '@cinema/subgraph-runtime';
+import type { Resolvers } from './__generated__/resolvers-types';
 import { CinemaRepository } from './cinema/repository';
 import { cinemaResolvers } from './cinema/resolvers';
 import { CityRepository } from './city/repository';
@@ -22,7 +23,7 @@ const resolvers = {
   Cinema: cinemaResolvers.Cinema,
   Screening: screeningResolvers.Screening,
   Movie: movieResolvers.Movie,
-};
+} satisfies Resolvers;
 
 export interface CatalogServerOptions extends SubgraphServerOptions {
   /** The clock for timestamps and for what counts as "upcoming"; tests pin it. */

@@ -43,6 +43,7 @@ export function toGraphQL(doc: UserDoc) {
     deletedAt: doc.deletedAt ? doc.deletedAt.toISOString() : null,
   };
 }
+export type UserObject = ReturnType<typeof toGraphQL>;
 
 /** The state a user's events carry (what replicas need), at `version`. */
 export function userEvent(
