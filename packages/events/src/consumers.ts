@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EventType, Exchange } from './registry';
 
 /**
@@ -38,15 +39,18 @@ export const unroutedExchange = (owner: Exchange) => `${owner}:unrouted`;
 export const unroutedQueue = (owner: Exchange) => `${owner}:unrouted`;
 
 /** A request, sent to an owner's resync queue, to re-publish current state to one consumer queue. */
-export interface ResyncRequest {
-  requestId: string;
-  queue: ConsumerQueue;
-  /** Optional queue for progress reports ({ requestId, sent, total, done }). */
-  replyTo?: string;
-}
-export interface ResyncProgress {
-  requestId: string;
-  sent: number;
-  total: number;
-  done: boolean;
-}
+export const resyncRequestSchema = z.object({
+  requestId: z.string().describe('Chosen by the requester; progress reports carry it back.'),
+  queue: z.enum(Object.keys(CONSUMERS) as [ConsumerQueue, ...ConsumerQueue[]]).describe('The consumer queue to re-publish to (one the owner publishes for).'),
+  replyTo: z.string().min(1).optional().describe('A queue for progress reports; none are sent without it.'),
+});
+export type ResyncRequest = z.infer<typeof resyncRequestSchema>;
+
+/** What an owner reports to a resync request's `replyTo`: after each window of events, and once done. */
+export const resyncProgressSchema = z.object({
+  requestId: z.string(),
+  sent: z.number().int().nonnegative().describe('Events re-published and confirmed so far.'),
+  total: z.number().int().nonnegative().describe('Entities the owner counted when it started.'),
+  done: z.boolean(),
+});
+export type ResyncProgress = z.infer<typeof resyncProgressSchema>;
