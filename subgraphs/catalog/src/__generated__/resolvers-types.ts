@@ -98,9 +98,11 @@ export type Movie = {
   id: Scalars['ID']['output'];
   /**
    * Upcoming screenings of this movie in every cinema, earliest first. `first` is 0..100 (default
-   * 100); `after` is the id of the last screening of the previous page.
+   * 100); `after` is the id of the last screening of the previous page. Null only while the catalog
+   * subgraph is unavailable (the answer then carries a SUBGRAPH_UNAVAILABLE error at this path, and
+   * the movie's own fields stand); otherwise a list, maybe empty.
    */
-  screenings: Array<Screening>;
+  screenings?: Maybe<Array<Screening>>;
 };
 
 
@@ -200,8 +202,11 @@ export type Screening = {
   cinema: Cinema;
   id: Scalars['ID']['output'];
   isPremiere: Scalars['Boolean']['output'];
-  /** The movie shown; its details come from the movies subgraph. */
-  movie: Movie;
+  /**
+   * The movie shown; its details come from the movies subgraph. Null only while movies is unavailable
+   * (the answer then carries a SUBGRAPH_UNAVAILABLE error at this path); `movieTitle` still names it.
+   */
+  movie?: Maybe<Movie>;
   /**
    * The movie's title from catalog's own replica of movies (kept up to date by the movies subgraph's
    * events; no call to movies). A deleted movie keeps its last title. "Unknown movie" if the replica
@@ -364,7 +369,7 @@ export type CityResolvers<ContextType = CatalogContext, ParentType extends Resol
 export type MovieResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Movie'] = ResolversParentTypes['Movie'], FederationReferenceType extends FederationReferenceTypes['Movie'] = FederationReferenceTypes['Movie']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Movie']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  screenings?: Resolver<Array<ResolversTypes['Screening']>, ParentType, ContextType, RequireFields<MovieScreeningsArgs, 'first'>>;
+  screenings?: Resolver<Maybe<Array<ResolversTypes['Screening']>>, ParentType, ContextType, RequireFields<MovieScreeningsArgs, 'first'>>;
 };
 
 export type MutationResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -386,7 +391,7 @@ export type ScreeningResolvers<ContextType = CatalogContext, ParentType extends 
   cinema?: Resolver<ResolversTypes['Cinema'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isPremiere?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  movie?: Resolver<ResolversTypes['Movie'], ParentType, ContextType>;
+  movie?: Resolver<Maybe<ResolversTypes['Movie']>, ParentType, ContextType>;
   movieTitle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };

@@ -137,8 +137,12 @@ export type QueryMoviesArgs = {
 /** One user's rating and opinion of a movie. Reviews are never edited. */
 export type Review = {
   __typename?: 'Review';
-  /** The writer, resolved by the users subgraph (a deleted user resolves there as a tombstone). */
-  author: User;
+  /**
+   * The writer, resolved by the users subgraph (a deleted user resolves there as a tombstone). Null
+   * only while users is unavailable: the answer then carries a SUBGRAPH_UNAVAILABLE error at this
+   * path, and `authorName` still names the author.
+   */
+  author?: Maybe<User>;
   /**
    * The author's name as movies' own replica of user profiles knows it (kept up to date by the users
    * subgraph's events, so answering it never calls users): "Deleted user" once the author was deleted,
@@ -174,9 +178,10 @@ export type User = {
   id: Scalars['ID']['output'];
   /**
    * Reviews written by this user, oldest first. `first` is 0..100 (default 20); `after` is the id of
-   * the last review of the previous page.
+   * the last review of the previous page. Null only while the movies subgraph is unavailable (the
+   * answer then carries a SUBGRAPH_UNAVAILABLE error at this path); otherwise a list, maybe empty.
    */
-  reviews: Array<Review>;
+  reviews?: Maybe<Array<Review>>;
 };
 
 
@@ -341,7 +346,7 @@ export type QueryResolvers<ContextType = MoviesContext, ParentType extends Resol
 };
 
 export type ReviewResolvers<ContextType = MoviesContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = {
-  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   authorName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -353,7 +358,7 @@ export type ReviewResolvers<ContextType = MoviesContext, ParentType extends Reso
 export type UserResolvers<ContextType = MoviesContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  reviews?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType, RequireFields<UserReviewsArgs, 'first'>>;
+  reviews?: Resolver<Maybe<Array<ResolversTypes['Review']>>, ParentType, ContextType, RequireFields<UserReviewsArgs, 'first'>>;
 };
 
 export type Resolvers<ContextType = MoviesContext> = {
