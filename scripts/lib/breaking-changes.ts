@@ -6,9 +6,10 @@ import { apiSchemaOf, SCHEMA_DIR, SUPERGRAPH_PATH } from './supergraph';
 
 export const ACK_PATH = join(SCHEMA_DIR, 'breaking-changes.json');
 
+/** One version of a contract file (the supergraph's SDL, the AsyncAPI document's YAML). */
 export interface SchemaVersion {
   label: string;
-  sdl: string;
+  text: string;
 }
 export interface Finding {
   from: string;
@@ -29,29 +30,29 @@ export function acknowledged(path = ACK_PATH): Set<string> {
   return new Set(entries.filter((e) => e.reason && e.reason.trim()).map((e) => e.change));
 }
 
-/** Every committed version of the supergraph, oldest first (empty without git history). */
-export function committedVersions(cwd: string): SchemaVersion[] {
-  const file = relative(cwd, SUPERGRAPH_PATH);
+/** Every committed version of a contract file, oldest first (empty without git history). */
+export function committedVersions(cwd: string, path = SUPERGRAPH_PATH): SchemaVersion[] {
+  const file = relative(cwd, path);
   try {
     const commits = execFileSync('git', ['log', '--reverse', '--format=%h', '--', file], { cwd, encoding: 'utf8' })
       .split('\n')
       .filter(Boolean);
     return commits.map((c) => ({
       label: c,
-      sdl: execFileSync('git', ['show', `${c}:${file}`], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 }),
+      text: execFileSync('git', ['show', `${c}:${file}`], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 }),
     }));
   } catch {
     return [];
   }
 }
 
-/** Checks each step of the API's history (and the working tree) for unacknowledged breaks. */
-export function checkHistory(versions: SchemaVersion[], ack = acknowledged()): Finding[] {
+/** Checks each step of a contract's history (and the working tree) for unacknowledged breaks. */
+export function checkHistory(versions: SchemaVersion[], ack = acknowledged(), compare = breakingChanges): Finding[] {
   const findings: Finding[] = [];
   for (let i = 1; i < versions.length; i++) {
     const [a, b] = [versions[i - 1]!, versions[i]!];
-    if (a.sdl === b.sdl) continue;
-    for (const change of breakingChanges(a.sdl, b.sdl)) {
+    if (a.text === b.text) continue;
+    for (const change of compare(a.text, b.text)) {
       findings.push({ from: a.label, to: b.label, change, acknowledged: ack.has(change) });
     }
   }

@@ -29,8 +29,8 @@ describe('breaking change check', () => {
 
   it('fails each unacknowledged step of the history and passes acknowledged ones', () => {
     const history = [
-      { label: 'c1', sdl: v1 },
-      { label: 'c2', sdl: v3Removed },
+      { label: 'c1', text: v1 },
+      { label: 'c2', text: v3Removed },
     ];
     expect(checkHistory(history, new Set())).toEqual([
       { from: 'c1', to: 'c2', change: 'FIELD_REMOVED: Movie.title was removed.', acknowledged: false },

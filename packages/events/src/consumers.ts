@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EventType, Exchange } from './registry';
 
 /**
@@ -61,6 +62,7 @@ export const isConsumerQueue = (q: string): q is ConsumerQueue => Object.hasOwn(
 /** The queues that feed a read model (and can be resynced). */
 export type ReplicaQueue = { [Q in ConsumerQueue]: (typeof CONSUMERS)[Q]['replicates'] extends true ? Q : never }[ConsumerQueue];
 export const isReplicaQueue = (q: string): q is ReplicaQueue => isConsumerQueue(q) && CONSUMERS[q].replicates;
+const REPLICA_QUEUES = (Object.keys(CONSUMERS) as ConsumerQueue[]).filter(isReplicaQueue) as [ReplicaQueue, ...ReplicaQueue[]];
 
 /** Dead-letter exchange and queue of a consumer queue. */
 export const deadLetterExchange = (queue: string) => `${queue}:dlx`;
@@ -72,15 +74,18 @@ export const unroutedExchange = (owner: Exchange) => `${owner}:unrouted`;
 export const unroutedQueue = (owner: Exchange) => `${owner}:unrouted`;
 
 /** A request, sent to an owner's resync queue, to re-publish current state to one consumer queue. */
-export interface ResyncRequest {
-  requestId: string;
-  queue: ReplicaQueue;
-  /** Optional queue for progress reports ({ requestId, sent, total, done }). */
-  replyTo?: string;
-}
-export interface ResyncProgress {
-  requestId: string;
-  sent: number;
-  total: number;
-  done: boolean;
-}
+export const resyncRequestSchema = z.object({
+  requestId: z.string().describe('Chosen by the requester; progress reports carry it back.'),
+  queue: z.enum(REPLICA_QUEUES).describe('The consumer queue to re-publish to (one that feeds a read model the owner publishes for).'),
+  replyTo: z.string().min(1).optional().describe('A queue for progress reports; none are sent without it.'),
+});
+export type ResyncRequest = z.infer<typeof resyncRequestSchema>;
+
+/** What an owner reports to a resync request's `replyTo`: after each window of events, and once done. */
+export const resyncProgressSchema = z.object({
+  requestId: z.string(),
+  sent: z.number().int().nonnegative().describe('Events re-published and confirmed so far.'),
+  total: z.number().int().nonnegative().describe('Entities the owner counted when it started.'),
+  done: z.boolean(),
+});
+export type ResyncProgress = z.infer<typeof resyncProgressSchema>;

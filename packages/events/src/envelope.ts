@@ -9,18 +9,19 @@ import { z } from 'zod';
 /** The id of every entity in this system: a MongoDB ObjectId as 24 lower-case hex digits. */
 export const entityId = z.string().regex(/^[0-9a-f]{24}$/);
 
+// The descriptions are published in the event catalog (docs/asyncapi.yaml, docs/events.md).
 export const envelopeSchema = z.object({
-  eventId: z.uuid(),
-  type: z.string().regex(/^[a-z]+(\.[a-z]+)+$/),
-  schemaVersion: z.number().int().positive(),
-  source: z.string().min(1),
+  eventId: z.uuid().describe('Unique per event; also the AMQP messageId. Consumers deduplicate on it.'),
+  type: z.string().regex(/^[a-z]+(\.[a-z]+)+$/).describe('`entity.event`, past tense; also the routing key and the AMQP type.'),
+  schemaVersion: z.number().int().positive().describe("Version of `data`'s schema; a consumer dead-letters a version it does not support."),
+  source: z.string().min(1).describe('The owning service, which is also the exchange.'),
   aggregateType: z.string().min(1),
   aggregateId: z.string().min(1),
-  aggregateVersion: z.number().int().positive(),
+  aggregateVersion: z.number().int().positive().describe("The entity document's version after the change: strictly increasing per entity."),
   occurredAt: z.iso.datetime({ offset: true }),
-  correlationId: z.string().min(1).max(200),
-  causationId: z.string().max(200).nullable(),
-  data: z.record(z.string(), z.unknown()),
+  correlationId: z.string().min(1).max(200).describe('The request (or resync) that caused the change, for logs and traces.'),
+  causationId: z.string().max(200).nullable().describe('The event that caused this one, if any.'),
+  data: z.record(z.string(), z.unknown()).describe("The entity's state after the change (event-carried state transfer)."),
 });
 
 export type Envelope<T extends string = string, D = Record<string, unknown>> = Omit<

@@ -1,4 +1,4 @@
-import { CONSUMERS, isReplicaQueue, type DomainEvent, type Exchange, type ResyncProgress, type ResyncRequest } from '@cinema/events';
+import { CONSUMERS, resyncRequestSchema, type DomainEvent, type Exchange, type ResyncProgress, type ResyncRequest } from '@cinema/events';
 import type { Message } from 'amqplib';
 import type { Logger } from 'pino';
 import type { AckOrNack } from 'rascal';
@@ -62,14 +62,14 @@ export async function serveResync(o: {
   };
 
   subscription
-    .on('message', (_m: Message, content: ResyncRequest, ackOrNack: AckOrNack) => {
-      const valid =
-        content && typeof content.requestId === 'string' && isReplicaQueue(content.queue) && CONSUMERS[content.queue].owner === o.owner;
-      if (!valid) {
+    .on('message', (_m: Message, content: unknown, ackOrNack: AckOrNack) => {
+      // The same schema the AsyncAPI document publishes for this queue.
+      const request = resyncRequestSchema.safeParse(content);
+      if (!request.success || CONSUMERS[request.data.queue].owner !== o.owner) {
         o.logger.warn({ request: content }, 'dead-lettering an invalid resync request');
         return ackOrNack(new Error('invalid resync request'), { strategy: 'nack' });
       }
-      handle(content).then(
+      handle(request.data).then(
         () => ackOrNack(),
         (err) => {
           o.logger.warn({ err }, 'resync failed; it will be retried');

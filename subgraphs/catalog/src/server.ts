@@ -7,6 +7,7 @@ import { bookingResolvers } from './booking/resolvers';
 import { bookingSaga, DEFAULT_BOOKING_TIMEOUT_MS } from './booking/saga';
 import { BookingSweeper } from './booking/sweeper';
 import { userResolvers } from './booking/user-bookings';
+import type { Resolvers } from './__generated__/resolvers-types';
 import { CinemaRepository } from './cinema/repository';
 import { cinemaResolvers } from './cinema/resolvers';
 import { CityRepository } from './city/repository';
@@ -27,7 +28,7 @@ const resolvers = {
   Movie: movieResolvers.Movie,
   Booking: bookingResolvers.Booking,
   User: userResolvers.User,
-};
+} satisfies Resolvers;
 
 export interface CatalogServerOptions extends SubgraphServerOptions {
   /** The clock for timestamps and for what counts as "upcoming"; tests pin it. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'graphql';
 import { mongoReachable } from '@cinema/mongo';
 import { createSubgraphServer, type SubgraphServerOptions } from '@cinema/subgraph-runtime';
+import type { Resolvers } from './__generated__/resolvers-types';
 import { createLoaders, type MoviesContext } from './context';
 import { MovieRepository } from './movie/repository';
 import { movieResolvers } from './movie/resolvers';
@@ -19,7 +20,7 @@ const resolvers = {
   Movie: { ...movieResolvers.Movie, ...reviewResolvers.Movie },
   Review: reviewResolvers.Review,
   User: reviewResolvers.User,
-};
+} satisfies Resolvers;
 
 export type MoviesServerOptions = SubgraphServerOptions;
 

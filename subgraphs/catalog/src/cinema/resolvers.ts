@@ -1,14 +1,14 @@
 import { badUserInput } from '@cinema/serving';
-import { MAX_PAGE_SIZE, parseId, parseInput, parsePage, type PageArgs } from '@cinema/subgraph-runtime';
+import { MAX_PAGE_SIZE, parseId, parseInput, parsePage } from '@cinema/subgraph-runtime';
 import { toGraphQL as cityToGraphQL } from '../city/city';
-import type { CatalogContext } from '../context';
+import type { Resolvers } from '../__generated__/resolvers-types';
 import { toGraphQL as screeningToGraphQL } from '../screening/screening';
-import { createCinemaInput, toGraphQL, type CinemaObject } from './cinema';
+import { createCinemaInput, toGraphQL } from './cinema';
 
 export const cinemaResolvers = {
   Query: {
     /** The article's GET /catalog/<cityId>. */
-    async catalog(_: unknown, args: { cityId: unknown } & PageArgs, ctx: CatalogContext) {
+    async catalog(_, args, ctx) {
       const cityId = parseId(args.cityId, 'cityId').toHexString();
       const page = parsePage(args, MAX_PAGE_SIZE);
       // Both queries at once: the existence check costs no extra latency on the happy path.
@@ -21,7 +21,7 @@ export const cinemaResolvers = {
     },
   },
   Mutation: {
-    async createCinema(_: unknown, args: { input: unknown }, ctx: CatalogContext) {
+    async createCinema(_, args, ctx) {
       const input = parseInput(createCinemaInput, args.input);
       if (!(await ctx.cities.findById(input.cityId))) {
         throw badUserInput(`no city with id ${input.cityId.toHexString()}`, 'input.cityId');
@@ -31,19 +31,21 @@ export const cinemaResolvers = {
   },
   Cinema: {
     // Batched: every Cinema representation in one gateway fetch becomes one `find`.
-    async __resolveReference(ref: { id: string }, ctx: CatalogContext) {
+    async __resolveReference(ref, ctx) {
       const doc = await ctx.loaders.cinemaById.load(ref.id);
       return doc && toGraphQL(doc);
     },
-    async city(cinema: CinemaObject, _: unknown, ctx: CatalogContext) {
+    async city(cinema, _, ctx) {
       const doc = await ctx.loaders.cityById.load(cinema.cityId);
-      return doc && cityToGraphQL(doc);
+      // Cities are never removed, so a miss is a broken invariant, not bad input.
+      if (!doc) throw new Error(`cinema ${cinema.id} refers to missing city ${cinema.cityId}`);
+      return cityToGraphQL(doc);
     },
-    async screenings(cinema: CinemaObject, args: PageArgs, ctx: CatalogContext) {
+    async screenings(cinema, args, ctx) {
       return (await ctx.loaders.upcomingScreeningsByCinema.load({ id: cinema.id, page: parsePage(args, MAX_PAGE_SIZE) })).map(screeningToGraphQL);
     },
-    async premieres(cinema: CinemaObject, args: PageArgs, ctx: CatalogContext) {
+    async premieres(cinema, args, ctx) {
       return (await ctx.loaders.upcomingPremieresByCinema.load({ id: cinema.id, page: parsePage(args, MAX_PAGE_SIZE) })).map(screeningToGraphQL);
     },
   },
-};
+} satisfies Resolvers;

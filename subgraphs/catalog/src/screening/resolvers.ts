@@ -2,14 +2,14 @@ import { badUserInput, cause } from '@cinema/serving';
 import { parseId, parseInput } from '@cinema/subgraph-runtime';
 import { capacityOf, toGraphQL as cinemaToGraphQL } from '../cinema/cinema';
 import { cancelScreeningBookings } from '../booking/cancel-screening-bookings';
-import type { CatalogContext } from '../context';
+import type { Resolvers } from '../__generated__/resolvers-types';
 import { isSchedulable, titleOf } from '../projections/movies';
-import { scheduleScreeningInput, toGraphQL, type ScreeningObject } from './screening';
+import { scheduleScreeningInput, toGraphQL } from './screening';
 import { takenSeatsPage } from './taken-seats';
 
 export const screeningResolvers = {
   Mutation: {
-    async scheduleScreening(_: unknown, args: { input: unknown }, ctx: CatalogContext) {
+    async scheduleScreening(_, args, ctx) {
       const input = parseInput(scheduleScreeningInput, args.input);
       // Both checks at once; the movie is checked against catalog's own replica, never by calling movies.
       const [cinema, movie] = await Promise.all([ctx.cinemas.findById(input.cinemaId), ctx.movies.findById(input.movieId)]);
@@ -33,7 +33,7 @@ export const screeningResolvers = {
       }
       return toGraphQL(doc);
     },
-    async cancelScreening(_: unknown, args: { id: unknown }, ctx: CatalogContext) {
+    async cancelScreening(_, args, ctx) {
       const requestCause = cause(ctx);
       const cancelled = await ctx.screenings.cancel(parseId(args.id), 'cancelled', requestCause);
       // Its bookings go too, each refunded by users (booking.cancelled); the sweeper finishes this
@@ -43,25 +43,27 @@ export const screeningResolvers = {
     },
   },
   Screening: {
-    takenSeats(screening: ScreeningObject, args: { first?: number | null; after?: number | null }) {
+    takenSeats(screening, args) {
       return takenSeatsPage(screening.takenSeats, args);
     },
     // Batched like Cinema: cancelled and past screenings resolve too, so a reference never breaks.
-    async __resolveReference(ref: { id: string }, ctx: CatalogContext) {
+    async __resolveReference(ref, ctx) {
       const doc = await ctx.loaders.screeningById.load(ref.id);
       return doc && toGraphQL(doc);
     },
-    async cinema(screening: ScreeningObject, _: unknown, ctx: CatalogContext) {
+    async cinema(screening, _, ctx) {
       const doc = await ctx.loaders.cinemaById.load(screening.cinemaId);
-      return doc && cinemaToGraphQL(doc);
+      // Cinemas are never removed, so a miss is a broken invariant, not bad input.
+      if (!doc) throw new Error(`screening ${screening.id} refers to missing cinema ${screening.cinemaId}`);
+      return cinemaToGraphQL(doc);
     },
     // A reference the gateway completes from the movies subgraph: nothing to read here.
-    movie(screening: ScreeningObject) {
+    movie(screening) {
       return { __typename: 'Movie', id: screening.movieId };
     },
     // From catalog's replica, batched: a catalog page costs one read of titles, no call to movies.
-    async movieTitle(screening: ScreeningObject, _: unknown, ctx: CatalogContext) {
+    async movieTitle(screening, _, ctx) {
       return titleOf(await ctx.loaders.movieById.load(screening.movieId));
     },
   },
-};
+} satisfies Resolvers;

@@ -1,14 +1,12 @@
 import { badUserInput, cause, requireSelfOrAdmin } from '@cinema/serving';
 import { parseInput, parsePage } from '@cinema/subgraph-runtime';
-import type { MoviesContext } from '../context';
+import type { Resolvers } from '../__generated__/resolvers-types';
 import { toGraphQL as movieToGraphQL } from '../movie/movie';
-import { addReviewInput, authorName, toGraphQL, type ReviewGraphQL } from './review';
-
-type PageArgs = { first?: number | null; after?: string | null };
+import { addReviewInput, authorName, toGraphQL } from './review';
 
 export const reviewResolvers = {
   Mutation: {
-    async addReview(_: unknown, args: { input: unknown }, ctx: MoviesContext) {
+    async addReview(_, args, ctx) {
       const input = parseInput(addReviewInput, args.input);
       // Written as the caller: the author is the token's subject (admins may write for anyone).
       requireSelfOrAdmin(ctx.identity, input.authorId.toHexString(), 'write a review as this author');
@@ -27,39 +25,39 @@ export const reviewResolvers = {
     },
   },
   Movie: {
-    async reviews(movie: { id: string }, args: PageArgs, ctx: MoviesContext) {
+    async reviews(movie, args, ctx) {
       const docs = await ctx.loaders.reviewsByMovie.load({ id: movie.id, page: parsePage(args) });
       return docs.map(toGraphQL);
     },
-    averageRating(movie: { id: string }, _: unknown, ctx: MoviesContext) {
+    averageRating(movie, _, ctx) {
       return ctx.loaders.averageRatingByMovie.load(movie.id);
     },
   },
   Review: {
-    async movie(review: ReviewGraphQL, _: unknown, ctx: MoviesContext) {
+    async movie(review, _, ctx) {
       const doc = await ctx.loaders.movieById.load(review.movieId);
       // Movies are never removed, only tombstoned, so a miss is a broken invariant, not bad input.
       if (!doc) throw new Error(`review ${review.id} refers to missing movie ${review.movieId}`);
       return movieToGraphQL(doc);
     },
     // The users subgraph resolves the rest; here only the key is known, so no database call.
-    author(review: ReviewGraphQL) {
+    author(review) {
       return { __typename: 'User', id: review.authorId };
     },
     // From the replica, batched: a page of reviews costs one `find` for all their authors.
-    async authorName(review: ReviewGraphQL, _: unknown, ctx: MoviesContext) {
+    async authorName(review, _, ctx) {
       return authorName(await ctx.loaders.userProfileById.load(review.authorId));
     },
   },
   User: {
     // User.reviews needs only the key, so the replica is not consulted: a user it does not know
     // (yet) simply has no reviews here.
-    __resolveReference(ref: { id: unknown }) {
+    __resolveReference(ref) {
       return typeof ref.id === 'string' ? { id: ref.id } : null;
     },
-    async reviews(user: { id: string }, args: PageArgs, ctx: MoviesContext) {
+    async reviews(user, args, ctx) {
       const docs = await ctx.loaders.reviewsByAuthor.load({ id: user.id, page: parsePage(args) });
       return docs.map(toGraphQL);
     },
   },
-};
+} satisfies Resolvers;

@@ -45,6 +45,11 @@ export function toGraphQL(doc: ReviewDoc) {
 }
 export type ReviewGraphQL = ReturnType<typeof toGraphQL>;
 
+/** A user as movies knows it in the graph: by id alone (the users subgraph resolves the rest). */
+export interface UserRef {
+  id: string;
+}
+
 /** The event of a review's creation: the whole review, as replicas would need it. */
 export function reviewCreatedEvent(doc: Omit<ReviewDoc, 'outbox'>, cause: Cause): DomainEvent {
   const id = doc._id.toHexString();

@@ -46,6 +46,7 @@ export function toGraphQL(doc: UserDoc) {
     credits: doc.credits ?? 0,
   };
 }
+export type UserObject = ReturnType<typeof toGraphQL>;
 
 /** The state a user's events carry (what replicas need), at `version`. */
 export function userEvent(

@@ -1,0 +1,72 @@
+import { CONSUMERS, EVENTS, type ConsumerQueue, type EventType, type Exchange } from '@cinema/events';
+import { buildTopology } from '@cinema/messaging';
+
+/**
+ * What the broker holds, read from the Rascal topology every service declares at start
+ * (@cinema/messaging's buildTopology over @cinema/events), so the catalog's exchange types, queue
+ * arguments and dead-letter exchanges are the ones the code asserts, not a second copy.
+ */
+export interface ExchangeDecl {
+  type: string;
+  options?: { durable?: boolean; autoDelete?: boolean; alternateExchange?: string };
+}
+export interface QueueDecl {
+  options?: { durable?: boolean; exclusive?: boolean; autoDelete?: boolean; arguments?: Record<string, unknown> };
+}
+
+export const OWNERS = [...new Set(Object.values(EVENTS).map((e) => e.exchange))] as Exchange[];
+export const QUEUES = Object.keys(CONSUMERS) as ConsumerQueue[];
+
+/** Every service: the owners (a service owns the exchange of its name) and the consumers. */
+export const SERVICES = [...new Set<string>([...OWNERS, ...QUEUES.map((q) => CONSUMERS[q].consumer)])];
+
+/**
+ * The gateway's response cache (RESPONSE_CACHE=on) reads every event on a queue of each gateway
+ * process (gateway/src/response-cache/invalidation.ts names it `gateway:response-cache:<host>:<pid>:<id>`).
+ */
+export const OBSERVER_QUEUE = 'gateway:response-cache:{instance}';
+
+export const eventsOf = (owner: Exchange) => (Object.keys(EVENTS) as EventType[]).filter((t) => EVENTS[t].exchange === owner);
+export const queuesOf = (consumer: string) => QUEUES.filter((q) => CONSUMERS[q].consumer === consumer);
+export const queuesFedBy = (owner: Exchange) => QUEUES.filter((q) => CONSUMERS[q].owner === owner);
+
+export function brokerObjects(): { exchanges: Record<string, ExchangeDecl>; queues: Record<string, QueueDecl> } {
+  const exchanges: Record<string, ExchangeDecl> = {};
+  const queues: Record<string, QueueDecl> = {};
+  for (const service of SERVICES) {
+    const owns = OWNERS.find((o) => o === service);
+    const vhost = buildTopology({ url: 'amqp://broker', ...(owns ? { owns } : {}), consumes: queuesOf(service) }).vhosts!['/']!;
+    // Both sides of a queue declare it with identical arguments (topology.ts), so merging loses nothing.
+    Object.assign(exchanges, vhost.exchanges);
+    Object.assign(queues, vhost.queues);
+  }
+  const gateway = buildTopology({ url: 'amqp://broker', observes: { queue: OBSERVER_QUEUE, exchanges: OWNERS } }).vhosts!['/']!;
+  Object.assign(queues, gateway.queues);
+  return { exchanges, queues };
+}
+
+/** The AMQP 0.3.0 channel binding of an exchange (`is: routingKey`). */
+export function exchangeBinding(name: string, decl: ExchangeDecl) {
+  return {
+    is: 'routingKey',
+    exchange: { name, type: decl.type, durable: decl.options?.durable ?? true, autoDelete: decl.options?.autoDelete ?? false, vhost: '/' },
+    ...(decl.options?.alternateExchange ? { 'x-alternate-exchange': decl.options.alternateExchange } : {}),
+    bindingVersion: '0.3.0',
+  };
+}
+
+/**
+ * The AMQP 0.3.0 channel binding of a queue (`is: queue`). The binding has no field for queue
+ * arguments or for what the queue is bound to, so those are extensions: `x-arguments` as declared
+ * (quorum type, dead-letter exchange, delivery limit…) and `x-bound-to` (exchange and keys).
+ */
+export function queueBinding(name: string, decl: QueueDecl, boundTo: Array<{ exchange: string; keys?: readonly string[] }>) {
+  const o = decl.options ?? {};
+  return {
+    is: 'queue',
+    queue: { name, durable: o.durable ?? true, exclusive: o.exclusive ?? false, autoDelete: o.autoDelete ?? false, vhost: '/' },
+    ...(o.arguments ? { 'x-arguments': o.arguments } : {}),
+    'x-bound-to': boundTo.map((b) => ({ exchange: b.exchange, ...(b.keys ? { bindingKeys: [...b.keys] } : {}) })),
+    bindingVersion: '0.3.0',
+  };
+}

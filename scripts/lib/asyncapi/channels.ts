@@ -1,0 +1,108 @@
+import {
+  CONSUMERS,
+  EVENTS,
+  deadLetterExchange,
+  deadLetterQueue,
+  resyncQueue,
+  unroutedExchange,
+  unroutedQueue,
+  type EventType,
+} from '@cinema/events';
+import { brokerObjects, eventsOf, exchangeBinding, OBSERVER_QUEUE, OWNERS, QUEUES, queueBinding } from './broker';
+import { ref } from './json-schema';
+
+/** Ids the document uses (AsyncAPI ids allow letters, digits, `.`, `-` and `_`). */
+export const messageKey = (type: EventType) => `${type}.v${EVENTS[type].schemaVersion}`;
+export const eventChannel = (type: EventType) => `${EVENTS[type].exchange}.${type}`;
+export const queueChannel = (queue: string) => `queue.${queue.replaceAll(':', '.')}`;
+export const PROGRESS_CHANNEL = 'resync.progress';
+export const RESYNC_REQUEST = 'ResyncRequest';
+export const RESYNC_PROGRESS = 'ResyncProgress';
+
+const messagesOf = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, ref(`#/components/messages/${k}`)]));
+const eventMessages = (types: readonly EventType[]) => messagesOf(types.map(messageKey));
+
+/**
+ * One channel per exchange and routing key (what an owner publishes), and one per queue (what a
+ * consumer reads): consumer queues, their dead-letter queues, each owner's resync request queue
+ * and its queue of unrouted events. Resync progress goes to a queue the requester names.
+ */
+export function channels() {
+  const { exchanges, queues } = brokerObjects();
+  const decl = <T>(all: Record<string, T>, name: string): T => {
+    if (!all[name]) throw new Error(`the topology declares no ${name}`);
+    return all[name]!;
+  };
+  const out: Record<string, unknown> = {};
+
+  for (const owner of OWNERS) {
+    for (const type of eventsOf(owner)) {
+      out[eventChannel(type)] = {
+        address: type,
+        title: `${type} on ${owner}`,
+        description: `Routing key \`${type}\` on the \`${owner}\` topic exchange, published by ${owner} after each change it makes.`,
+        messages: eventMessages([type]),
+        bindings: { amqp: exchangeBinding(owner, decl(exchanges, owner)) },
+      };
+    }
+  }
+
+  for (const queue of QUEUES) {
+    const c = CONSUMERS[queue];
+    out[queueChannel(queue)] = {
+      address: queue,
+      title: `${queue} (${c.consumer})`,
+      description:
+        `Consumed by ${c.consumer}, bound to \`${c.exchange}\` with ${c.bindingKeys.map((k) => `\`${k}\``).join(', ')}. A resync ` +
+        `re-publishes the current state of ${c.owner} straight to it (default exchange, routing key = queue name). ` +
+        `A message that can never be handled goes to \`${deadLetterQueue(queue)}\` through \`${deadLetterExchange(queue)}\`.`,
+      messages: eventMessages(c.handles),
+      bindings: { amqp: queueBinding(queue, decl(queues, queue), [{ exchange: c.exchange, keys: c.bindingKeys }]) },
+    };
+    out[queueChannel(deadLetterQueue(queue))] = {
+      address: deadLetterQueue(queue),
+      title: `${deadLetterQueue(queue)} (dead letters of ${queue})`,
+      description:
+        `What ${c.consumer} could not handle from \`${queue}\` (not JSON, unknown type, unsupported schemaVersion, invalid data, ` +
+        'or redelivered past the delivery limit), with the reason in the `rascal.error.message` header. For operators: nothing consumes it.',
+      messages: eventMessages(c.handles),
+      bindings: { amqp: queueBinding(deadLetterQueue(queue), decl(queues, deadLetterQueue(queue)), [{ exchange: deadLetterExchange(queue) }]) },
+    };
+  }
+
+  for (const owner of OWNERS) {
+    out[queueChannel(resyncQueue(owner))] = {
+      address: resyncQueue(owner),
+      title: `${resyncQueue(owner)} (resync requests to ${owner})`,
+      description: `Requests to ${owner} to re-publish its current state to one consumer queue (a late joiner, or \`npm run resync\`).`,
+      messages: messagesOf([RESYNC_REQUEST]),
+      bindings: { amqp: queueBinding(resyncQueue(owner), decl(queues, resyncQueue(owner)), [{ exchange: '' }]) },
+    };
+    out[queueChannel(unroutedQueue(owner))] = {
+      address: unroutedQueue(owner),
+      title: `${unroutedQueue(owner)} (events of ${owner} no queue is bound for)`,
+      description: `The alternate exchange of \`${owner}\` routes here whatever no consumer queue is bound for yet; bounded, for inspection only.`,
+      messages: eventMessages(eventsOf(owner)),
+      bindings: { amqp: queueBinding(unroutedQueue(owner), decl(queues, unroutedQueue(owner)), [{ exchange: unroutedExchange(owner) }]) },
+    };
+  }
+
+  out[queueChannel('gateway:response-cache')] = {
+    address: OBSERVER_QUEUE,
+    title: 'gateway:response-cache (one per gateway process)',
+    description:
+      'With RESPONSE_CACHE=on, each gateway process reads every event here to evict the cached answers it may change; ' +
+      'exclusive, so it goes with its connection (the gateway then answers uncached until it is back).',
+    parameters: { instance: { description: 'Host name, process id and a random suffix of one gateway process.' } },
+    messages: eventMessages(OWNERS.flatMap(eventsOf)),
+    bindings: { amqp: queueBinding(OBSERVER_QUEUE, decl(queues, OBSERVER_QUEUE), OWNERS.map((exchange) => ({ exchange, keys: ['#'] }))) },
+  };
+
+  out[PROGRESS_CHANNEL] = {
+    address: null,
+    title: 'resync progress',
+    description: "The queue a resync request's `replyTo` names (default exchange); progress after each window of events, then once done.",
+    messages: messagesOf([RESYNC_PROGRESS]),
+  };
+  return out;
+}
