@@ -27,6 +27,8 @@ const SUBGRAPHS: Record<string, { context: string; mappers: Record<string, strin
       Cinema: '../cinema/cinema#CinemaObject',
       Screening: '../screening/screening#ScreeningObject',
       Movie: '../movie/movie#MovieRef',
+      Booking: '../booking/booking#BookingObject',
+      User: '../booking/user-bookings#UserRef',
     },
   },
 };

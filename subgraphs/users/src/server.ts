@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'graphql';
 import { mongoReachable } from '@cinema/mongo';
 import { createSubgraphServer, type SubgraphServerOptions } from '@cinema/subgraph-runtime';
+import type { Resolvers } from './__generated__/resolvers-types';
 import { AccountRepository } from './account/repository';
 import { accountResolvers } from './account/resolvers';
 import { createLoaders, type UsersContext } from './context';
@@ -17,7 +18,7 @@ const resolvers = {
   Query: userResolvers.Query,
   Mutation: { ...userResolvers.Mutation, ...accountResolvers.Mutation },
   User: { ...userResolvers.User, ...accountResolvers.User },
-};
+} satisfies Resolvers;
 
 /** Builds the users subgraph (not listening yet) over its own database. */
 export function createUsersServer({ db, logger, production = false, gatewaySecret, onEvents, metrics, readiness }: UsersServerOptions) {

@@ -4,10 +4,11 @@ import type { CityObject } from '../city/city';
 import type { CinemaObject } from '../cinema/cinema';
 import type { ScreeningObject } from '../screening/screening';
 import type { MovieRef } from '../movie/movie';
+import type { BookingObject } from '../booking/booking';
+import type { UserRef } from '../booking/user-bookings';
 import type { CatalogContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
-export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -452,7 +453,7 @@ export type ResolversTypes = {
   BookSeatsInput: BookSeatsInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Booking: ResolverTypeWrapper<Omit<Booking, 'screening' | 'user'> & { screening: ResolversTypes['Screening'], user?: Maybe<ResolversTypes['User']> }>;
+  Booking: ResolverTypeWrapper<BookingObject>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   BookingStatus: BookingStatus;
   Cinema: ResolverTypeWrapper<CinemaObject>;
@@ -465,7 +466,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ScheduleScreeningInput: ScheduleScreeningInput;
   Screening: ResolverTypeWrapper<ScreeningObject>;
-  User: ResolverTypeWrapper<Omit<User, 'bookings'> & { bookings?: Maybe<Array<ResolversTypes['Booking']>> }>;
+  User: ResolverTypeWrapper<UserRef>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -473,7 +474,7 @@ export type ResolversParentTypes = {
   BookSeatsInput: BookSeatsInput;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
-  Booking: Omit<Booking, 'screening' | 'user'> & { screening: ResolversParentTypes['Screening'], user?: Maybe<ResolversParentTypes['User']> } | FederationReferenceTypes['Booking'];
+  Booking: BookingObject;
   String: Scalars['String']['output'];
   Cinema: CinemaObject;
   City: CityObject;
@@ -485,7 +486,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ScheduleScreeningInput: ScheduleScreeningInput;
   Screening: ScreeningObject;
-  User: Omit<User, 'bookings'> & { bookings?: Maybe<Array<ResolversParentTypes['Booking']>> } | FederationReferenceTypes['User'];
+  User: UserRef;
 };
 
 export type BookingResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Booking'] = ResolversParentTypes['Booking'], FederationReferenceType extends FederationReferenceTypes['Booking'] = FederationReferenceTypes['Booking']> = {

@@ -2,6 +2,7 @@ import { ObjectId } from 'mongodb';
 import { ADMIN_SCOPE, badUserInput, cause, forbidden, hasScope, isSelfOrAdmin, requireIdentity, type Identity } from '@cinema/serving';
 import { parseId, parseInput } from '@cinema/subgraph-runtime';
 import type { CatalogContext } from '../context';
+import type { Resolvers } from '../__generated__/resolvers-types';
 import { toGraphQL as screeningToGraphQL } from '../screening/screening';
 import { bookSeats } from './book-seats';
 import { bookSeatsInput, isLive, toGraphQL, type BookingDoc, type BookingObject } from './booking';
@@ -28,19 +29,19 @@ function visible(doc: BookingDoc, ctx: CatalogContext): BookingObject {
 
 export const bookingResolvers = {
   Query: {
-    async booking(_: unknown, args: { id: unknown }, ctx: CatalogContext) {
+    async booking(_, args, ctx) {
       const doc = await ctx.loaders.bookingById.load(parseId(args.id).toHexString());
       return doc && visible(doc, ctx);
     },
   },
   Mutation: {
-    async bookSeats(_: unknown, args: { input: unknown }, ctx: CatalogContext) {
+    async bookSeats(_, args, ctx) {
       const input = parseInput(bookSeatsInput, args.input);
       const userId = bookerOf(ctx.identity, input.userId);
       const doc = await bookSeats(ctx.saga, { screeningId: input.screeningId, seats: input.seats, userId }, ctx.bookingTimeoutMs, cause(ctx));
       return toGraphQL(doc);
     },
-    async cancelBooking(_: unknown, args: { id: unknown }, ctx: CatalogContext) {
+    async cancelBooking(_, args, ctx) {
       const id = parseId(args.id);
       const doc = await ctx.bookings.findById(id);
       if (!doc) throw badUserInput(`no booking with id ${id.toHexString()}`, 'id');
@@ -55,17 +56,19 @@ export const bookingResolvers = {
     },
   },
   Booking: {
-    async __resolveReference(ref: { id: string }, ctx: CatalogContext) {
+    async __resolveReference(ref, ctx) {
       const doc = await ctx.loaders.bookingById.load(ref.id);
       return doc && visible(doc, ctx);
     },
-    async screening(booking: BookingObject, _: unknown, ctx: CatalogContext) {
+    async screening(booking, _, ctx) {
       const doc = await ctx.loaders.screeningById.load(booking.screeningId);
-      return doc && screeningToGraphQL(doc);
+      // Screenings are never removed (a cancelled one stays), so a miss is a broken invariant.
+      if (!doc) throw new Error(`booking ${booking.id} refers to missing screening ${booking.screeningId}`);
+      return screeningToGraphQL(doc);
     },
     // A reference the gateway completes from the users subgraph: nothing to read here.
-    user(booking: BookingObject) {
+    user(booking) {
       return { __typename: 'User', id: booking.userId };
     },
   },
-};
+} satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Booking'>;
