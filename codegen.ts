@@ -28,7 +28,7 @@ const SUBGRAPHS: Record<string, { context: string; mappers: Record<string, strin
       Screening: '../screening/screening#ScreeningObject',
       Movie: '../movie/movie#MovieRef',
       Booking: '../booking/booking#BookingObject',
-      User: '../booking/user-bookings#UserRef',
+      User: '../user/user#UserRef',
     },
   },
 };

@@ -5,7 +5,7 @@ import type { CinemaObject } from '../cinema/cinema';
 import type { ScreeningObject } from '../screening/screening';
 import type { MovieRef } from '../movie/movie';
 import type { BookingObject } from '../booking/booking';
-import type { UserRef } from '../booking/user-bookings';
+import type { UserRef } from '../user/user';
 import type { CatalogContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -3,9 +3,6 @@ import { parsePage } from '@cinema/subgraph-runtime';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { toGraphQL } from './booking';
 
-/** A user as catalog knows one: a reference by id (users owns the rest). */
-export type UserRef = { id: string };
-
 /** Users are owned by the users subgraph; catalog contributes `User.bookings`. */
 export const userResolvers = {
   User: {
