@@ -40,6 +40,15 @@ export async function checkReadiness(checks: Record<string, ReadinessCheck>, tim
 }
 
 /**
+ * Reports dependencies that a service can serve without (a subgraph's RabbitMQ: its mutations
+ * still succeed and their events wait in the outbox), under `dependencies` in the readiness body:
+ * an outage of one of them must not take the service out of its load balancer.
+ */
+export function reportDependencies(dependencies: Record<string, ReadinessCheck>): ReadinessReport {
+  return async () => ({ dependencies: (await checkReadiness(dependencies)).checks });
+}
+
+/**
  * GET /health/live: the process answers (restart it if not). GET /health/ready and /health: every
  * check passes (send it traffic), 503 otherwise, naming each check's state, then what `report`
  * adds: `{ "status": "unavailable", "checks": { "mongo": "ok", "rabbitmq": "down" } }`.

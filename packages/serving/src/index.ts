@@ -5,6 +5,6 @@ export { requireGatewaySignature, SIGNATURE_HEADER, signatureProblem, signReques
 export { isSelfOrAdmin, requireAdmin, requireIdentity, requireSelfOrAdmin } from './auth/rules';
 export { badUserInput } from './errors';
 export { refuse, type GraphQLStep } from './graphql-route';
-export type { ReadinessCheck } from './health';
+export { reportDependencies, type ReadinessCheck } from './health';
 export { cause, createGraphQLHttpServer, type GraphQLHttpOptions, type GraphQLHttpServer } from './http';
 export type { RequestContext } from './request-context';

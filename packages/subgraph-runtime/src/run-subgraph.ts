@@ -49,7 +49,7 @@ export interface SubgraphDeps<C> {
     gatewaySecret: string;
     onEvents: Messaging['relay']['dispatch'];
     metrics: ServiceMetrics;
-    readiness: { rabbitmq: () => boolean };
+    dependencies: { rabbitmq: () => boolean };
   };
 }
 
@@ -90,7 +90,7 @@ export function runSubgraph<S extends ReturnType<typeof subgraphEnv>>(
       metrics,
       observer,
       // Mutations hand their recorded events to the relay, so they are published at once.
-      serverWiring: (m) => ({ production, gatewaySecret: config.GATEWAY_SIGNING_SECRET, onEvents: m.relay.dispatch, metrics, readiness: { rabbitmq: () => m.connected } }),
+      serverWiring: (m) => ({ production, gatewaySecret: config.GATEWAY_SIGNING_SECRET, onEvents: m.relay.dispatch, metrics, dependencies: { rabbitmq: () => m.connected } }),
     });
     observer.watchBacklog(() => messaging.relay.pendingDocuments());
     await server.ensureIndexes();

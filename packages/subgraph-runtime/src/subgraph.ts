@@ -27,8 +27,12 @@ export interface SubgraphServerOptions {
   onEvents?: OnEvents;
   /** The process's metrics registry (GET /metrics); none in most tests. */
   metrics?: ServiceMetrics;
-  /** Readiness checks besides MongoDB's, e.g. `rabbitmq` (index.ts wires the messaging's). */
-  readiness?: Record<string, ReadinessCheck>;
+  /**
+   * Dependencies reported in the readiness body without deciding it, e.g. `rabbitmq` (index.ts
+   * wires the messaging's): the subgraph serves while the broker is away (events wait in the
+   * outbox), so the broker's outage must not take it out of its load balancer.
+   */
+  dependencies?: Record<string, ReadinessCheck>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import { mongoReachable } from '@cinema/mongo';
+import { reportDependencies } from '@cinema/serving';
 import { createSubgraphServer, type SubgraphServerOptions } from '@cinema/subgraph-runtime';
 import { bookingResolvers } from './booking/resolvers';
 import { bookingSaga, DEFAULT_BOOKING_TIMEOUT_MS } from './booking/saga';
@@ -39,7 +40,7 @@ export interface CatalogServerOptions extends SubgraphServerOptions {
 
 /** Builds the catalog subgraph (not listening yet) over its own database. */
 export function createCatalogServer(options: CatalogServerOptions) {
-  const { db, logger, production = false, gatewaySecret, now = () => new Date(), onEvents, metrics, readiness } = options;
+  const { db, logger, production = false, gatewaySecret, now = () => new Date(), onEvents, metrics, dependencies } = options;
   const bookingTimeoutMs = options.bookingTimeoutMs ?? DEFAULT_BOOKING_TIMEOUT_MS;
   const cities = new CityRepository(db, { now });
   const cinemas = new CinemaRepository(db, { now });
@@ -55,7 +56,8 @@ export function createCatalogServer(options: CatalogServerOptions) {
     typeDefs,
     resolvers,
     context: (base) => ({ ...base, ...repositories, saga, bookingTimeoutMs, loaders: createLoaders(repositories, now()) }),
-    checks: { mongo: mongoReachable(db), ...readiness },
+    checks: { mongo: mongoReachable(db) },
+    readinessReport: dependencies && reportDependencies(dependencies),
     metrics,
   });
   const ensureIndexes = async () => {

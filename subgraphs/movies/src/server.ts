@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import { mongoReachable } from '@cinema/mongo';
+import { reportDependencies } from '@cinema/serving';
 import { createSubgraphServer, type SubgraphServerOptions } from '@cinema/subgraph-runtime';
 import type { Resolvers } from './__generated__/resolvers-types';
 import { createLoaders, type MoviesContext } from './context';
@@ -25,7 +26,7 @@ const resolvers = {
 export type MoviesServerOptions = SubgraphServerOptions;
 
 /** Builds the movies subgraph (not listening yet) over its own database. */
-export function createMoviesServer({ db, logger, production = false, gatewaySecret, onEvents, metrics, readiness }: MoviesServerOptions) {
+export function createMoviesServer({ db, logger, production = false, gatewaySecret, onEvents, metrics, dependencies }: MoviesServerOptions) {
   const movies = new MovieRepository(db, { onEvents });
   const reviews = new ReviewRepository(db, { onEvents });
   // Read only: the messaging consumer is the one writer of the replica.
@@ -37,7 +38,8 @@ export function createMoviesServer({ db, logger, production = false, gatewaySecr
     typeDefs,
     resolvers,
     context: (base) => ({ ...base, movies, reviews, profiles, loaders: createLoaders(movies, reviews, profiles) }),
-    checks: { mongo: mongoReachable(db), ...readiness },
+    checks: { mongo: mongoReachable(db) },
+    readinessReport: dependencies && reportDependencies(dependencies),
     metrics,
   });
   const ensureIndexes = async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import { mongoReachable } from '@cinema/mongo';
+import { reportDependencies } from '@cinema/serving';
 import { createSubgraphServer, type SubgraphServerOptions } from '@cinema/subgraph-runtime';
 import type { Resolvers } from './__generated__/resolvers-types';
 import { AccountRepository } from './account/repository';
@@ -21,7 +22,7 @@ const resolvers = {
 } satisfies Resolvers;
 
 /** Builds the users subgraph (not listening yet) over its own database. */
-export function createUsersServer({ db, logger, production = false, gatewaySecret, onEvents, metrics, readiness }: UsersServerOptions) {
+export function createUsersServer({ db, logger, production = false, gatewaySecret, onEvents, metrics, dependencies }: UsersServerOptions) {
   const users = new UserRepository(db, { onEvents });
   const accounts = new AccountRepository(db, { onEvents });
   const server = createSubgraphServer<UsersContext>({
@@ -31,7 +32,8 @@ export function createUsersServer({ db, logger, production = false, gatewaySecre
     typeDefs,
     resolvers,
     context: (base) => ({ ...base, users, accounts, loaders: createLoaders(users) }),
-    checks: { mongo: mongoReachable(db), ...readiness },
+    checks: { mongo: mongoReachable(db) },
+    readinessReport: dependencies && reportDependencies(dependencies),
     metrics,
   });
   return { ...server, users, accounts, ensureIndexes: () => users.ensureIndexes() };
