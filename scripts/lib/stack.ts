@@ -45,9 +45,16 @@ export const workspaceOf = (s: ServiceName) => (s === 'gateway' ? 'gateway' : jo
 export const serviceArgs = (s: ServiceName, compiled = false) =>
   compiled ? ['--conditions=production', join(ROOT, workspaceOf(s), 'dist', 'index.js')] : ['--import', 'tsx', join(ROOT, workspaceOf(s), 'src', 'index.ts')];
 
+/**
+ * Ready, and its dependencies up too: a subgraph serves before its broker link is (readiness does
+ * not wait for it), but a stack handed to a test or a user must have declared its queues, or the
+ * first events would find no queue bound for them.
+ */
 async function healthy(port: number): Promise<boolean> {
   const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(1_000) });
-  return res.ok;
+  if (!res.ok) return false;
+  const body = (await res.json()) as { dependencies?: Record<string, string> };
+  return Object.values(body.dependencies ?? {}).every((state) => state === 'ok');
 }
 
 function launch(service: ServiceName, env: NodeJS.ProcessEnv, { output, compiled }: StackOptions, onExit: (code: number | null) => void) {
