@@ -3,6 +3,8 @@
  * database's, the propagation latency, a burst's events/s, an outbox backlog's drain, a resync, and the
  * projection's bulkWrite on and off; then, on a traced stack, the propagation's hop-by-hop breakdown.
  */
+import { OPERATOR } from '@cinema/events';
+import { loginUrl } from '../scripts/lib/broker-users';
 import { amqpFloor } from './amqp-floor';
 import type { BenchConfig } from './config';
 import { databaseFloor } from './database-floor';
@@ -51,7 +53,7 @@ async function shippedStack(cfg: BenchConfig) {
     await settle('drain');
     const drain = await outboxDrain(sys.mongo, cfg.events.drainEvents);
     await settle('resync');
-    const rs = await resync(sys.mongo, sys.amqpUrl);
+    const rs = await resync(sys.mongo, loginUrl(sys.broker, OPERATOR));
     await settle('projectionBulk');
     const bulk = await projectionBulk(sys.mongo.db(DATABASES.movies), Math.max(readModelSize, 1_000), cfg.events.bulkEvents);
     return { readModelSize, quiet, warmup, floor, serialFloor, dbFloor, propagation: prop, atTarget, burst: b, drain, resync: rs, projectionBulk: bulk };

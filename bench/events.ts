@@ -7,8 +7,7 @@ import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import { ObjectId, type MongoClient } from 'mongodb';
 import { Pool } from 'undici';
-import { resyncQueue } from '@cinema/events';
-import { qualify } from '@cinema/messaging';
+import { requestResync } from '../scripts/lib/resync-request';
 import { watchArrivals } from './arrivals';
 import { DATABASES, NAMESPACE } from './system';
 
@@ -120,19 +119,18 @@ export async function burst(url: string, mongo: MongoClient, count: number) {
   return { events: ok, errors, mutationsPerS: Math.round(ok / ((written - started) / 1000)), endToEndPerS: Math.round(ok / ((done - started) / 1000)) };
 }
 
-/** Clears movies' user_profiles, asks users for a resync, waits until every user is back. */
-export async function resync(mongo: MongoClient, amqpUrl: string) {
+/** Clears movies' user_profiles, asks users for a resync (as the operator: `operatorUrl`), waits until every user is back. */
+export async function resync(mongo: MongoClient, operatorUrl: string) {
   // In id order, as users' snapshot publishes them (watchArrivals looks where the next ones are).
   const ids = (await mongo.db(DATABASES.users).collection('users').find({}, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id as ObjectId);
   const source = ids.length;
   const replica = mongo.db(DATABASES.movies).collection('user_profiles');
   await replica.deleteMany({});
-  const conn = await amqplib.connect(amqpUrl);
+  const conn = await amqplib.connect(operatorUrl);
   try {
     const ch = await conn.createConfirmChannel();
     const started = performance.now();
-    ch.sendToQueue(qualify(resyncQueue('users'), NAMESPACE), Buffer.from(JSON.stringify({ requestId: randomUUID(), queue: 'movies:user:replicate' })), { persistent: true, contentType: 'application/json' });
-    await ch.waitForConfirms();
+    await requestResync(ch, { url: operatorUrl, namespace: NAMESPACE, queue: 'movies:user:replicate' });
     const { seen: have, done } = await watchArrivals(replica, ids, 120_000);
     const seconds = (done - started) / 1000;
     return { entities: source, applied: have, seconds: Math.round(seconds * 10) / 10, entitiesPerS: Math.round(have / seconds) };

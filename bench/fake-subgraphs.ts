@@ -12,7 +12,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { execute, parse, type GraphQLSchema } from 'graphql';
-import { signatureProblem, SIGNATURE_HEADER, IDENTITY_HEADER } from '@cinema/serving';
+import { IDENTITY_HEADER, NonceCache, signatureProblem, SIGNATURE_HEADER } from '@cinema/serving';
 import { byId, cinemas, cities, movies, reviews, screenings, users } from './fake-data';
 
 const sdl = (name: string) => parse(readFileSync(join(__dirname, '..', 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'));
@@ -65,12 +65,13 @@ const schemas: Record<string, GraphQLSchema> = {
 
 function serve(name: string, schema: GraphQLSchema, secret: string) {
   const answers = new Map<string, string>();
+  const nonces = new NonceCache();
   return http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const raw = Buffer.concat(chunks);
-      const problem = signatureProblem(secret, req.headers[SIGNATURE_HEADER] as string | undefined, (req.headers[IDENTITY_HEADER] as string) ?? '', raw);
+      const problem = signatureProblem([secret], name, req.headers[SIGNATURE_HEADER] as string | undefined, (req.headers[IDENTITY_HEADER] as string) ?? '', raw, Date.now(), nonces);
       if (problem) {
         res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: `${name}: ${problem}` }] }));
         return;

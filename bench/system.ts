@@ -8,6 +8,8 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { adminHeaders, freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
+import { brokerAdminFor, provisionBrokerUsers, withoutCredentials } from '../scripts/lib/broker-users';
+import { devBrokerAccess } from '../scripts/lib/dev-secrets';
 import { startStack } from '../scripts/lib/stack';
 import { ensureMongo, ensureRabbit, ROOT } from '../scripts/lib/infra';
 import { pin, unpin } from './processes';
@@ -25,9 +27,12 @@ const SEED = { users: 10, movies: 10, reviewsPerMovie: 5, screeningsPerMovie: 2 
  */
 export async function startSystem(env: Record<string, string> = {}, cores?: string) {
   const [mongoUrl, amqpUrl] = [await ensureMongo(), await ensureRabbit()];
+  // Each service logs in as its own development broker user, as `npm start` runs it.
+  const broker = devBrokerAccess(withoutCredentials(amqpUrl));
+  await provisionBrokerUsers(broker, brokerAdminFor(amqpUrl));
   const ports = { gateway: await freePort(), users: await freePort(), movies: await freePort(), catalog: await freePort() };
   const stack = await startStack({
-    mongoUrl, amqpUrl, ports, databases: DATABASES,
+    mongoUrl, broker, ports, databases: DATABASES,
     // BENCH_LOGS=1 keeps each service's warnings and errors in .data/bench-logs/<service>.log.
     output: process.env.BENCH_LOGS ? (service) => (mkdirSync(join(ROOT, '.data', 'bench-logs'), { recursive: true }), createWriteStream(join(ROOT, '.data', 'bench-logs', `${service}.log`), { flags: 'a' })) : undefined,
     env: { LOG_LEVEL: 'warn', AMQP_NAMESPACE: NAMESPACE, GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT: '0', ...env },
@@ -45,7 +50,7 @@ export async function startSystem(env: Record<string, string> = {}, cores?: stri
     await mongo.close();
     if (ferretDb && cores) unpin(ferretDb);
   };
-  return { stack, mongo, mongoUrl, amqpUrl, smallId, stop };
+  return { stack, mongo, mongoUrl, amqpUrl, broker, smallId, stop };
 }
 
 /** The FerretDB serving `mongoUrl` on this machine, if it is one (a MongoDB of the user's is left alone). */

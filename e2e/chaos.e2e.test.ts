@@ -1,8 +1,9 @@
-import { must } from '@cinema/testing';
+import { must, testNamespace } from '@cinema/testing';
 import { describeResult, runScenario } from '../scripts/chaos/run';
 import { SCENARIOS } from '../scripts/chaos/scenarios';
 import { seedSaga, type SagaSeed } from '../scripts/chaos/saga-seed';
 import { startChaosStack, type ChaosStack } from '../scripts/chaos/stack';
+import { testBrokerAccess } from './support/test-stack';
 
 jest.setTimeout(180_000);
 
@@ -15,7 +16,8 @@ let stack: ChaosStack;
 let cinemaId: string;
 let saga: SagaSeed;
 beforeAll(async () => {
-  stack = await startChaosStack(process.env.MONGO_URL!, process.env.AMQP_URL!);
+  // This run's broker users, and a namespace of this run (their permissions cover no other).
+  stack = await startChaosStack(process.env.MONGO_URL!, process.env.AMQP_URL!, { broker: testBrokerAccess(), namespace: testNamespace('chaos') });
   const { createCity } = await must(stack.gatewayUrl, 'mutation { createCity(input: { name: "Test City" }) { id } }');
   cinemaId = (await must(stack.gatewayUrl, 'mutation($c: ID!) { createCinema(input: { cityId: $c, name: "Test Cinema" }) { id } }', { c: createCity.id })).createCinema.id;
   saga = await seedSaga(stack.gatewayUrl, cinemaId);

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { TcpProxy, must } from '@cinema/testing';
+import { loginUrl } from '../scripts/lib/broker-users';
 import { compare } from '../scripts/lib/convergence';
 import { READ_MODELS } from '../scripts/lib/read-models';
-import { startTestStack, type TestStack } from './support/test-stack';
+import { startTestStack, testBrokerAccess, type TestStack } from './support/test-stack';
 import { seedCinemaGraph } from './support/scenario';
 
 jest.setTimeout(120_000);
@@ -15,7 +16,8 @@ let proxy: TcpProxy;
 let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
 
 beforeAll(async () => {
-  const amqp = new URL(process.env.AMQP_URL!);
+  // users logs in as its own broker user, through the proxy.
+  const amqp = new URL(loginUrl(testBrokerAccess(), 'users'));
   proxy = new TcpProxy({ host: amqp.hostname, port: Number(amqp.port || 5672) });
   const proxied = new URL(amqp);
   proxied.hostname = '127.0.0.1';
@@ -80,7 +82,8 @@ describe('events keep the replicas current', () => {
 
   it('npm run resync rebuilds a read model from scratch and checks it equals the source', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'scripts', 'resync.ts'), 'movies:user:replicate', '--from-scratch'], {
-      env: { ...process.env, AMQP_NAMESPACE: stack.namespace, USERS_MONGO_DB: stack.databases.users, MOVIES_MONGO_DB: stack.databases.movies },
+      // As this run's operator: the owner serves only a queue's consumer or an operator.
+      env: { ...process.env, OPERATOR_AMQP_URL: loginUrl(testBrokerAccess(), 'operator'), AMQP_NAMESPACE: stack.namespace, USERS_MONGO_DB: stack.databases.users, MOVIES_MONGO_DB: stack.databases.movies },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -3,8 +3,8 @@ import { MongoClient } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
 import { loadConfig } from '@cinema/config';
 import { MONGO_CLIENT_OPTIONS } from '@cinema/mongo';
-import { buildTopology, createBroker, type Messaging } from '@cinema/messaging';
-import { amqpUrl, eventually, silentLogger, TcpProxy, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
+import { buildTopology, createBroker, type Broker, type Messaging } from '@cinema/messaging';
+import { amqpUrl, amqpUrlFor, eventually, silentLogger, TcpProxy, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
 import { moviesEnv } from '../subgraphs/movies/src/config';
 import { createMoviesMessaging } from '../subgraphs/movies/src/messaging';
 import { userCreated, userProfileUpdated } from '../subgraphs/movies/src/test-user-events';
@@ -25,6 +25,7 @@ let proxy: TcpProxy;
 let client: MongoClient;
 let movies: Messaging;
 let raw: Awaited<ReturnType<typeof rawBroker>>;
+let owner: Broker;
 /** eventId → outcomes the consumer reported for it (applied, stale). */
 const outcomes = new Map<string, string[]>();
 let retries = 0;
@@ -35,21 +36,24 @@ beforeAll(async () => {
   await proxy.start();
   // The services' own client settings (their bounded timeouts are part of what is tested), quicker to give up.
   client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}`, { ...MONGO_CLIENT_OPTIONS, serverSelectionTimeoutMS: 1_000, directConnection: true });
-  const config = loadConfig(moviesEnv, testServiceEnv(ns));
+  const config = loadConfig(moviesEnv, testServiceEnv(ns, 'movies'));
   movies = createMoviesMessaging(client.db(db.db.databaseName), silentLogger, config, {
     observer: {
       consumed: (_q, event, outcome) => outcomes.set(event.eventId, [...(outcomes.get(event.eventId) ?? []), outcome]),
       retried: () => void retries++,
     },
   });
+  raw = await rawBroker(ns);
+  // The owner's exchanges exist before movies binds to them (it checks, never declares, another's).
+  owner = await createBroker(buildTopology({ url: amqpUrlFor('users'), namespace: ns, owns: 'users' }), silentLogger);
   movies.start();
   await movies.ready();
-  raw = await rawBroker(ns);
 }, 30_000);
 
 afterAll(async () => {
   summary.write('amqp', { queue: QUEUE });
   await raw?.close();
+  await owner?.shutdown();
   await movies?.stop();
   await client?.close();
   await proxy?.stop();

@@ -1,5 +1,6 @@
 import amqplib from 'amqplib';
-import { adminHeaders, gql, must, mustOnceReplicated } from '@cinema/testing';
+import { EVENTS, type EventType } from '@cinema/events';
+import { adminHeaders, gql, must, mustOnceReplicated, testUserPrefix } from '@cinema/testing';
 import { startInProcessGraph } from './support/in-process';
 
 // What each mutation puts on the wire: a tap queue bound to all three exchanges with '#' sees every
@@ -37,11 +38,13 @@ async function eventsOf(requestId: string, query: string, variables: Record<stri
   return seen.filter((e) => e.body.correlationId === requestId);
 }
 
-function expectEnvelope(e: (typeof seen)[number], type: string, aggregateId: string, version: number) {
-  expect(e.exchange).toBe(`${graph.namespace}:${type.startsWith('user') ? 'users' : type.startsWith('screening') ? 'catalog' : 'movies'}`);
+function expectEnvelope(e: (typeof seen)[number], type: EventType, aggregateId: string, version: number) {
+  const owner = EVENTS[type].exchange;
+  expect(e.exchange).toBe(`${graph.namespace}:${owner}`);
   expect(e.routingKey).toBe(type);
-  expect(e.body).toMatchObject({ type, schemaVersion: 1, aggregateId, aggregateVersion: version, causationId: null });
-  expect(e.props).toMatchObject({ messageId: e.body.eventId, contentType: 'application/json', deliveryMode: 2, type });
+  expect(e.body).toMatchObject({ type, schemaVersion: EVENTS[type].schemaVersion, source: owner, aggregateId, aggregateVersion: version, causationId: null });
+  // user_id: the owner's broker user, which RabbitMQ checked against the connection's login.
+  expect(e.props).toMatchObject({ messageId: e.body.eventId, contentType: 'application/json', deliveryMode: 2, type, userId: `${testUserPrefix()}${owner}` });
 }
 
 describe('every mutation publishes its event', () => {
@@ -49,7 +52,8 @@ describe('every mutation publishes its event', () => {
     const [created] = await eventsOf('req-u1', 'mutation { createUser(input: { email: "pub@example.com", fullName: "Pub" }) { id } }', {}, 1);
     const id = created!.body.aggregateId;
     expectEnvelope(created!, 'user.created', id, 1);
-    expect(created!.body.data).toEqual({ id, email: 'pub@example.com', fullName: 'Pub' });
+    // Only what a consumer needs: the e-mail stays in users (schema version 2).
+    expect(created!.body.data).toEqual({ id, fullName: 'Pub' });
     const [updated] = await eventsOf('req-u2', 'mutation($id: ID!) { updateUserProfile(id: $id, input: { fullName: "Pub Two" }) { id } }', { id }, 1);
     expectEnvelope(updated!, 'user.profile.updated', id, 2);
     expect(updated!.body.data.fullName).toBe('Pub Two');

@@ -70,7 +70,7 @@ describe('response cache, evicted by the events', () => {
   it('a change made through another gateway process reaches this one by its event', async () => {
     await cached(MOVIE, { id: seed.movieId }, await adminHeaders());
     // Straight to movies, signed as a gateway would: this gateway learns of it only from movie.updated.
-    const res = await gatewayGql(stack.urls.movies, 'mutation($id: ID!) { updateMovie(id: $id, input: { title: "Arrival (cached)" }) { id } }', { id: seed.movieId });
+    const res = await gatewayGql('movies', stack.urls.movies, 'mutation($id: ID!) { updateMovie(id: $id, input: { title: "Arrival (cached)" }) { id } }', { id: seed.movieId });
     expect(res.errors).toBeUndefined();
     const seen = await askUntil(MOVIE, { id: seed.movieId }, (d) => d.movie.title === 'Arrival (cached)', 2_000);
     expect(seen.at(-1)!.cache).toBe('miss');

@@ -4,7 +4,7 @@ import { parseEvent, type DomainEvent } from '@cinema/events';
 import { startTracing, tracer, type Tracing } from '@cinema/telemetry';
 import { envelopeOf, outboxEntry, type Messaging } from '@cinema/messaging';
 import type { SubgraphEnv } from '@cinema/subgraph-runtime';
-import { amqpUrl, eventually, gql, silentLogger, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET, testGatewaySecurity } from '@cinema/testing';
+import { amqpUrlFor, eventually, gql, silentLogger, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET, testGatewaySecurity, testUserPrefix } from '@cinema/testing';
 import { createGatewayServer } from '../gateway/src/server';
 import { createMoviesMessaging } from '../subgraphs/movies/src/messaging';
 import { createMoviesServer } from '../subgraphs/movies/src/server';
@@ -28,12 +28,12 @@ beforeAll(async () => {
   const [users, movies] = [await testDatabase('trace_users'), await testDatabase('trace_movies')];
   dbs.push(users, movies);
   const namespace = testNamespace('trace');
-  const config = (db: TestDatabase): SubgraphEnv => ({
+  const config = (db: TestDatabase, service: string): SubgraphEnv => ({
     NODE_ENV: 'test', PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGO_URL: process.env.MONGO_URL!,
-    MONGO_DB: db.db.databaseName, AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: 200,
+    MONGO_DB: db.db.databaseName, AMQP_URL: amqpUrlFor(service), AMQP_USER_PREFIX: testUserPrefix(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: 200,
     GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
   });
-  const messaging: Messaging[] = [createUsersMessaging(users.db, silentLogger, config(users)), createMoviesMessaging(movies.db, silentLogger, config(movies))];
+  const messaging: Messaging[] = [createUsersMessaging(users.db, silentLogger, config(users, 'users')), createMoviesMessaging(movies.db, silentLogger, config(movies, 'movies'))];
   const usersServer = createUsersServer({ db: users.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging[0]!.relay.dispatch });
   const moviesServer = createMoviesServer({ db: movies.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging[1]!.relay.dispatch });
   const urls = { users: await usersServer.listen(0, '127.0.0.1'), movies: await moviesServer.listen(0, '127.0.0.1') };
@@ -121,7 +121,7 @@ describe('tracing across the gateway, a subgraph, RabbitMQ and a consumer', () =
 });
 
 const userCreated = (): DomainEvent => ({
-  eventId: randomUUID(), type: 'user.created', schemaVersion: 1, source: 'users', aggregateType: 'user',
+  eventId: randomUUID(), type: 'user.created', schemaVersion: 2, source: 'users', aggregateType: 'user',
   aggregateId: '0123456789abcdef01234567', aggregateVersion: 1, occurredAt: new Date().toISOString(),
-  correlationId: 'test', causationId: null, data: { id: '0123456789abcdef01234567', email: 'a@b.io', fullName: 'A B' },
+  correlationId: 'test', causationId: null, data: { id: '0123456789abcdef01234567', fullName: 'A B' },
 });

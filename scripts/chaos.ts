@@ -26,7 +26,7 @@ async function main() {
   const amqpUrl = broker.amqpUrl;
   useNode(broker.node);
   process.stderr.write(`› starting a stack of its own (namespace chaos-…) for ${chosen.length} scenario(s)…\n`);
-  const stack = await startChaosStack(mongoUrl, amqpUrl);
+  const stack = await startChaosStack(mongoUrl, amqpUrl, { node: broker.node });
   const results: ScenarioResult[] = [];
   let held: HeldLoad | undefined;
   try {

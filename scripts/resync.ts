@@ -1,16 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import { MongoClient } from 'mongodb';
-import { CONSUMERS, isReplicaQueue, resyncQueue, type ResyncProgress, type ResyncRequest } from '@cinema/events';
+import { CONSUMERS, isReplicaQueue, OPERATOR } from '@cinema/events';
 import { qualify } from '@cinema/messaging';
+import { brokerAdminFor, loginUrl, provisionBrokerUsers, withoutCredentials } from './lib/broker-users';
 import { compare } from './lib/convergence';
+import { devBrokerAccess } from './lib/dev-secrets';
 import { ensureMongo, ensureRabbit, waitFor } from './lib/infra';
 import { READ_MODELS } from './lib/read-models';
+import { requestResync } from './lib/resync-request';
 
 // `npm run resync -- <consumer queue> [--from-scratch]`
 // Asks the owner to re-publish the current state of every entity to that one queue (rule 6), shows
 // its progress, waits for the consumer to apply it all, and checks the read model equals the source.
+// It asks as the operator: OPERATOR_AMQP_URL, or the development operator (cinema-operator) that
+// `npm start` also creates. The owner serves only a queue's own consumer or an operator.
 const usage = `usage: npm run resync -- <${Object.keys(CONSUMERS).filter(isReplicaQueue).join('|')}> [--from-scratch]`;
+
+async function operatorUrl(): Promise<string> {
+  if (process.env.OPERATOR_AMQP_URL) return process.env.OPERATOR_AMQP_URL;
+  const amqpUrl = await ensureRabbit();
+  const broker = devBrokerAccess(withoutCredentials(amqpUrl));
+  await provisionBrokerUsers(broker, brokerAdminFor(amqpUrl));
+  return loginUrl(broker, OPERATOR);
+}
 
 async function main() {
   const queue = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -19,7 +31,7 @@ async function main() {
   const q = (name: string) => qualify(name, ns);
   const { owner } = CONSUMERS[queue];
   const pair = READ_MODELS[queue];
-  const [mongoUrl, amqpUrl] = await Promise.all([ensureMongo(), ensureRabbit()]);
+  const [mongoUrl, amqpUrl] = await Promise.all([ensureMongo(), operatorUrl()]);
   const mongo = await new MongoClient(mongoUrl).connect();
   const conn = await amqplib.connect(amqpUrl);
   try {
@@ -28,26 +40,14 @@ async function main() {
       console.log(`cleared ${pair.replica.db}.${pair.replica.collection} (${deletedCount} documents)`);
     }
     const ch = await conn.createConfirmChannel();
-    const { queue: replyTo } = await ch.assertQueue('', { exclusive: true, autoDelete: true });
-    const request: ResyncRequest = { requestId: randomUUID(), queue, replyTo };
-    const finished = new Promise<ResyncProgress>((resolve) => {
-      void ch.consume(replyTo, (m) => {
-        if (!m) return;
-        const p = JSON.parse(m.content.toString()) as ResyncProgress;
-        if (p.requestId !== request.requestId) return;
+    const { requestId, finished } = await requestResync(ch, {
+      url: amqpUrl, namespace: ns, queue,
+      onProgress: (p) => {
         const pct = p.total ? Math.round((100 * p.sent) / p.total) : 100;
-        console.log(`${owner} → ${queue}: ${p.sent}/${p.total} published (${pct}%)${p.done ? ', done' : ''}`);
-        if (p.done) resolve(p);
-      }, { noAck: true });
+        console.log(p.coalesced ? `${owner} → ${queue}: answered by a resync that started after this request` : `${owner} → ${queue}: ${p.sent}/${p.total} published (${pct}%)${p.done ? ', done' : ''}`);
+      },
     });
-    let returned = false;
-    ch.on('return', () => (returned = true));
-    ch.sendToQueue(q(resyncQueue(owner)), Buffer.from(JSON.stringify(request)), {
-      persistent: true, contentType: 'application/json', messageId: request.requestId, mandatory: true,
-    });
-    await ch.waitForConfirms();
-    if (returned) throw new Error(`${q(resyncQueue(owner))} does not exist: has ${owner} ever run (with this AMQP_NAMESPACE)?`);
-    console.log(`asked ${owner} to resync ${queue} (request ${request.requestId}); waiting for ${owner}…`);
+    console.log(`asked ${owner} to resync ${queue} (request ${requestId}); waiting for ${owner}…`);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([finished, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${owner} did not answer within 60s: is it running?`)), 60_000)))]).finally(() => clearTimeout(timer));
 

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import pretty from 'pino-pretty';
-import { devSecretsEnv } from './lib/dev-secrets';
+import { brokerAdminFor, provisionBrokerUsers, withoutCredentials } from './lib/broker-users';
+import { devBrokerAccess, devSecretsEnv } from './lib/dev-secrets';
 import { ensureMongo, ensureRabbit } from './lib/infra';
 import { startStack, type ServiceName } from './lib/stack';
 import { composeSupergraph, SUPERGRAPH_PATH } from './lib/supergraph';
@@ -25,11 +26,16 @@ async function main() {
     console.warn('! schema/supergraph.graphql is stale: run `npm run compose` (serving the committed one)');
   }
   const [mongoUrl, amqpUrl] = await Promise.all([ensureMongo(), ensureRabbit()]);
+  // Each service logs in as its own broker user (cinema-users, …): created or updated now.
+  const broker = devBrokerAccess(withoutCredentials(amqpUrl));
+  await provisionBrokerUsers(broker, brokerAdminFor(amqpUrl));
+  const secrets = devSecretsEnv();
   process.stderr.write('› starting users, movies, catalog and the gateway…\n');
   const stack = await startStack({
     mongoUrl,
-    amqpUrl,
-    env: devSecretsEnv(),
+    broker,
+    env: secrets.common,
+    serviceEnv: secrets.services,
     ports: { gateway: port('PORT', 4000), users: port('USERS_PORT', 4001), movies: port('MOVIES_PORT', 4002), catalog: port('CATALOG_PORT', 4003) },
     output,
     onExit: (service, code) => {

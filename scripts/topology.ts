@@ -1,19 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { CONSUMERS, deadLetterQueue, type Exchange } from '@cinema/events';
-import { buildTopology, qualify } from '@cinema/messaging';
+import { CONSUMERS, deadLetterQueue } from '@cinema/events';
+import { buildTopology, OWNER_EXCHANGES, qualify } from '@cinema/messaging';
 
 // `npm run topology`: this project's exchanges, queues (ready / unacked / consumers / dead letters)
 // and bindings, as `rabbitmqctl list_exchanges/list_queues/list_bindings` show them in the article,
 // limited to this project. Reads rabbitmqctl locally, or the management API at
-// RABBITMQ_MANAGEMENT_URL (e.g. http://guest:guest@127.0.0.1:15672 with docker compose).
+// RABBITMQ_MANAGEMENT_URL (with docker compose: http://cinema-operator:<password>@127.0.0.1:15672,
+// the operator's user, tagged `monitoring`: it reads everything and changes nothing).
 const ns = process.env.AMQP_NAMESPACE;
 const q = (name: string) => qualify(name, ns);
 
 /** The names every service declares, derived from the same topology builder the services use. */
 function expected() {
-  const owners: Exchange[] = ['users', 'movies', 'catalog'];
   const configs = [
-    ...owners.map((owns) => buildTopology({ url: 'amqp://x', owns })),
+    ...OWNER_EXCHANGES.map((owns) => buildTopology({ url: 'amqp://x', owns })),
     ...Object.keys(CONSUMERS).map((c) => buildTopology({ url: 'amqp://x', consumes: [c as keyof typeof CONSUMERS] })),
   ].map((c) => c.vhosts!['/']!);
   return {

@@ -7,13 +7,13 @@ import http from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { useJIT } from '@graphql-mesh/plugin-jit';
 import { signRequest, SIGNATURE_HEADER } from '@cinema/serving';
-import { benchSupergraph } from './supergraph';
+import { benchSupergraph, subgraphNameOf } from './supergraph';
 
 const secret = process.env.GATEWAY_SIGNING_SECRET!;
 
 const signing = {
-  onFetch({ options, setOptions }: any) {
-    const headers = { ...(options.headers ?? {}), [SIGNATURE_HEADER]: signRequest(secret, String(options.body ?? '')) };
+  onFetch({ url, options, setOptions }: any) {
+    const headers = { ...(options.headers ?? {}), [SIGNATURE_HEADER]: signRequest(secret, subgraphNameOf(String(url)), String(options.body ?? '')) };
     setOptions({ ...options, headers });
   },
 };

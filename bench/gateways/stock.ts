@@ -14,16 +14,16 @@ import { benchSupergraph } from './supergraph';
 const secret = process.env.GATEWAY_SIGNING_SECRET!;
 
 class Signed extends RemoteGraphQLDataSource {
-  constructor(url: string) {
+  constructor(name: string, url: string) {
     super({ url });
     const stockFetcher = this.fetcher;
     this.fetcher = ((u: string, init: { body: string; headers: Record<string, string> }) =>
-      stockFetcher(u, { ...init, headers: { ...init.headers, [SIGNATURE_HEADER]: signRequest(secret, init.body) } } as any)) as any;
+      stockFetcher(u, { ...init, headers: { ...init.headers, [SIGNATURE_HEADER]: signRequest(secret, name, init.body) } } as any)) as any;
   }
 }
 
 async function main() {
-  const gateway = new ApolloGateway({ supergraphSdl: acceptSecurityFeatures(benchSupergraph()).sdl, buildService: ({ url }) => new Signed(url!) });
+  const gateway = new ApolloGateway({ supergraphSdl: acceptSecurityFeatures(benchSupergraph()).sdl, buildService: ({ name, url }) => new Signed(name, url!) });
   const server = new ApolloServer({ gateway });
   await startStandaloneServer(server, { listen: { port: Number(process.env.PORT), host: '127.0.0.1' } });
   console.log('ready');

@@ -12,3 +12,10 @@ export function benchSupergraph(env = process.env): string {
     return url ? `@join__graph(name: "${name}", url: "${url}")` : all;
   });
 }
+
+/** The subgraph a URL routes to in the bench's supergraph (what the signature names), by SUBGRAPH_URL_<NAME>. */
+export function subgraphNameOf(url: string, env = process.env): string {
+  const found = Object.entries(env).find(([k, v]) => k.startsWith('SUBGRAPH_URL_') && v === url);
+  if (!found) throw new Error(`no SUBGRAPH_URL_<NAME> is ${url}`);
+  return found[0].slice('SUBGRAPH_URL_'.length).toLowerCase();
+}

@@ -6,7 +6,7 @@ import { graphql, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '@cinema/serving';
 import type { Messaging } from '@cinema/messaging';
 import type { SubgraphEnv } from '@cinema/subgraph-runtime';
-import { amqpUrl, silentLogger, TEST_SIGNING_SECRET, testDatabase, testGatewaySecurity, testNamespace, type TestDatabase } from '@cinema/testing';
+import { amqpUrlFor, silentLogger, TEST_SIGNING_SECRET, testDatabase, testGatewaySecurity, testNamespace, testUserPrefix, type TestDatabase } from '@cinema/testing';
 import { createGatewayServer } from '../../gateway/src/server';
 import { createUsersServer } from '../../subgraphs/users/src/server';
 import { createUsersMessaging } from '../../subgraphs/users/src/messaging';
@@ -59,7 +59,7 @@ export async function startInProcessGraph(options: { http?: boolean; bodyLimit?:
   const namespace = testNamespace('inprocess');
   const config = (name: keyof typeof dbs): SubgraphEnv => ({
     NODE_ENV: 'test', PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGO_URL: process.env.MONGO_URL!,
-    MONGO_DB: dbs[name].db.databaseName, AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: 200,
+    MONGO_DB: dbs[name].db.databaseName, AMQP_URL: amqpUrlFor(name), AMQP_USER_PREFIX: testUserPrefix(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: 200,
     GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
   });
   const messaging: Record<keyof typeof dbs, Messaging> = {

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { freePort, runId, TEST_JWT_SECRET, TEST_SIGNING_SECRET, testNamespace } from '@cinema/testing';
+import type { BrokerAccess } from '../../scripts/lib/broker-users';
 import { startStack, type StackOptions } from '../../scripts/lib/stack';
+
+/** This run's broker users (jest's global setup made them): each service of a test stack logs in as its own. */
+export const testBrokerAccess = (): BrokerAccess => JSON.parse(process.env.TEST_BROKER_ACCESS!) as BrokerAccess;
 
 /**
  * The whole stack as real processes for one test file: free ports, databases and a broker
@@ -15,7 +19,7 @@ export async function startTestStack(name: string, extra: Pick<StackOptions, 'en
   const [gateway, users, movies, catalog] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const stack = await startStack({
     mongoUrl: process.env.MONGO_URL!,
-    amqpUrl: process.env.AMQP_URL!,
+    broker: testBrokerAccess(),
     ports: { gateway, users, movies, catalog },
     databases,
     env: {

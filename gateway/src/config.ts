@@ -29,7 +29,9 @@ export const gatewayEnv = z
     // Bytes read from one subgraph answer, and bytes of one answer to a client: beyond them, an error.
     SUBGRAPH_RESPONSE_LIMIT: size('16mb'),
     RESPONSE_LIMIT: size('16mb'),
-    GATEWAY_SIGNING_SECRET: env.secret(),
+    // Development and tests: the key of every subgraph without a GATEWAY_SIGNING_SECRET_<NAME> of its
+    // own (loadGatewayConfig reads those). Refused in production: one key per subgraph there.
+    GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
     // Identity: a shared key in development, the identity provider's JWKS in production.
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -84,8 +86,10 @@ export const gatewayEnv = z
     RESPONSE_CACHE_TTL_S: int(1, 86_400, 300),
     RESPONSE_CACHE_MAX_MB: int(1, 16_384, 64),
     // Only with RESPONSE_CACHE=on: where the events come from (the subgraphs' broker; required in production).
+    // The gateway's own broker user (<AMQP_USER_PREFIX>gateway): it may only read events, on queues of its own.
     AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL').optional(),
     AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
+    AMQP_USER_PREFIX: env.amqpUserPrefix(),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     ...tracingEnv,
   })
@@ -101,6 +105,13 @@ export const gatewayEnv = z
     }
     // Without it the cache would look for a local broker that is not there and stay off, quietly.
     if (c.NODE_ENV === 'production' && c.RESPONSE_CACHE === 'on' && !c.AMQP_URL) problem('AMQP_URL', 'is required in production with RESPONSE_CACHE=on');
+    if (c.RESPONSE_CACHE === 'on' && c.AMQP_URL) {
+      const login = env.brokerLoginProblem(c.AMQP_URL, `${c.AMQP_USER_PREFIX}gateway`, c.NODE_ENV === 'production');
+      if (login) problem('AMQP_URL', login);
+    }
+    if (c.NODE_ENV === 'production' && c.GATEWAY_SIGNING_SECRET) {
+      problem('GATEWAY_SIGNING_SECRET', 'one key shared by every subgraph is refused in production: set GATEWAY_SIGNING_SECRET_<NAME> for each subgraph (each subgraph gets only its own)');
+    }
     const allowed = c.JWT_SECRET ? HMAC : ASYMMETRIC;
     for (const alg of c.JWT_ALGORITHMS?.split(',') ?? []) {
       if (!allowed.includes(alg.trim())) problem('JWT_ALGORITHMS', `${alg} is not one of ${allowed.join(', ')} (for ${c.JWT_SECRET ? 'JWT_SECRET' : 'JWT_JWKS_URL'})`);
@@ -111,21 +122,53 @@ export const gatewayEnv = z
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 
 /**
+ * The variables named after a subgraph: SUBGRAPH_URL_<NAME> and GATEWAY_SIGNING_SECRET_<NAME> (the
+ * key only that subgraph shares with the gateway; `_PREVIOUS` is a subgraph's own variable during a
+ * rotation, not a name). Production wants one key per subgraph, all different, and no shared one.
+ */
+function perSubgraph(e: NodeJS.ProcessEnv) {
+  const subgraphUrls: Record<string, string> = {};
+  const signingKeys: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(e)) {
+    const url = /^SUBGRAPH_URL_(.+)$/.exec(key);
+    if (url && value) {
+      if (!/^https?:\/\//.test(value)) problems.push(`${key}: must be an http(s) URL`);
+      subgraphUrls[url[1]!.toLowerCase()] = value;
+    }
+    const signing = /^GATEWAY_SIGNING_SECRET_(.+)$/.exec(key);
+    if (signing && value && !key.endsWith('_PREVIOUS')) {
+      if (value.length < 32) problems.push(`${key}: must be at least 32 characters (e.g. \`openssl rand -hex 32\`)`);
+      signingKeys[signing[1]!.toLowerCase()] = value;
+    }
+  }
+  const production = e.NODE_ENV === 'production';
+  const keys = Object.values(signingKeys);
+  if (!e.GATEWAY_SIGNING_SECRET && keys.length === 0) {
+    problems.push('GATEWAY_SIGNING_SECRET_<NAME>: is required for each subgraph (e.g. GATEWAY_SIGNING_SECRET_USERS; `openssl rand -hex 32` each)');
+  }
+  if (production && new Set(keys).size < keys.length) problems.push('GATEWAY_SIGNING_SECRET_<NAME>: each subgraph needs a key of its own (two are the same)');
+  return { subgraphUrls, signingKeys, problems };
+}
+
+/**
  * The gateway knows no subgraph by name: `SUBGRAPH_URL_<NAME>` (e.g. SUBGRAPH_URL_USERS) overrides
  * the routing URL the supergraph file gives for subgraph <name>, for any supergraph.
  */
 export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
-  const c = loadConfig(gatewayEnv, e);
-  const subgraphUrls: Record<string, string> = {};
-  for (const [key, value] of Object.entries(e)) {
-    const match = /^SUBGRAPH_URL_(.+)$/.exec(key);
-    if (!match || !value) continue;
-    if (!/^https?:\/\//.test(value)) throw new Error(`invalid configuration\n  - ${key}: must be an http(s) URL`);
-    subgraphUrls[match[1]!.toLowerCase()] = value;
+  const { subgraphUrls, signingKeys, problems } = perSubgraph(e);
+  let c: z.infer<typeof gatewayEnv>;
+  try {
+    c = loadConfig(gatewayEnv, e);
+  } catch (err) {
+    // One message naming every bad variable, the per-subgraph ones included.
+    throw new Error([(err as Error).message, ...problems.map((p) => `  - ${p}`)].join('\n'));
   }
+  if (problems.length > 0) throw new Error(`invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return {
     ...c,
     subgraphUrls,
+    signingKeys,
     production: c.NODE_ENV === 'production',
     dedupeRepresentations: c.DEDUPE_REPRESENTATIONS === 'on',
     dedupeInflight: c.DEDUPE_INFLIGHT === 'on',
@@ -137,6 +180,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     responseCache: c.RESPONSE_CACHE === 'on' ? { maxBytes: c.RESPONSE_CACHE_MAX_MB * 2 ** 20, ttlMs: c.RESPONSE_CACHE_TTL_S * 1000 } : undefined,
     amqpUrl: c.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     resilience: { breakerFailures: c.SUBGRAPH_BREAKER_FAILURES, breakerOpenMs: c.SUBGRAPH_BREAKER_OPEN_MS, readRetries: c.SUBGRAPH_READ_RETRIES },
+    amqpUserPrefix: c.AMQP_USER_PREFIX,
     subgraphPool: c.SUBGRAPH_FETCH === 'pool' ? { connections: c.SUBGRAPH_CONNECTIONS } : (false as const),
     trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     tokens: {

@@ -48,7 +48,7 @@ describe('gateway configuration', () => {
     const message = messageOf({ PORT: 'abc', NODE_ENV: 'prod' });
     expect(message).toMatch(/PORT: must be a port number/);
     expect(message).toMatch(/NODE_ENV: .*"production"/);
-    expect(message).toMatch(/GATEWAY_SIGNING_SECRET: is required/);
+    expect(message).toMatch(/GATEWAY_SIGNING_SECRET_<NAME>: is required for each subgraph/);
     expect(() => loadGatewayConfig({ ...secrets, SUBGRAPH_URL_USERS: 'users:4001' })).toThrow(/SUBGRAPH_URL_USERS: must be an http/);
   });
 
@@ -67,20 +67,30 @@ describe('gateway configuration', () => {
     expect(loadGatewayConfig(jwks).tokens.algorithms).toEqual(['RS256', 'ES256']);
   });
 
+  it('signs each subgraph\'s requests with its own key; production refuses a key shared by all, or two the same', () => {
+    const keys = { GATEWAY_SIGNING_SECRET_USERS: 'u'.repeat(32), GATEWAY_SIGNING_SECRET_MOVIES: 'm'.repeat(32), GATEWAY_SIGNING_SECRET_PREVIOUS: 'p'.repeat(32) };
+    expect(loadGatewayConfig({ ...keys, JWT_SECRET: secrets.JWT_SECRET }).signingKeys).toEqual({ users: 'u'.repeat(32), movies: 'm'.repeat(32) });
+    expect(messageOf({ ...keys, GATEWAY_SIGNING_SECRET_CATALOG: 'short', JWT_SECRET: secrets.JWT_SECRET })).toMatch(/GATEWAY_SIGNING_SECRET_CATALOG: must be at least 32/);
+    const production = { NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' };
+    expect(loadGatewayConfig({ ...production, ...keys }).production).toBe(true);
+    expect(messageOf({ ...production, GATEWAY_SIGNING_SECRET: secrets.GATEWAY_SIGNING_SECRET })).toMatch(/GATEWAY_SIGNING_SECRET: one key shared by every subgraph is refused in production/);
+    expect(messageOf({ ...production, ...keys, GATEWAY_SIGNING_SECRET_CATALOG: 'u'.repeat(32) })).toMatch(/each subgraph needs a key of its own/);
+  });
+
   it('in production wants a JWKS, an issuer and an audience', () => {
     const message = messageOf({ ...secrets, NODE_ENV: 'production' });
     expect(message).toMatch(/JWT_JWKS_URL: is required in production/);
     expect(message).toMatch(/JWT_ISSUER: is required in production/);
     expect(message).toMatch(/JWT_AUDIENCE: is required in production/);
     const ok = loadGatewayConfig({
-      GATEWAY_SIGNING_SECRET: secrets.GATEWAY_SIGNING_SECRET,
+      GATEWAY_SIGNING_SECRET_USERS: secrets.GATEWAY_SIGNING_SECRET,
       NODE_ENV: 'production',
       JWT_JWKS_URL: 'https://idp.example/jwks.json',
       JWT_ISSUER: 'https://idp.example/',
       JWT_AUDIENCE: 'cinema',
     });
     expect(ok.production).toBe(true);
-    expect(messageOf({ GATEWAY_SIGNING_SECRET: secrets.GATEWAY_SIGNING_SECRET, NODE_ENV: 'production', JWT_JWKS_URL: 'http://idp.example/jwks.json', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' })).toMatch(/JWT_JWKS_URL: must be https/);
+    expect(messageOf({ GATEWAY_SIGNING_SECRET_USERS: secrets.GATEWAY_SIGNING_SECRET, NODE_ENV: 'production', JWT_JWKS_URL: 'http://idp.example/jwks.json', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' })).toMatch(/JWT_JWKS_URL: must be https/);
   });
 
   it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {
@@ -96,14 +106,17 @@ describe('gateway configuration', () => {
     expect(messageOf({ ...secrets, GATEWAY_COMPILED_SHAPING: 'no' })).toMatch(/GATEWAY_COMPILED_SHAPING/);
   });
 
-  it('keeps the response cache off unless asked, and in production wants its broker named', () => {
+  it('keeps the response cache off unless asked, and in production wants its broker named, logged in as the gateway\'s own user', () => {
     expect(loadGatewayConfig(secrets).responseCache).toBeUndefined();
     const on = loadGatewayConfig({ ...secrets, RESPONSE_CACHE: 'on', RESPONSE_CACHE_MAX_MB: '8', RESPONSE_CACHE_TTL_S: '30' });
     expect(on.responseCache).toEqual({ maxBytes: 8 * 2 ** 20, ttlMs: 30_000 });
     expect(on.amqpUrl).toBe('amqp://guest:guest@127.0.0.1:5672');
-    const production = { GATEWAY_SIGNING_SECRET: secrets.GATEWAY_SIGNING_SECRET, NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a', RESPONSE_CACHE: 'on' };
+    const production = { GATEWAY_SIGNING_SECRET_USERS: secrets.GATEWAY_SIGNING_SECRET, NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a', RESPONSE_CACHE: 'on' };
     expect(messageOf(production)).toMatch(/AMQP_URL: is required in production with RESPONSE_CACHE=on/);
-    expect(loadGatewayConfig({ ...production, AMQP_URL: 'amqps://u:p@broker:5671' }).amqpUrl).toBe('amqps://u:p@broker:5671');
+    expect(loadGatewayConfig({ ...production, AMQP_URL: 'amqps://cinema-gateway:p@broker:5671' }).amqpUrl).toBe('amqps://cinema-gateway:p@broker:5671');
+    expect(messageOf({ ...production, AMQP_URL: 'amqp://guest:guest@broker:5672' })).toMatch(/AMQP_URL: logs in as guest, which is refused in production: use the service's own broker user \(cinema-gateway\)/);
+    expect(messageOf({ ...production, AMQP_URL: 'amqp://cinema-users:p@broker:5672' })).toMatch(/logs in as "cinema-users": this service's broker user is "cinema-gateway"/);
+    expect(loadGatewayConfig({ ...production, AMQP_URL: 'amqp://acme-gateway:p@broker', AMQP_USER_PREFIX: 'acme-' }).amqpUserPrefix).toBe('acme-');
     expect(messageOf({ ...secrets, RESPONSE_CACHE: 'yes' })).toMatch(/RESPONSE_CACHE/);
   });
 });

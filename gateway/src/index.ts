@@ -18,8 +18,10 @@ async function main() {
   } catch {
     throw new Error(`cannot read the supergraph at SUPERGRAPH_PATH=${config.SUPERGRAPH_PATH}`);
   }
+  const metrics = createMetrics('gateway');
   const responseCache = config.responseCache && new ResponseStore(config.responseCache);
-  const invalidation = responseCache && startInvalidation({ url: config.amqpUrl, namespace: config.AMQP_NAMESPACE, store: responseCache, logger });
+  const invalidation =
+    responseCache && startInvalidation({ url: config.amqpUrl, userPrefix: config.amqpUserPrefix, namespace: config.AMQP_NAMESPACE, store: responseCache, logger, metrics });
   const server = createGatewayServer({
     supergraphSdl,
     logger,
@@ -28,6 +30,7 @@ async function main() {
     bodyLimit: config.BODY_LIMIT,
     subgraphResponseLimit: config.subgraphResponseLimit,
     responseLimit: config.responseLimit,
+    signingKeys: config.signingKeys,
     signingSecret: config.GATEWAY_SIGNING_SECRET,
     tokens: config.tokens,
     limits: config.limits,
@@ -41,7 +44,7 @@ async function main() {
     admission: config.admission,
     metricsToken: config.METRICS_TOKEN,
     trustProxy: config.trustProxy,
-    metrics: createMetrics('gateway'),
+    metrics,
     responseCache,
   });
   const heapMb = heapLimitDiffers();

@@ -41,8 +41,12 @@ export interface GatewayServerOptions {
   subgraphResponseLimit?: number;
   /** Largest answer sent to a client, in bytes (RESPONSE_LIMIT): a larger one becomes a RESPONSE_TOO_LARGE error. Default 16 MiB. */
   responseLimit?: number;
-  /** Signs every subgraph request; the subgraphs hold the same secret. */
-  signingSecret: string;
+  /**
+   * Signs every subgraph request: `signingKeys` by subgraph name (lower-case), each subgraph holding
+   * its own; `signingSecret` for a subgraph without one (development and tests only: config.ts).
+   */
+  signingKeys?: Record<string, string>;
+  signingSecret?: string;
   tokens: TokenOptions;
   limits: Limits;
   subgraphTimeoutMs?: number;
@@ -70,6 +74,12 @@ export interface GatewayServerOptions {
   responseCache?: ResponseStore;
   /** Our changes to Apollo's internals (apollo-internals/), per process; all on by default, as in production. */
   apolloInternals?: ApolloSwitches;
+}
+
+function signingKeyOf(name: string, o: Pick<GatewayServerOptions, 'signingKeys' | 'signingSecret'>): string {
+  const key = o.signingKeys?.[name.toLowerCase()] ?? o.signingSecret;
+  if (!key) throw new Error(`no signing key for subgraph ${name}: set GATEWAY_SIGNING_SECRET_${name.toUpperCase()}`);
+  return key;
 }
 
 /**
@@ -105,7 +115,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
         return new SubgraphDataSource({
           name,
           url: target,
-          signingSecret: options.signingSecret,
+          signingKey: signingKeyOf(name, options),
           timeoutMs,
           transport,
           dedupeRepresentations: options.dedupeRepresentations,

@@ -8,8 +8,8 @@ import { encodeIdentity, IDENTITY_HEADER, SIGNATURE_HEADER, signRequest, type Re
 export interface SubgraphFetchOptions {
   name: string;
   url?: string;
-  /** Shared with the subgraphs: they refuse any request without a valid signature. */
-  signingSecret: string;
+  /** This subgraph's own key (only it and the gateway hold it): it refuses any request without a valid signature. */
+  signingKey: string;
   /** A subgraph that does not answer in time fails its part of the plan instead of holding the request. */
   timeoutMs: number;
   /** Wraps the signed fetcher (metrics, trace propagation). */
@@ -27,22 +27,23 @@ export interface SubgraphFetchOptions {
 }
 
 /**
- * Signs each request (body + identity, see serving's auth/request-signing.ts) and bounds it in time.
+ * Signs each request with the subgraph's own key (its name, a nonce, body and identity: serving's
+ * auth/request-signing.ts) and bounds it in time.
  * `transport` is the pooled undici fetcher (default); without one, Node's global fetch (kept for
  * the bench's on/off row), which also pools per origin but costs more per request.
  */
-function signedFetcher({ name, signingSecret, timeoutMs, maxResponseBytes }: SubgraphFetchOptions, transport?: Fetcher): Fetcher {
+function signedFetcher({ name, signingKey, timeoutMs, maxResponseBytes }: SubgraphFetchOptions, transport?: Fetcher): Fetcher {
   if (transport) {
     return ((url: string, init: { body?: string; headers?: Record<string, string> } = {}) => {
       // RemoteGraphQLDataSource hands over a fresh plain object with lower-case names: add to it.
       const headers = init.headers ?? {};
-      headers[SIGNATURE_HEADER] = signRequest(signingSecret, init.body ?? '', headers[IDENTITY_HEADER] ?? '');
+      headers[SIGNATURE_HEADER] = signRequest(signingKey, name, init.body ?? '', headers[IDENTITY_HEADER] ?? '');
       return transport(url, { ...init, headers });
     }) as unknown as Fetcher;
   }
   return (async (url: string, init: { body?: string; headers?: Record<string, string> } = {}) => {
     const headers = new Headers(init.headers);
-    headers.set(SIGNATURE_HEADER, signRequest(signingSecret, init.body ?? '', headers.get(IDENTITY_HEADER) ?? ''));
+    headers.set(SIGNATURE_HEADER, signRequest(signingKey, name, init.body ?? '', headers.get(IDENTITY_HEADER) ?? ''));
     try {
       const signal = AbortSignal.timeout(timeoutMs);
       const res = await fetch(url, { ...init, headers, signal });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { adminHeaders, freePort, hostPort, TcpProxy, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { deleteBrokerObjects } from '../lib/broker-cleanup';
+import { brokerAdminFor, loginUrl, provisionBrokerUsers, withoutCredentials, type BrokerAccess } from '../lib/broker-users';
+import { devBrokerAccess } from '../lib/dev-secrets';
 import { ROOT } from '../lib/infra';
 import { startStack, SUBGRAPHS, type ServiceName, type Stack } from '../lib/stack';
 import type { Databases } from '../lib/read-models';
@@ -14,9 +16,9 @@ import type { Databases } from '../lib/read-models';
  * fault-injecting TCP proxy on each path a scenario breaks: every subgraph's RabbitMQ connection,
  * movies' MongoDB (a consumer's database) and the gateway's way to users (a subgraph).
  */
-export async function startChaosStack(mongoUrl: string, amqpUrl: string) {
+export async function startChaosStack(mongoUrl: string, amqpUrl: string, o: { node?: string; broker?: BrokerAccess; namespace?: string } = {}) {
   const run = randomBytes(3).toString('hex');
-  const namespace = `chaos-${run}`;
+  const namespace = o.namespace ?? `chaos-${run}`;
   const databases: Databases = { users: `chaos_${run}_users`, movies: `chaos_${run}_movies`, catalog: `chaos_${run}_catalog` };
   const rabbit = Object.fromEntries(SUBGRAPHS.map((s) => [s, new TcpProxy(hostPort(amqpUrl, 5672))])) as Record<(typeof SUBGRAPHS)[number], TcpProxy>;
   const moviesMongo = new TcpProxy(hostPort(mongoUrl, 27017));
@@ -26,8 +28,12 @@ export async function startChaosStack(mongoUrl: string, amqpUrl: string) {
   const usersProxy = new TcpProxy({ host: '127.0.0.1', port: users });
   await usersProxy.start();
   proxies.push(usersProxy);
+  // The services' real users and permissions: the test run's (in `npm test`), or this checkout's
+  // development users, created on whichever node chaos uses.
+  const broker = o.broker ?? devBrokerAccess(withoutCredentials(amqpUrl));
+  if (!o.broker) await provisionBrokerUsers(broker, o.node ? { node: o.node } : brokerAdminFor(amqpUrl));
   // A 5 s heartbeat, so a frozen consumer is noticed by the broker within a scenario.
-  const amqp = (s: (typeof SUBGRAPHS)[number]) => `${rabbit[s].urlThrough(amqpUrl)}${amqpUrl.includes('?') ? '&' : '?'}heartbeat=5`;
+  const amqp = (s: (typeof SUBGRAPHS)[number]) => `${rabbit[s].urlThrough(loginUrl(broker, s))}${amqpUrl.includes('?') ? '&' : '?'}heartbeat=5`;
   // Each service's log in a file of its own, and any exit nobody asked for on record: a crash under
   // a fault is a finding, not something a restart may hide.
   const logs = join(ROOT, '.data', 'chaos-logs', namespace);
@@ -37,7 +43,7 @@ export async function startChaosStack(mongoUrl: string, amqpUrl: string) {
     output: (service: ServiceName) => createWriteStream(join(logs, `${service}.log`), { flags: 'a' }),
     onExit: (service, code) => crashes.push(`${service} exited by itself (code ${code}); see ${logs}/${service}.log`),
     mongoUrl,
-    amqpUrl,
+    broker,
     ports: { gateway, users, movies, catalog },
     databases,
     // Bookings expire after 4 s: a fault of a few seconds (a restart of users, a partition) makes

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { GATEWAY_NODE_OPTIONS } from '../../gateway/src/heap';
+import { loginUrl, type BrokerAccess } from './broker-users';
 import { ROOT, waitFor } from './infra';
 
 export const SUBGRAPHS = ['users', 'movies', 'catalog'] as const;
@@ -14,12 +15,13 @@ export type ServiceName = (typeof SUBGRAPHS)[number] | 'gateway';
 
 export interface StackOptions {
   mongoUrl: string;
-  amqpUrl: string;
+  /** The broker and its users: each service logs in as its own (broker-users.ts). */
+  broker: BrokerAccess;
   ports: Record<ServiceName, number>;
   /** Database name per subgraph (default: the subgraph's name). */
   databases?: Partial<Record<(typeof SUBGRAPHS)[number], string>>;
   env?: NodeJS.ProcessEnv;
-  /** Extra environment for one service (e.g. its AMQP_URL through a fault-injecting proxy). */
+  /** Extra environment for one service (its own secrets; its AMQP_URL through a fault-injecting proxy). */
   serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
   /** Where each service's stdout/stderr goes (default: discarded). */
   output?: (service: ServiceName) => Writable | undefined;
@@ -79,7 +81,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports } = options;
   const processes = new Map<ServiceName, ChildProcess>();
   let stopping = false;
-  const base = { ...process.env, ...options.env, HOST: '127.0.0.1', AMQP_URL: options.amqpUrl };
+  const base = { ...process.env, ...options.env, HOST: '127.0.0.1', AMQP_USER_PREFIX: options.broker.prefix };
+  const amqp = (s: ServiceName) => ({ AMQP_URL: loginUrl(options.broker, s) });
   const urls = Object.fromEntries(
     (Object.keys(ports) as ServiceName[]).map((s) => [s, `http://127.0.0.1:${ports[s]}/graphql`]),
   ) as Record<ServiceName, string>;
@@ -128,10 +131,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     for (const s of SUBGRAPHS) {
-      start(s, { ...base, PORT: String(ports[s]), MONGO_URL: options.mongoUrl, MONGO_DB: options.databases?.[s] ?? s, ...options.serviceEnv?.[s] });
+      start(s, { ...base, ...amqp(s), PORT: String(ports[s]), MONGO_URL: options.mongoUrl, MONGO_DB: options.databases?.[s] ?? s, ...options.serviceEnv?.[s] });
     }
     await Promise.all(SUBGRAPHS.map(ready));
-    const gatewayEnv: NodeJS.ProcessEnv = { ...base, PORT: String(ports.gateway) };
+    const gatewayEnv: NodeJS.ProcessEnv = { ...base, ...amqp('gateway'), PORT: String(ports.gateway) };
     for (const s of SUBGRAPHS) gatewayEnv[`SUBGRAPH_URL_${s.toUpperCase()}`] = urls[s];
     // Last, so a caller can route the gateway elsewhere (e.g. to a subgraph through a proxy).
     Object.assign(gatewayEnv, options.serviceEnv?.gateway);

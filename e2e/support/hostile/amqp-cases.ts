@@ -23,7 +23,7 @@ export function poisonCases(good: DomainEvent): PoisonCase[] {
     { klass: 'JSON not an object', body: '"user.created"', reason: /not a JSON object/ },
     { klass: 'JSON not an object', body: 'null', reason: /not a JSON object/ },
     { klass: 'unknown type', body: json({ ...fresh(), type: 'user.exploded' }), reason: /unknown event type "user\.exploded"/ },
-    { klass: 'future schemaVersion', body: json({ ...fresh(), schemaVersion: 2 }), reason: /unsupported schemaVersion 2/ },
+    { klass: 'future schemaVersion', body: json({ ...fresh(), schemaVersion: 99 }), reason: /unsupported schemaVersion 99/ },
     { klass: 'missing eventId', body: json(withoutEventId), reason: /invalid envelope: eventId/ },
     { klass: 'wrong aggregateId format', body: json({ ...fresh(), aggregateId: 'not-a-user-id' }), reason: /is not a user id/ },
     { klass: 'wrong aggregateId format', body: json({ ...fresh(), aggregateId: { $ne: null } }), reason: /invalid envelope: aggregateId/ },

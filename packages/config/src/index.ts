@@ -1,4 +1,4 @@
 export { bounded } from './bounded';
-export { env, loadConfig } from './config';
+export { brokerUserOf, env, loadConfig } from './config';
 export { createLogger, type Logger } from './logger';
 export { onShutdown } from './shutdown';

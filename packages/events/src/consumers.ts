@@ -69,15 +69,37 @@ export const deadLetterExchange = (queue: string) => `${queue}:dlx`;
 export const deadLetterQueue = (queue: string) => `${queue}:dlq`;
 /** Where an owner takes resync requests from (rule 6, late joiners). */
 export const resyncQueue = (owner: Exchange) => `${owner}:resync:request`;
+/**
+ * What consumers and operators send resync requests to (bound to the owner's resync queue): an
+ * exchange of the owner's, so that nobody needs to write through the default exchange, which
+ * reaches every queue by name.
+ */
+export const resyncRequestExchange = (owner: Exchange) => `${owner}:resync:requests`;
+/**
+ * The owner's exchange for resync answers (direct): the state goes to one consumer queue (routing
+ * key: the queue's name), progress reports to a requester's reply queue (routing key: its name).
+ */
+export const resyncExchange = (owner: Exchange) => `${owner}:resync`;
+/** A consumer's own exchange (fanout) that sends a failed delivery back to its queue after a backoff. */
+export const retryExchange = (queue: string) => `${queue}:retry`;
+/** Names an operator's scripts may create (reply queues); its broker user may touch nothing else of its own. */
+export const OPERATOR_PREFIX = 'ops:';
+/** An operator's reply queue for a resync's progress reports. */
+export const resyncReplyQueue = (requestId: string) => `${OPERATOR_PREFIX}resync:${requestId}`;
 /** Where an owner's events that no queue is bound for yet are kept (its alternate exchange). */
 export const unroutedExchange = (owner: Exchange) => `${owner}:unrouted`;
 export const unroutedQueue = (owner: Exchange) => `${owner}:unrouted`;
 
 /** A request, sent to an owner's resync queue, to re-publish current state to one consumer queue. */
 export const resyncRequestSchema = z.object({
-  requestId: z.string().describe('Chosen by the requester; progress reports carry it back.'),
+  requestId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).describe('Chosen by the requester; progress reports carry it back.'),
   queue: z.enum(REPLICA_QUEUES).describe('The consumer queue to re-publish to (one that feeds a read model the owner publishes for).'),
-  replyTo: z.string().min(1).optional().describe('A queue for progress reports; none are sent without it.'),
+  requestedAt: z.iso.datetime({ offset: true }).optional().describe('When it was asked: a resync of the queue that started after that answers it too.'),
+  replyTo: z
+    .string()
+    .regex(new RegExp(`^${OPERATOR_PREFIX}resync:[A-Za-z0-9-]{1,64}$`))
+    .optional()
+    .describe(`An operator's queue for progress reports (${OPERATOR_PREFIX}resync:<id>); none are sent without it.`),
 });
 export type ResyncRequest = z.infer<typeof resyncRequestSchema>;
 
@@ -87,5 +109,6 @@ export const resyncProgressSchema = z.object({
   sent: z.number().int().nonnegative().describe('Events re-published and confirmed so far.'),
   total: z.number().int().nonnegative().describe('Entities the owner counted when it started.'),
   done: z.boolean(),
+  coalesced: z.boolean().optional().describe('Answered by a resync of the same queue that started after the request was made: nothing sent again.'),
 });
 export type ResyncProgress = z.infer<typeof resyncProgressSchema>;

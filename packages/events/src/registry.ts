@@ -6,7 +6,12 @@ import { creditEvents } from './credits';
 import { movieEvents } from './movies';
 import { userEvents } from './users';
 
-/** Every event of the system, once: its exchange, aggregate type, current schema version and data. */
+/**
+ * Every event of the system, once: its exchange, aggregate type, current schema version and data.
+ * `accepts` lists older schema versions consumers still read, whose data the current schema reads
+ * too (a version that only dropped fields: the dropped ones are stripped). A change that is not a
+ * plain removal needs an upcast here before it may be listed.
+ */
 export const EVENTS = { ...userEvents, ...creditEvents, ...movieEvents, ...catalogEvents, ...bookingEvents } as const;
 
 export type EventType = keyof typeof EVENTS;
@@ -36,6 +41,12 @@ export function newEvent<T extends EventType>(
   ) as DomainEvent<T>;
 }
 
+/** The schema versions of `type` a consumer reads: the current one and those it still accepts. */
+export function acceptedVersions(type: EventType): readonly number[] {
+  const def: { schemaVersion: number; accepts?: readonly number[] } = EVENTS[type];
+  return [def.schemaVersion, ...(def.accepts ?? [])];
+}
+
 export type ParseResult = { ok: true; event: DomainEvent } | { ok: false; reason: string };
 
 /**
@@ -51,9 +62,12 @@ export function parseEvent(content: unknown): ParseResult {
   const { type, schemaVersion, data } = shape.data;
   if (!isEventType(type)) return { ok: false, reason: `unknown event type "${type}"` };
   const def = EVENTS[type];
-  if (schemaVersion !== def.schemaVersion) {
-    return { ok: false, reason: `unsupported schemaVersion ${schemaVersion} of ${type} (supported: ${def.schemaVersion})` };
+  const supported = [...acceptedVersions(type)];
+  if (!supported.includes(schemaVersion)) {
+    return { ok: false, reason: `unsupported schemaVersion ${schemaVersion} of ${type} (supported: ${supported.join(', ')})` };
   }
+  // Only an exchange's owner publishes its events; the consumer checks who published (user_id) against this.
+  if (shape.data.source !== def.exchange) return { ok: false, reason: `source "${shape.data.source}" does not publish ${type} (its owner is ${def.exchange})` };
   if (shape.data.aggregateType !== def.aggregateType) {
     return { ok: false, reason: `aggregateType "${shape.data.aggregateType}" does not match ${type}` };
   }

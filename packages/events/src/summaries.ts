@@ -6,8 +6,8 @@ import type { EventType } from './registry';
  * the catalog marks an event without a summary.
  */
 export const EVENT_SUMMARIES: { readonly [T in EventType]?: string } = {
-  'user.created': 'A user signed up; data is their profile as created.',
-  'user.profile.updated': "A user's profile changed; data is the whole profile after the change (also sent by a resync).",
+  'user.created': 'A user signed up; data is their id and name (since schema version 2 the e-mail stays in users).',
+  'user.profile.updated': "A user's profile changed; data is their id and name after the change (also sent by a resync).",
   'user.deleted': 'A user was deleted (their personal data erased at the source); replicas keep a tombstone.',
   'movie.created': 'A movie was added to the catalogue; data is its state.',
   'movie.updated': "A movie's details changed; data is its whole state after the change (also sent by a resync).",

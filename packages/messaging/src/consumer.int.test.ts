@@ -1,6 +1,6 @@
 import amqplib from 'amqplib';
 import { newEvent, type DomainEvent } from '@cinema/events';
-import { amqpUrl, eventually, silentLogger, testNamespace } from '@cinema/testing';
+import { amqpUrl, amqpUrlFor, eventually, silentLogger, testNamespace, testUserPrefix } from '@cinema/testing';
 import { createBroker, type Broker } from './broker';
 import { Messaging } from './runtime';
 import { PUBLICATION, buildTopology } from './topology';
@@ -15,12 +15,13 @@ let consumer: Messaging;
 let conn: amqplib.ChannelModel;
 
 const user = (id: string, fullName: string, version = 1) =>
-  newEvent('user.created', { id, version }, { id, email: `${id}@x.io`, fullName }, { correlationId: 'poison-test' });
+  newEvent('user.created', { id, version }, { id, fullName }, { correlationId: 'poison-test' });
 
 beforeAll(async () => {
-  owner = await createBroker(buildTopology({ url: amqpUrl(), namespace: ns, owns: 'users' }), silentLogger);
+  owner = await createBroker(buildTopology({ url: amqpUrlFor('users'), namespace: ns, owns: 'users' }), silentLogger);
   consumer = new Messaging({
-    url: amqpUrl(),
+    url: amqpUrlFor('movies'),
+    userPrefix: testUserPrefix(),
     namespace: ns,
     logger: silentLogger,
     consumes: [

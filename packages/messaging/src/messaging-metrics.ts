@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@cinema/events';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { MessagingObserver } from './observer';
 import type { ServiceMetrics } from '@cinema/telemetry';
 
@@ -40,6 +40,12 @@ export function messagingMetrics(metrics: ServiceMetrics): MessagingObserver & {
       for (const { collection, count } of counts) this.set({ collection }, count);
     },
   });
+  const resyncs = new Counter({
+    name: 'resync_requests_total',
+    help: 'Resync requests this owner took, by consumer queue and outcome (served, coalesced, refused, failed)',
+    labelNames: ['queue', 'outcome'],
+    registers,
+  });
   const handledAt = (queue: string, event: DomainEvent) => {
     const at = Date.parse(event.occurredAt);
     if (at > (newest.get(queue) ?? 0)) newest.set(queue, at);
@@ -61,5 +67,6 @@ export function messagingMetrics(metrics: ServiceMetrics): MessagingObserver & {
       metrics.eventHandlingDuration.observe({ queue, type: event.type }, seconds);
     },
     deadLettered: (queue, reason) => metrics.eventsDeadLettered.inc({ queue, reason }),
+    resync: (queue, outcome) => resyncs.inc({ queue, outcome }),
   };
 }

@@ -29,6 +29,10 @@ function fakeCollection(name: string, o: { hangFor?: ObjectId; bulkMatches?: (op
       if (o.bulkError) throw o.bulkError;
       return { matchedCount: o.bulkMatches ? o.bulkMatches(ops.length) : ops.length, upsertedCount: 0 };
     },
+    findOne: async (filter: any) => {
+      const version = docs.get(filter._id.toHexString());
+      return version === undefined ? null : { _id: filter._id, version };
+    },
     updateOne: async (filter: any, update: any) => {
       calls.one++;
       const held = docs.get(filter._id.toHexString()) ?? 0;

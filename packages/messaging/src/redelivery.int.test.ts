@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ObjectId } from 'mongodb';
 import { newEvent } from '@cinema/events';
-import { amqpUrl, silentLogger, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
+import { amqpUrlFor, silentLogger, testDatabase, testNamespace, testUserPrefix, type TestDatabase } from '@cinema/testing';
 import { createBroker, publishConfirmed, type Broker } from './broker';
 import { buildTopology, PUBLICATION } from './topology';
 
@@ -12,7 +12,7 @@ let t: TestDatabase;
 let owner: Broker;
 beforeAll(async () => {
   t = await testDatabase('redelivery');
-  owner = await createBroker(buildTopology({ url: amqpUrl(), namespace: ns, owns: 'users' }), silentLogger);
+  owner = await createBroker(buildTopology({ url: amqpUrlFor('users'), namespace: ns, owns: 'users' }), silentLogger);
 });
 afterAll(async () => {
   await owner.nuke();
@@ -22,7 +22,7 @@ afterAll(async () => {
 /** Runs the fixture consumer as a real process and collects the JSON lines it prints. */
 function consumer(crash: boolean) {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'crash-consumer.ts')], {
-    env: { ...process.env, NS: ns, DB: t.db.databaseName, CRASH_AFTER_WRITE: crash ? '1' : '0' },
+    env: { ...process.env, AMQP_URL: amqpUrlFor('movies'), AMQP_USER_PREFIX: testUserPrefix(), NS: ns, DB: t.db.databaseName, CRASH_AFTER_WRITE: crash ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: any[] = [];
@@ -52,7 +52,7 @@ describe('a consumer killed between its write and its ack (real processes, real 
     const first = consumer(true);
     await first.until((l) => l.ready);
     const id = new ObjectId().toHexString();
-    const event = newEvent('user.created', { id, version: 1 }, { id, email: 'k@x.io', fullName: 'Kim' }, { correlationId: 'crash' });
+    const event = newEvent('user.created', { id, version: 1 }, { id, fullName: 'Kim' }, { correlationId: 'crash' });
     await publishConfirmed(owner, PUBLICATION.events, event, { routingKey: event.type, messageId: event.eventId });
 
     expect(await first.until((l) => l.eventId === event.eventId)).toEqual({ eventId: event.eventId, outcome: 'applied' });

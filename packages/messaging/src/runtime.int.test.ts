@@ -15,7 +15,7 @@ describe('messaging while the broker is unreachable', () => {
     const messaging = new Messaging({
       url: `amqp://guest:guest@127.0.0.1:${port}`,
       logger: silentLogger,
-      owns: { exchange: 'users', outboxes: [t.db.collection('users')], snapshot: async function* () {}, count: async () => 0 },
+      owns: { exchange: 'users', outboxes: [t.db.collection('users')], snapshot: async function* () {}, count: async () => 0, leases: t.db.collection('resync_leases') },
     });
     messaging.start();
     await new Promise((r) => setTimeout(r, 1_200)); // a few connection attempts

@@ -3,19 +3,27 @@ import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { Logger } from 'pino';
 import { BrokerUnavailableError, createBroker, publishConfirmed, type Broker } from './broker';
+import { planeIdentity, type PlaneIdentity } from './broker-user';
 import { ConfirmPublisher } from './confirm-publisher';
 import { startConsumer, type ConsumerOptions } from './consumer';
 import type { MessagingObserver } from './observer';
 import { OutboxRelay } from './relay';
 import { serveResync, type Snapshot } from './resync';
-import { buildTopology, qualify } from './topology';
+import { ResyncLeases, type LeaseDoc } from './resync-lease';
+import { buildTopology, PUBLICATION, qualify } from './topology';
 
 export interface MessagingOptions {
+  /** The broker, logged in as this service's own broker user (`<userPrefix><service>`). */
   url: string;
+  /** How broker users are named (AMQP_USER_PREFIX): what an event's user_id must be (publisher-identity.ts). */
+  userPrefix?: string;
   namespace?: string;
   logger: Logger;
-  /** The exchange this service publishes on, the collections whose outboxes feed it, and its state for resyncs. */
-  owns?: { exchange: Exchange; outboxes: Collection<any>[]; snapshot: Snapshot; count: () => Promise<number> };
+  /**
+   * The exchange this service publishes on, the collections whose outboxes feed it, its state for
+   * resyncs, and where the resync leases live (one resync per queue at a time: resync-lease.ts).
+   */
+  owns?: { exchange: Exchange; outboxes: Collection<any>[]; snapshot: Snapshot; count: () => Promise<number>; leases: Collection<LeaseDoc> };
   /** The queues this service consumes, each with its handler; `isEmpty` (read models only) triggers a resync at start. */
   consumes?: Array<{ queue: ConsumerQueue; handle: ConsumerOptions['handle']; isEmpty?: () => Promise<boolean> }>;
   sweepIntervalMs?: number;
@@ -41,8 +49,10 @@ export class Messaging {
   private onStop: () => void = () => undefined;
   /** Resolves when stop() begins: retry waits end at once instead of holding up the shutdown. */
   private readonly stopping = new Promise<void>((resolve) => (this.onStop = resolve));
+  readonly identity: PlaneIdentity;
 
   constructor(private readonly o: MessagingOptions) {
+    this.identity = planeIdentity(o.url, o.userPrefix);
     this.relay = new OutboxRelay({
       collections: o.owns?.outboxes ?? [],
       publish: (event, headers) => this.publish(event, headers),
@@ -72,6 +82,8 @@ export class Messaging {
   publish(event: DomainEvent, headers: Record<string, string> = {}): Promise<void> {
     if (!this.publisher || !this.o.owns) return Promise.reject(new BrokerUnavailableError('not connected to the broker yet'));
     return this.publisher.publish(qualify(this.o.owns.exchange, this.o.namespace), event.type, event, {
+      // The broker refuses any other user_id than our login: consumers trust this one.
+      userId: this.identity.self,
       messageId: event.eventId,
       correlationId: event.correlationId,
       type: event.type,
@@ -83,8 +95,8 @@ export class Messaging {
   /** Asks an owner to re-publish its state to one of this service's queues (rule 6). */
   async requestResync(queue: ReplicaQueue, replyTo?: string): Promise<string> {
     if (!this.broker) throw new BrokerUnavailableError('not connected to the broker yet');
-    const request: ResyncRequest = { requestId: randomUUID(), queue, ...(replyTo ? { replyTo } : {}) };
-    await publishConfirmed(this.broker, `resync:${CONSUMERS[queue].owner}`, request, { messageId: request.requestId });
+    const request: ResyncRequest = { requestId: randomUUID(), queue, requestedAt: new Date().toISOString(), ...(replyTo ? { replyTo } : {}) };
+    await publishConfirmed(this.broker, PUBLICATION.resyncRequest(CONSUMERS[queue].owner), request, { messageId: request.requestId });
     return request.requestId;
   }
 
@@ -108,7 +120,7 @@ export class Messaging {
         this.broker = await createBroker(topology, o.logger);
         break;
       } catch (err) {
-        if (attempt % 5 === 0) o.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'broker unreachable; retrying');
+        if (attempt % 5 === 0) o.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot connect to the broker, or an owner has not declared its exchanges yet; retrying');
         await this.pause(delay);
       }
     }
@@ -134,7 +146,10 @@ export class Messaging {
     if (o.owns) {
       const owns = o.owns;
       const sub = await this.untilDone('answer resync requests', () =>
-        serveResync({ broker, owner: owns.exchange, namespace: o.namespace, subscription: resyncQueue(owns.exchange), snapshot: owns.snapshot, count: owns.count, logger: o.logger }),
+        serveResync({
+          broker, owner: owns.exchange, subscription: resyncQueue(owns.exchange), snapshot: owns.snapshot, count: owns.count,
+          leases: new ResyncLeases(owns.leases), identity: this.identity, logger: o.logger, observer: o.observer,
+        }),
       );
       if (sub) this.stops.push(() => sub.cancel());
     }
@@ -143,7 +158,10 @@ export class Messaging {
       const queue = c.queue;
       const empty = c.isEmpty && isReplicaQueue(queue) ? await this.untilDone('check the read model', c.isEmpty) : false;
       const consumer = await this.untilDone(`consume ${c.queue}`, () =>
-        startConsumer({ broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle, logger: o.logger, observer: o.observer }),
+        startConsumer({
+          broker, subscription: c.queue, handles: CONSUMERS[c.queue].handles, handle: c.handle,
+          identity: this.identity, namespace: o.namespace, logger: o.logger, observer: o.observer,
+        }),
       );
       if (consumer) this.stops.push(() => consumer.stop());
       if (empty && isReplicaQueue(queue)) {

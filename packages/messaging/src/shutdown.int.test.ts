@@ -1,6 +1,6 @@
 import amqplib from 'amqplib';
 import { newEvent, type DomainEvent } from '@cinema/events';
-import { amqpUrl, eventually, silentLogger, testNamespace } from '@cinema/testing';
+import { amqpUrl, amqpUrlFor, eventually, silentLogger, testNamespace, testUserPrefix } from '@cinema/testing';
 import { createBroker, publishConfirmed } from './broker';
 import { Messaging } from './runtime';
 import { buildTopology, PUBLICATION } from './topology';
@@ -8,11 +8,12 @@ import { buildTopology, PUBLICATION } from './topology';
 describe('stopping a consumer (real RabbitMQ)', () => {
   it('stops taking messages, finishes the one in hand, acks it, and leaves the rest in the queue', async () => {
     const ns = testNamespace('shutdown');
-    const owner = await createBroker(buildTopology({ url: amqpUrl(), namespace: ns, owns: 'users' }), silentLogger);
+    const owner = await createBroker(buildTopology({ url: amqpUrlFor('users'), namespace: ns, owns: 'users' }), silentLogger);
     const started: string[] = [];
     const finished: string[] = [];
     const consumer = new Messaging({
-      url: amqpUrl(),
+      url: amqpUrlFor('movies'),
+      userPrefix: testUserPrefix(),
       namespace: ns,
       logger: silentLogger,
       consumes: [
@@ -30,7 +31,7 @@ describe('stopping a consumer (real RabbitMQ)', () => {
     await consumer.ready();
     const events = Array.from({ length: 3 }, (_, i) => {
       const id = `${'a'.repeat(23)}${i}`;
-      return newEvent('user.created', { id, version: 1 }, { id, email: `s${i}@x.io`, fullName: `S${i}` }, { correlationId: 'stop' });
+      return newEvent('user.created', { id, version: 1 }, { id, fullName: `S${i}` }, { correlationId: 'stop' });
     });
     await publishConfirmed(owner, PUBLICATION.events, events[0], { routingKey: 'user.created', messageId: events[0]!.eventId });
     await eventually(() => started.length === 1);

@@ -1,10 +1,17 @@
-import { CONSUMERS, deadLetterExchange, deadLetterQueue, resyncQueue, unroutedExchange, unroutedQueue, type ConsumerQueue, type Exchange } from '@cinema/events';
+import {
+  CONSUMERS, deadLetterExchange, deadLetterQueue, resyncExchange, resyncQueue, resyncRequestExchange, retryExchange, unroutedExchange, unroutedQueue,
+  type ConsumerQueue, type Exchange,
+} from '@cinema/events';
 import type { BrokerConfig } from 'rascal';
+import { brokerUserOf } from './broker-user';
 
 /**
  * Rascal topology as data, built from the contract in @cinema/events. A service lists what it owns
- * (the exchange it publishes on) and what it consumes; both sides assert every exchange and queue
- * they use with identical arguments, so start order never matters.
+ * (the exchange it publishes on) and what it consumes. Each declares only its own exchanges and
+ * queues (its broker user may configure nothing else: broker-permissions.ts) and checks that the
+ * owner's exchanges it binds to exist; a consumer that starts before its owner ever ran retries
+ * until the owner has declared them. Every publication carries the process's broker user as
+ * `user_id`, which RabbitMQ verifies, so consumers know who published (publisher-identity.ts).
  */
 type Vhost = NonNullable<BrokerConfig['vhosts']>[string];
 
@@ -23,7 +30,14 @@ export interface TopologyOptions {
   observes?: { queue: string; exchanges: Exchange[] };
 }
 
-export const PUBLICATION = { events: 'events', direct: 'direct' } as const;
+export const PUBLICATION = {
+  events: 'events',
+  /** The owner's resync answers: state to one consumer queue, progress to a reply queue. */
+  resync: 'resync',
+  retry: (queue: string) => `retry:${queue}`,
+  deadLetter: (queue: string) => `dead-letter:${queue}`,
+  resyncRequest: (owner: Exchange) => `resync:${owner}`,
+} as const;
 
 /** Publishes in flight per service (confirm channels); see buildTopology. */
 export const CONFIRM_CHANNELS = 64;
@@ -54,12 +68,17 @@ function quorumQueue(deadLetterTo?: string) {
 }
 
 /** An owner's topic exchange; its alternate exchange keeps events no queue is bound for yet. */
-function ownerExchange(owner: Exchange, ns?: string) {
+function ownerExchanges(owner: Exchange, ns?: string) {
   return {
     [owner]: { type: 'topic', options: { durable: true, alternateExchange: qualify(unroutedExchange(owner), ns) } },
     [unroutedExchange(owner)]: { type: 'fanout', options: { durable: true } },
+    [resyncExchange(owner)]: { type: 'direct', options: { durable: true } },
+    [resyncRequestExchange(owner)]: { type: 'fanout', options: { durable: true } },
   };
 }
+
+/** Another service's exchange: checked (passive declare, which needs no permission), never declared. */
+const checkOnly = { assert: false, check: true } as const;
 
 export function buildTopology(o: TopologyOptions): BrokerConfig {
   const vhost: Vhost = {
@@ -73,43 +92,63 @@ export function buildTopology(o: TopologyOptions): BrokerConfig {
   if (o.namespace) vhost.namespace = o.namespace;
   const add = <K extends 'exchanges' | 'queues' | 'bindings' | 'publications' | 'subscriptions'>(k: K, v: object) =>
     Object.assign(vhost[k] as object, v);
+  // Another owner's exchanges are checked, unless this process owns (declares) them itself.
+  const check = (names: string[]) => {
+    for (const name of names) if (!(name in vhost.exchanges!)) add('exchanges', { [name]: checkOnly });
+  };
+  // RabbitMQ refuses a user_id that is not the connection's user: every publication says who we are.
+  const publishing = { persistent: true, contentType: 'application/json', userId: brokerUserOf(o.url) };
 
   if (o.owns) {
     const owner = o.owns;
-    add('exchanges', ownerExchange(owner, o.namespace));
+    add('exchanges', ownerExchanges(owner, o.namespace));
     // Bounded and classic: inspection of events nobody subscribes to, not a second source of truth.
     add('queues', { [unroutedQueue(owner)]: { options: { durable: true, arguments: { 'x-max-length': 100_000, 'x-overflow': 'drop-head' } } } });
-    add('bindings', { [`${unroutedExchange(owner)} -> ${unroutedQueue(owner)}`]: {} });
     add('queues', { [resyncQueue(owner)]: quorumQueue() });
+    add('bindings', {
+      [`${unroutedExchange(owner)} -> ${unroutedQueue(owner)}`]: {},
+      [`${resyncRequestExchange(owner)} -> ${resyncQueue(owner)}`]: {},
+    });
     add('publications', {
-      [PUBLICATION.events]: { exchange: owner, confirm: true, options: { persistent: true, mandatory: true, contentType: 'application/json' } },
-      // Straight to one queue by name (resync to one consumer, progress replies).
-      [PUBLICATION.direct]: { exchange: '', confirm: true, options: { persistent: true, mandatory: true, contentType: 'application/json' } },
+      [PUBLICATION.events]: { exchange: owner, confirm: true, options: { ...publishing, mandatory: true } },
+      // The routing key names the one queue (a consumer's, or an operator's reply queue).
+      [PUBLICATION.resync]: { exchange: resyncExchange(owner), confirm: true, options: { ...publishing, mandatory: true } },
     });
     add('subscriptions', { [resyncQueue(owner)]: { queue: resyncQueue(owner), prefetch: 1, contentType: 'application/json' } });
   }
 
   for (const queue of o.consumes ?? []) {
     const c = CONSUMERS[queue];
-    add('exchanges', ownerExchange(c.exchange, o.namespace));
-    add('exchanges', { [deadLetterExchange(queue)]: { type: 'fanout', options: { durable: true } } });
+    check([c.exchange]);
+    add('exchanges', {
+      [deadLetterExchange(queue)]: { type: 'fanout', options: { durable: true } },
+      [retryExchange(queue)]: { type: 'fanout', options: { durable: true } },
+    });
     add('queues', { [queue]: quorumQueue(deadLetterExchange(queue)), [deadLetterQueue(queue)]: quorumQueue() });
     add('bindings', {
       [`${c.exchange}[${c.bindingKeys.join(', ')}] -> ${queue}`]: {},
+      [`${retryExchange(queue)} -> ${queue}`]: {},
       [`${deadLetterExchange(queue)} -> ${deadLetterQueue(queue)}`]: {},
     });
-    // A read model can ask its owner for a resync; a saga step's queue has nothing to ask for.
+    add('publications', {
+      // The consumer's own ways back to its queue (a retry after a backoff) and to its dead letters:
+      // Rascal's `forward` recovery publishes through them (consumer.ts).
+      [PUBLICATION.retry(queue)]: { exchange: retryExchange(queue), confirm: true, options: { ...publishing, mandatory: true } },
+      [PUBLICATION.deadLetter(queue)]: { exchange: deadLetterExchange(queue), confirm: true, options: { ...publishing, mandatory: true } },
+    });
+    // A read model can ask its owner for a resync, and receives it; a saga step's queue has nothing to ask for.
     if (c.replicates) {
-      add('queues', { [resyncQueue(c.owner)]: quorumQueue() });
+      check([resyncExchange(c.owner), resyncRequestExchange(c.owner)]);
+      add('bindings', { [`${resyncExchange(c.owner)}[${queue}] -> ${queue}`]: {} });
       add('publications', {
-        [`resync:${c.owner}`]: { queue: resyncQueue(c.owner), confirm: true, options: { persistent: true, contentType: 'application/json' } },
+        [PUBLICATION.resyncRequest(c.owner)]: { exchange: resyncRequestExchange(c.owner), confirm: true, options: { ...publishing, mandatory: true } },
       });
     }
     add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 50, contentType: 'application/json' } });
   }
   if (o.observes) {
     const { queue, exchanges } = o.observes;
-    for (const exchange of exchanges) add('exchanges', ownerExchange(exchange, o.namespace));
+    check(exchanges);
     add('queues', { [queue]: { options: { durable: false, exclusive: true } } });
     for (const exchange of exchanges) add('bindings', { [`${exchange}[#] -> ${queue}`]: {} });
     add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 100, contentType: 'application/json' } });

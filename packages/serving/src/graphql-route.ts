@@ -59,6 +59,8 @@ export interface GraphQLRouteOptions<C extends BaseContext> {
   /** Express's `trust proxy` values: true, a hop count, or addresses/subnets (comma-separated). */
   trustProxy?: boolean | number | string;
   beforeBody: GraphQLStep[];
+  /** Run on the body's exact bytes (`rawBody`) before they are parsed (a signature check). */
+  beforeParse?: GraphQLStep[];
   afterBody: GraphQLStep[];
   /** Runs the rest of the request (the after-body steps and Apollo) inside the request's span. */
   around: (req: IncomingMessage, res: ServerResponse, rest: () => Promise<void>) => Promise<void>;
@@ -77,7 +79,8 @@ export const isGraphQLPath = (url = '') => {
 
 /**
  * The GraphQL endpoint on plain node:http: before-body steps (cheap refusals first) → body (size
- * limit, content encoding, UTF-8, JSON) → after-body steps → Apollo's executeHTTPGraphQLRequest.
+ * limit, content encoding, UTF-8; before-parse steps on its bytes; JSON) → after-body steps →
+ * Apollo's executeHTTPGraphQLRequest.
  * It keeps what express.json and @as-integrations/express5 did: the same limits, refusals and
  * error bodies; a body that is not JSON reaches Apollo empty, which answers 400.
  */
@@ -103,7 +106,7 @@ export function graphqlRoute<C extends BaseContext>(o: GraphQLRouteOptions<C>) {
         admitted = entry === true || (await entry);
         if (!admitted) return; // the client left while waiting
       }
-      const body = await readJsonBody(req, x, limit);
+      const body = await readJsonBody(req, x, limit, o.beforeParse ?? []);
       if (res.headersSent) return;
       await o.around(req, res, async () => {
         for (const step of o.afterBody) if ((await step(x), res.headersSent)) return;
@@ -176,7 +179,7 @@ class BodyError extends Error {
  * Apollo to refuse), UTF-8 only, gzip/deflate/br inflated, at most `limit` bytes (inflated), an
  * object or an array at the top. No body or an empty one is `{}`.
  */
-async function readJsonBody(req: IncomingMessage, x: GraphQLExchange, limit: number): Promise<unknown> {
+async function readJsonBody(req: IncomingMessage, x: GraphQLExchange, limit: number, beforeParse: GraphQLStep[]): Promise<unknown> {
   if (req.method !== 'POST' || !req.headers['content-type']) return undefined;
   let type;
   try {
@@ -195,6 +198,7 @@ async function readJsonBody(req: IncomingMessage, x: GraphQLExchange, limit: num
   const raw = await getRawBody(stream, { limit, length: inflate ? undefined : req.headers['content-length'] });
   if (!isUtf8(raw)) throw new BodyError(400, 'request body is not valid UTF-8');
   x.rawBody = raw;
+  for (const step of beforeParse) if ((await step(x), x.res.headersSent)) return undefined;
   const text = raw.toString('utf8');
   if (text.trim() === '') return {};
   const first = /\S/.exec(text)?.[0];

@@ -37,7 +37,9 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   trustProxy?: boolean | number | string;
   /** Run on /graphql before the body is read (authentication, rate limits: cheap refusals first). */
   beforeBody?: GraphQLStep[];
-  /** Run on /graphql after the body is parsed (`rawBody` holds its bytes, e.g. for signatures). */
+  /** Run on /graphql on the body's bytes (`rawBody`) before it is parsed (signatures). */
+  beforeParse?: GraphQLStep[];
+  /** Run on /graphql after the body is parsed (`rawBody` holds its bytes). */
   afterBody?: GraphQLStep[];
   /** Answers serialized in pieces into one Buffer (json-pieces.ts); default on, off to compare. */
   jsonPieces?: boolean;
@@ -109,6 +111,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
         responseLimit: options.responseLimit,
         trustProxy: options.trustProxy,
         beforeBody: options.beforeBody ?? [],
+        beforeParse: options.beforeParse ?? [],
         afterBody: options.afterBody ?? [],
         around: traceRequests(service, { trustIncoming: !options.edge }),
         context: async ({ req, identity }) => {

@@ -1,7 +1,7 @@
 export { ADMIN_SCOPE, DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, forbidden, hasScope, IDENTITY_HEADER, identitySchema, type Identity } from './auth/identity';
 export { authorizationPlugin } from './auth/policy-plugin';
 export { policyFromSdl, type Policy } from './auth/policy';
-export { requireGatewaySignature, SIGNATURE_HEADER, signatureProblem, signRequest } from './auth/request-signing';
+export { MAX_SIGNATURE_AGE_MS, NonceCache, requireGatewaySignature, SIGNATURE_HEADER, signatureProblem, signRequest } from './auth/request-signing';
 export { isSelfOrAdmin, requireAdmin, requireIdentity, requireSelfOrAdmin } from './auth/rules';
 export { badUserInput } from './errors';
 export { refuse, type GraphQLStep } from './graphql-route';

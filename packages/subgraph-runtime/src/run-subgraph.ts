@@ -14,12 +14,16 @@ export const subgraphEnv = (name: string, port: number) =>
     MONGO_URL: env.mongoUrl(),
     MONGO_DB: env.dbName(name),
     LOG_LEVEL: env.logLevel(),
+    // The service's own broker user (<AMQP_USER_PREFIX><name>): guest is refused in production.
     AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
+    AMQP_USER_PREFIX: env.amqpUserPrefix(),
     // Prefixes every exchange and queue name: isolates test runs that share one broker.
     AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
     OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
-    // The gateway signs every request with it (HMAC): at least 32 characters, the same on the gateway.
+    // This subgraph's own key: the gateway signs its requests with it (GATEWAY_SIGNING_SECRET_<NAME>
+    // there), no other subgraph knows it. During a rotation the previous key is accepted too.
     GATEWAY_SIGNING_SECRET: env.secret(),
+    GATEWAY_SIGNING_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
     ...tracingEnv,
   });
 export type SubgraphEnv = z.infer<ReturnType<typeof subgraphEnv>>;
@@ -46,7 +50,7 @@ export interface SubgraphDeps<C> {
   /** The server options every subgraph takes from its process and its Messaging, in one place. */
   serverWiring(messaging: Messaging): {
     production: boolean;
-    gatewaySecret: string;
+    gatewaySecret: string[];
     onEvents: Messaging['relay']['dispatch'];
     metrics: ServiceMetrics;
     dependencies: { rabbitmq: () => boolean };
@@ -56,6 +60,7 @@ export interface SubgraphDeps<C> {
 /** The Messaging options every subgraph reads from the same environment keys. */
 export const messagingEnvOptions = (config: SubgraphEnv, logger: Logger, observer?: MessagingObserver) => ({
   url: config.AMQP_URL,
+  userPrefix: config.AMQP_USER_PREFIX,
   namespace: config.AMQP_NAMESPACE,
   logger,
   sweepIntervalMs: config.OUTBOX_SWEEP_MS,
@@ -74,14 +79,19 @@ export function runSubgraph<S extends ReturnType<typeof subgraphEnv>>(
 ): void {
   const main = async () => {
     const config = loadConfig(schema);
+    const production = config.NODE_ENV === 'production';
+    const brokerUser = `${config.AMQP_USER_PREFIX}${name}`;
+    const login = env.brokerLoginProblem(config.AMQP_URL, brokerUser, production);
+    if (login) throw new Error(`invalid configuration\n  - AMQP_URL: ${login}`);
     const logger = createLogger(name, config.LOG_LEVEL);
+    const loginWarning = env.brokerLoginWarning(config.AMQP_URL, brokerUser);
+    if (loginWarning) logger.warn(loginWarning);
     // Before anything else, so every span of the process goes to the provider.
     const tracing = startTracing({ serviceName: config.OTEL_SERVICE_NAME ?? name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
     const metrics = createMetrics(name);
     const observer = messagingMetrics(metrics);
     const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
     const watchdog = watchClient(mongo.client, config.MONGO_URL, logger, { onReconnect: () => metrics.mongoClientReconnects.inc() });
-    const production = config.NODE_ENV === 'production';
     const { server, messaging } = create({
       db: mongo.db,
       logger,
@@ -90,7 +100,13 @@ export function runSubgraph<S extends ReturnType<typeof subgraphEnv>>(
       metrics,
       observer,
       // Mutations hand their recorded events to the relay, so they are published at once.
-      serverWiring: (m) => ({ production, gatewaySecret: config.GATEWAY_SIGNING_SECRET, onEvents: m.relay.dispatch, metrics, dependencies: { rabbitmq: () => m.connected } }),
+      serverWiring: (m) => ({
+        production,
+        gatewaySecret: [config.GATEWAY_SIGNING_SECRET, ...(config.GATEWAY_SIGNING_SECRET_PREVIOUS ? [config.GATEWAY_SIGNING_SECRET_PREVIOUS] : [])],
+        onEvents: m.relay.dispatch,
+        metrics,
+        dependencies: { rabbitmq: () => m.connected },
+      }),
     });
     observer.watchBacklog(() => messaging.relay.pendingDocuments());
     await server.ensureIndexes();

@@ -12,8 +12,10 @@ export interface SubgraphOptions<C extends RequestContext>
   extends Omit<GraphQLHttpOptions<C>, 'apollo' | 'beforeBody' | 'afterBody'> {
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<C>;
-  /** The secret the gateway signs its requests with: anything else is refused. */
-  gatewaySecret: string;
+  /** This subgraph's name in the supergraph: the gateway signs it into every request. */
+  name: string;
+  /** The key the gateway signs this subgraph's requests with (and, during a rotation, the previous one): anything else is refused. */
+  gatewaySecret: string | readonly string[];
 }
 
 /** What each service's create…Server takes from its process (index.ts) or from a test. */
@@ -21,8 +23,11 @@ export interface SubgraphServerOptions {
   db: Db;
   logger: Logger;
   production?: boolean;
-  /** Shared with the gateway, which signs every request with it; unsigned requests are refused. */
-  gatewaySecret: string;
+  /**
+   * This subgraph's own key (GATEWAY_SIGNING_SECRET; only the gateway shares it), then, during a
+   * rotation, its previous one (GATEWAY_SIGNING_SECRET_PREVIOUS); unsigned requests are refused.
+   */
+  gatewaySecret: string | readonly string[];
   /** Publishes the events a write recorded (the messaging relay); without it they wait for a sweep. */
   onEvents?: OnEvents;
   /** The process's metrics registry (GET /metrics); none in most tests. */
@@ -41,11 +46,15 @@ export interface SubgraphServerOptions {
  * (defence in depth: the gateway already did, but a subgraph does not rely on it).
  */
 export function createSubgraphServer<C extends RequestContext>(options: SubgraphOptions<C>) {
-  const { typeDefs, resolvers, gatewaySecret, ...http } = options;
+  const { typeDefs, resolvers, gatewaySecret, name, ...http } = options;
   const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
+  const keys = typeof gatewaySecret === 'string' ? [gatewaySecret] : gatewaySecret;
+  const signature = requireGatewaySignature({ subgraph: name, keys, onRefused: (reason) => http.metrics?.signatureRefusals.inc({ reason }) });
   const server: GraphQLHttpServer = createGraphQLHttpServer<C>({
     ...http,
-    afterBody: [requireGatewaySignature(gatewaySecret)],
+    beforeBody: [signature.beforeBody],
+    beforeParse: [signature.beforeParse],
+    afterBody: [signature.afterBody],
     // No Apollo Studio here: federated tracing would only cost time on every request.
     apollo: { schema, plugins: [ApolloServerPluginInlineTraceDisabled(), authorizationPlugin<C>(policyFromSdl(typeDefs))] },
   });

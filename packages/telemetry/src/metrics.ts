@@ -17,6 +17,7 @@ export interface ServiceMetrics {
   eventsRetried: Counter<'queue' | 'type'>;
   eventsDeadLettered: Counter<'queue' | 'reason'>;
   mongoClientReconnects: Counter;
+  signatureRefusals: Counter<'reason'>;
 }
 
 // Seconds. GraphQL over one local database answers in ms; a broker confirm takes a few ms.
@@ -72,8 +73,14 @@ export function createMetrics(service: string, options: { processMetrics?: boole
     eventsRetried: new Counter({ name: 'events_retried_total', help: 'Deliveries that failed and were scheduled for a retry', labelNames: ['queue', 'type'], registers }),
     eventsDeadLettered: new Counter({
       name: 'events_dead_lettered_total',
-      help: 'Messages dead-lettered, by queue and reason (invalid, rejected, redelivered)',
+      help: 'Messages dead-lettered, by queue and reason (invalid, forged, implausible, rejected, redelivered)',
       labelNames: ['queue', 'reason'],
+      registers,
+    }),
+    signatureRefusals: new Counter({
+      name: 'subgraph_signature_refusals_total',
+      help: 'Requests a subgraph refused for their gateway signature, by reason (missing, malformed, expired, wrong, replayed, identity, method)',
+      labelNames: ['reason'],
       registers,
     }),
     mongoClientReconnects: new Counter({

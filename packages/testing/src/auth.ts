@@ -35,12 +35,12 @@ export async function mintToken(o: MintOptions): Promise<string> {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** Headers for calling a subgraph directly as the gateway would, signed over the exact body. */
+/** Headers for calling subgraph `subgraph` directly as the gateway would, signed over the exact body (a new nonce each time). */
 export const asGateway =
-  (identity: Identity | null = ADMIN, secret = TEST_SIGNING_SECRET) =>
+  (subgraph: string, identity: Identity | null = ADMIN, secret = TEST_SIGNING_SECRET) =>
   (body: string): Record<string, string> => {
     const id = identity ? encodeIdentity(identity) : '';
-    return { ...(id ? { [IDENTITY_HEADER]: id } : {}), [SIGNATURE_HEADER]: signRequest(secret, body, id) };
+    return { ...(id ? { [IDENTITY_HEADER]: id } : {}), [SIGNATURE_HEADER]: signRequest(secret, subgraph, body, id) };
   };
 
 /** The gateway's security options for test servers: test secrets, default limits, no rate limit. */
@@ -50,15 +50,22 @@ export const testGatewaySecurity = () => ({
   limits: { maxDepth: 12, maxAliases: 15, maxDirectives: 50, maxTokens: 2_000, maxCost: 50_000, rateLimit: 0, rateWindowMs: 60_000 },
 });
 
-/** POSTs to a subgraph directly, signed as the gateway would, on behalf of `identity` (an admin by default). */
+/** POSTs to subgraph `subgraph` at `url` directly, signed as the gateway would, on behalf of `identity` (an admin by default). */
 export const gatewayGql = <T = Record<string, any>>(
+  subgraph: string,
   url: string,
   query: string,
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
   identity: Identity | null = ADMIN,
-) => gql<T>(url, query, variables, (body) => ({ ...headers, ...asGateway(identity)(body) }));
+) => gql<T>(url, query, variables, (body) => ({ ...headers, ...asGateway(subgraph, identity)(body) }));
 
 let adminToken: Promise<string> | undefined;
 /** `Authorization` for an admin with the test JWT secret (one token per test process). */
 export const adminHeaders = async () => bearer(await (adminToken ??= mintToken({ sub: ADMIN.sub, scopes: ADMIN.scopes })));
+
+/** gatewayGql for one subgraph: `(url, query, variables?, headers?, identity?)`, signed for `subgraph`. */
+export const gatewayGqlFor =
+  (subgraph: string) =>
+  <T = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}, identity: Identity | null = ADMIN) =>
+    gatewayGql<T>(subgraph, url, query, variables, headers, identity);

@@ -1,4 +1,4 @@
-export { ADMIN, adminHeaders, asGateway, bearer, gatewayGql, mintToken, TEST_JWT_SECRET, TEST_SIGNING_SECRET, testGatewaySecurity, userIdentity, type MintOptions } from './auth';
+export { ADMIN, adminHeaders, asGateway, bearer, gatewayGql, gatewayGqlFor, mintToken, TEST_JWT_SECRET, TEST_SIGNING_SECRET, testGatewaySecurity, userIdentity, type MintOptions } from './auth';
 export { testDatabase, type TestDatabase } from './database';
 export { errorCodes, gql, type GraphQLResponse } from './graphql';
 export { freePort } from './ports';
@@ -6,6 +6,6 @@ export { silentLogger } from './logger';
 export { must, mustOnceReplicated } from './must';
 export { exitWithin } from './processes';
 export { runId } from './run-id';
-export { amqpUrl, eventually, testNamespace, testServiceEnv } from './broker';
+export { amqpUrl, amqpUrlFor, eventually, testNamespace, testServiceEnv, testUserPrefix } from './broker';
 export { hostPort, TcpProxy, type ProxyMode } from './tcp-proxy';
 export { mulberry32 } from './random';

@@ -50,6 +50,7 @@ export async function startToyGraph() {
   const subgraph = createSubgraphServer<RequestContext>({
     logger: silentLogger,
     production: false,
+    name: 'greetings',
     gatewaySecret: TEST_SIGNING_SECRET,
     typeDefs,
     resolvers,

@@ -1,7 +1,9 @@
 import { ObjectId } from 'mongodb';
-import { errorCodes, gatewayGql as gql } from '@cinema/testing';
+import { errorCodes, gatewayGqlFor } from '@cinema/testing';
 import { movieDeleted } from './test-events';
 import { startCatalog, type RunningCatalog } from './test-server';
+
+const gql = gatewayGqlFor('catalog');
 
 let c: RunningCatalog;
 let cityId: string;

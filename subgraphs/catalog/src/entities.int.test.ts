@@ -1,6 +1,8 @@
 import { ObjectId } from 'mongodb';
-import { gatewayGql as gql } from '@cinema/testing';
+import { gatewayGqlFor } from '@cinema/testing';
 import { startCatalog, type RunningCatalog } from './test-server';
+
+const gql = gatewayGqlFor('catalog');
 
 const request = { correlationId: 'test-request' };
 

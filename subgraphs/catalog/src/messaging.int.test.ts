@@ -2,7 +2,7 @@ import { ObjectId, type Collection } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
 import { loadConfig } from '@cinema/config';
 import { buildTopology, createBroker, Messaging, withEvent } from '@cinema/messaging';
-import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
+import { amqpUrl, amqpUrlFor, eventually, silentLogger, testDatabase, testNamespace, testServiceEnv, testUserPrefix, type TestDatabase } from '@cinema/testing';
 import { catalogEnv } from './config';
 import { createCatalogMessaging } from './messaging';
 import { MovieReplica } from './projections/movies';
@@ -27,13 +27,14 @@ beforeAll(async () => {
   catalogDb = await testDatabase('catalog_msg');
   moviesOutbox = moviesDb.db.collection('movies');
   movies = new Messaging({
-    url: amqpUrl(),
+    url: amqpUrlFor('movies'),
+    userPrefix: testUserPrefix(),
     namespace: ns,
     logger: silentLogger,
     sweepIntervalMs: 100,
-    owns: { exchange: 'movies', outboxes: [moviesOutbox], snapshot: async function* () {}, count: async () => 0 },
+    owns: { exchange: 'movies', outboxes: [moviesOutbox], snapshot: async function* () {}, count: async () => 0, leases: moviesDb.db.collection('resync_leases') },
   });
-  const config = loadConfig(catalogEnv, testServiceEnv(ns));
+  const config = loadConfig(catalogEnv, testServiceEnv(ns, 'catalog'));
   catalog = createCatalogMessaging(catalogDb.db, silentLogger, config);
   replica = new MovieReplica(catalogDb.db);
   screenings = new ScreeningRepository(catalogDb.db);

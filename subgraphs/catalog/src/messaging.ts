@@ -33,6 +33,7 @@ export function createCatalogMessaging(
       outboxes: [screenings.screenings, bookings.bookings],
       snapshot: (cause) => screenings.snapshot(cause),
       count: () => screenings.count(),
+      leases: db.collection('resync_leases'),
     },
     consumes: [
       {

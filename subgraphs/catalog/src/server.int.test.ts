@@ -1,7 +1,9 @@
 import { ObjectId } from 'mongodb';
-import { errorCodes, gatewayGql as gql } from '@cinema/testing';
+import { errorCodes, gatewayGqlFor } from '@cinema/testing';
 import { movieDeleted, movieUpdated } from './test-events';
 import { startCatalog, type RunningCatalog } from './test-server';
+
+const gql = gatewayGqlFor('catalog');
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 let c: RunningCatalog;

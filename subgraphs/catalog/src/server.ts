@@ -52,6 +52,7 @@ export function createCatalogServer(options: CatalogServerOptions) {
   const server = createSubgraphServer<CatalogContext>({
     logger,
     production,
+    name: 'catalog',
     gatewaySecret,
     typeDefs,
     resolvers,

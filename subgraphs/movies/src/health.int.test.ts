@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
+import { buildTopology, createBroker, type Broker } from '@cinema/messaging';
 import type { SubgraphEnv } from '@cinema/subgraph-runtime';
-import { amqpUrl, eventually, hostPort, silentLogger, TcpProxy, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET } from '@cinema/testing';
+import { amqpUrl, amqpUrlFor, eventually, hostPort, silentLogger, TcpProxy, testDatabase, testNamespace, testUserPrefix, type TestDatabase, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { createMoviesMessaging } from './messaging';
 import { createMoviesServer } from './server';
 
@@ -14,6 +15,7 @@ const mongo = new TcpProxy(hostPort(process.env.MONGO_URL!, 27017));
 const amqp = new TcpProxy(hostPort(amqpUrl(), 5672));
 let base: string;
 let stop: () => Promise<void>;
+let owner: Broker;
 
 beforeAll(async () => {
   t = await testDatabase('health');
@@ -22,9 +24,11 @@ beforeAll(async () => {
   const db = client.db(t.db.databaseName);
   const config: SubgraphEnv = {
     NODE_ENV: 'test', PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGO_URL: `mongodb://127.0.0.1:${mongo.port}`,
-    MONGO_DB: t.db.databaseName, AMQP_URL: amqp.urlThrough(amqpUrl()), AMQP_NAMESPACE: testNamespace('health'), OUTBOX_SWEEP_MS: 200,
+    MONGO_DB: t.db.databaseName, AMQP_URL: amqp.urlThrough(amqpUrlFor('movies')), AMQP_USER_PREFIX: testUserPrefix(), AMQP_NAMESPACE: testNamespace('health'), OUTBOX_SWEEP_MS: 200,
     GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
   };
+  // The users exchanges movies binds to: it checks them, only their owner declares them.
+  owner = await createBroker(buildTopology({ url: amqpUrlFor('users'), namespace: config.AMQP_NAMESPACE, owns: 'users' }), silentLogger);
   const messaging = createMoviesMessaging(db, silentLogger, config);
   const server = createMoviesServer({ db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging.relay.dispatch, dependencies: { rabbitmq: () => messaging.connected } });
   base = (await server.listen(0, '127.0.0.1')).replace('/graphql', '');
@@ -38,6 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stop();
+  await owner?.shutdown();
   await client.close();
   await Promise.all([mongo.stop(), amqp.stop()]);
   await t.drop();

@@ -2,7 +2,7 @@ import { ObjectId, type Collection } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
 import { loadConfig } from '@cinema/config';
 import { buildTopology, createBroker, Messaging, withEvent } from '@cinema/messaging';
-import { amqpUrl, eventually, silentLogger, testDatabase, testNamespace, testServiceEnv, type TestDatabase } from '@cinema/testing';
+import { amqpUrl, amqpUrlFor, eventually, silentLogger, testDatabase, testNamespace, testServiceEnv, testUserPrefix, type TestDatabase } from '@cinema/testing';
 import { moviesEnv } from './config';
 import { createMoviesMessaging } from './messaging';
 import { MovieRepository } from './movie/repository';
@@ -36,14 +36,15 @@ beforeAll(async () => {
   userDocs = usersDb.db.collection<UserDoc>('users');
   profiles = new UserProfiles(moviesDb.db);
   users = new Messaging({
-    url: amqpUrl(),
+    url: amqpUrlFor('users'),
+    userPrefix: testUserPrefix(),
     namespace: ns,
     logger: silentLogger,
     sweepIntervalMs: 100,
     // Nothing to re-publish: the resync movies asks for while its replica is empty finds no users.
-    owns: { exchange: 'users', outboxes: [userDocs], snapshot: async function* () {}, count: async () => 0 },
+    owns: { exchange: 'users', outboxes: [userDocs], snapshot: async function* () {}, count: async () => 0, leases: usersDb.db.collection('resync_leases') },
   });
-  const config = loadConfig(moviesEnv, testServiceEnv(ns));
+  const config = loadConfig(moviesEnv, testServiceEnv(ns, 'movies'));
   movies = createMoviesMessaging(moviesDb.db, silentLogger, config);
   users.start();
   movies.start();
@@ -55,9 +56,10 @@ afterAll(async () => {
   await users?.stop();
   // Messaging does not expose its broker; the same topologies rebuilt here delete every exchange
   // and queue of the namespace (Rascal's nuke), so runs leave nothing behind on the shared broker.
+  // The consumer's first: its topology checks the owner's exchanges, which the owner's nuke deletes.
   for (const topology of [
-    buildTopology({ url: amqpUrl(), namespace: ns, owns: 'users' }),
     buildTopology({ url: amqpUrl(), namespace: ns, owns: 'movies', consumes: ['movies:user:replicate'] }),
+    buildTopology({ url: amqpUrl(), namespace: ns, owns: 'users' }),
   ]) {
     const broker = await createBroker(topology, silentLogger);
     await broker.nuke();

@@ -25,6 +25,7 @@ export function createMoviesMessaging(db: Db, logger: Logger, config: SubgraphEn
       outboxes: [movies.movies, reviews.reviews],
       snapshot: (cause) => movies.snapshot(cause),
       count: () => movies.count(),
+      leases: db.collection('resync_leases'),
     },
     consumes: [
       { queue: 'movies:user:replicate', handle: handleUserEvent(profiles.collection), isEmpty: () => profiles.isEmpty() },

@@ -1,6 +1,8 @@
 import { ObjectId } from 'mongodb';
-import { gatewayGql as gql } from '@cinema/testing';
+import { gatewayGqlFor } from '@cinema/testing';
 import { startMovies, type RunningMovies } from './test-server';
+
+const gql = gatewayGqlFor('movies');
 
 let s: RunningMovies;
 const movieIds: string[] = [];

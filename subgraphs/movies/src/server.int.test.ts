@@ -1,5 +1,7 @@
-import { errorCodes, gatewayGql as gql } from '@cinema/testing';
+import { errorCodes, gatewayGqlFor } from '@cinema/testing';
 import { startMovies, type RunningMovies } from './test-server';
+
+const gql = gatewayGqlFor('movies');
 
 let s: RunningMovies;
 beforeAll(async () => {

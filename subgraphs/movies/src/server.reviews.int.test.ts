@@ -1,7 +1,9 @@
 import { ObjectId } from 'mongodb';
-import { errorCodes, gatewayGql as gql } from '@cinema/testing';
+import { errorCodes, gatewayGqlFor } from '@cinema/testing';
 import { startMovies, type RunningMovies } from './test-server';
 import { userDeleted, userProfileUpdated } from './test-user-events';
+
+const gql = gatewayGqlFor('movies');
 
 let s: RunningMovies;
 let movieId: string;

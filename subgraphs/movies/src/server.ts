@@ -34,6 +34,7 @@ export function createMoviesServer({ db, logger, production = false, gatewaySecr
   const server = createSubgraphServer<MoviesContext>({
     logger,
     production,
+    name: 'movies',
     gatewaySecret,
     typeDefs,
     resolvers,

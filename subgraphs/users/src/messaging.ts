@@ -20,7 +20,13 @@ export function createUsersMessaging(db: Db, logger: Logger, config: SubgraphEnv
   const accounts = new AccountRepository(db, { onEvents: (...args) => messaging.relay.dispatch(...args) });
   const messaging: Messaging = new Messaging({
     ...messagingEnvOptions(config, logger, options.observer),
-    owns: { exchange: 'users', outboxes: [users.users, accounts.rejections], snapshot: (cause) => users.snapshot(cause), count: () => users.count() },
+    owns: {
+      exchange: 'users',
+      outboxes: [users.users, accounts.rejections],
+      snapshot: (cause) => users.snapshot(cause),
+      count: () => users.count(),
+      leases: db.collection('resync_leases'),
+    },
     consumes: [
       { queue: 'users:booking:debit', handle: bookingRequestedHandler(accounts) },
       { queue: 'users:booking:refund', handle: bookingClosedHandler(accounts) },

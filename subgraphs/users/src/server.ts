@@ -28,6 +28,7 @@ export function createUsersServer({ db, logger, production = false, gatewaySecre
   const server = createSubgraphServer<UsersContext>({
     logger,
     production,
+    name: 'users',
     gatewaySecret,
     typeDefs,
     resolvers,

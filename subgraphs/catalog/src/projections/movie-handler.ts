@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { Cause, DomainEvent } from '@cinema/events';
 import type { Logger } from '@cinema/config';
-import { PermanentError, type ApplyOutcome } from '@cinema/messaging';
+import { PermanentError, type ApplyOutcome, type Delivery } from '@cinema/messaging';
 import type { ScreeningRepository } from '../screening/repository';
 import type { ScreeningDoc } from '../screening/screening';
 import type { MovieEvent, MovieReplica } from './movies';
@@ -20,7 +20,7 @@ export function movieEventHandler(deps: {
   screenings: ScreeningRepository;
   cancelBookings?: (screening: ScreeningDoc, cause: Cause) => Promise<unknown>;
 }) {
-  return async (event: DomainEvent, log: Logger): Promise<ApplyOutcome> => {
+  return async (event: DomainEvent, log: Logger, delivery?: Delivery): Promise<ApplyOutcome> => {
     // The consumer only delivers the types CONSUMERS lists; anything else is a topology bug.
     if (!isMovieEvent(event)) throw new PermanentError(`catalog does not handle ${event.type}`);
     // The envelope only promises a non-empty string; retrying a malformed id can never succeed.
@@ -31,7 +31,8 @@ export function movieEventHandler(deps: {
       throw new PermanentError(`data.id ${event.data.id} is not the aggregateId ${event.aggregateId}`);
     }
 
-    const outcome = await deps.movies.apply(event);
+    // A refused event (forged identity, a version too far ahead) never gets here: nothing is cancelled.
+    const outcome = await deps.movies.apply(event, delivery?.origin);
     if (event.type !== 'movie.deleted') return outcome;
 
     // Runs even when the deletion was already applied ('stale'): a redelivery after a crash between

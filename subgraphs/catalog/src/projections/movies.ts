@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
-import { applyVersioned, type ApplyOutcome } from '@cinema/messaging';
+import { applyVersioned, type ApplyOutcome, type Origin } from '@cinema/messaging';
 
 /** The movie state catalog replicates (architecture.md, "Services and ownership"). */
 export interface MovieState {
@@ -47,9 +47,12 @@ export class MovieReplica {
     this.movies = db.collection<MovieReplicaDoc>('movies');
   }
 
-  /** Rule 3: 'stale' for a duplicate or an event older than what is stored. The id must be valid. */
-  apply(event: MovieEvent): Promise<ApplyOutcome> {
-    return applyVersioned(this.movies, new ObjectId(event.aggregateId), event.aggregateVersion, evolveMovie(event));
+  /**
+   * Rule 3: 'stale' for a duplicate or an event older than what is stored; a version the version
+   * rule refuses (docs/decisions.md) throws, to be dead-lettered. The id must be valid.
+   */
+  apply(event: MovieEvent, origin: Origin = 'live'): Promise<ApplyOutcome> {
+    return applyVersioned(this.movies, new ObjectId(event.aggregateId), event.aggregateVersion, evolveMovie(event), { origin, occurredAt: new Date(event.occurredAt) });
   }
 
   findById(id: ObjectId): Promise<MovieReplicaDoc | null> {

@@ -1,7 +1,7 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
 import type { Logger } from '@cinema/config';
-import { applyVersioned, PermanentError, type ApplyOutcome } from '@cinema/messaging';
+import { applyVersioned, PermanentError, type ApplyOutcome, type Delivery } from '@cinema/messaging';
 
 /**
  * Movies' replica of user profiles (architecture.md: movies replicates id, fullName, deleted),
@@ -55,13 +55,15 @@ const isUserEvent = (e: DomainEvent): e is UserEvent =>
  * is dead-lettered.
  */
 export function handleUserEvent(collection: Collection<UserProfileDoc>) {
-  return async (event: DomainEvent, log: Logger): Promise<ApplyOutcome> => {
+  return async (event: DomainEvent, log: Logger, delivery?: Delivery): Promise<ApplyOutcome> => {
     if (!isUserEvent(event)) throw new PermanentError(`${event.type} is not a user event`);
     if (!HEX_ID.test(event.aggregateId)) throw new PermanentError(`aggregateId "${event.aggregateId}" is not a user id`);
     if (event.data.id.toLowerCase() !== event.aggregateId.toLowerCase()) {
       throw new PermanentError(`data.id ${event.data.id} is not the aggregateId ${event.aggregateId}`);
     }
-    const outcome = await applyVersioned(collection, new ObjectId(event.aggregateId), event.aggregateVersion, evolveUserProfile(event));
+    // The version rule (live or resync, and when) decides what a version may be (docs/decisions.md).
+    const meta = { origin: delivery?.origin, occurredAt: new Date(event.occurredAt) };
+    const outcome = await applyVersioned(collection, new ObjectId(event.aggregateId), event.aggregateVersion, evolveUserProfile(event), meta);
     log.debug({ outcome, version: event.aggregateVersion }, outcome === 'applied' ? 'user profile replicated' : 'stale user event ignored');
     return outcome;
   };

@@ -36,10 +36,11 @@ describe('UserRepository (real MongoDB wire server)', () => {
     await repo.delete(dee._id, c);
     const stored = await repo.users.findOne({ _id: dee._id });
     const id = dee._id.toHexString();
-    expect(stored!.outbox!.map((e) => [e.type, e.aggregateVersion, e.data, e.correlationId])).toEqual([
-      ['user.created', 1, { id, email: 'dee@example.com', fullName: 'Dee' }, 'test-request'],
-      ['user.profile.updated', 2, { id, email: 'dee@example.com', fullName: 'Deirdre' }, 'test-request'],
-      ['user.deleted', 3, { id }, 'test-request'],
+    // Schema version 2: the e-mail never leaves users (only the name is for other services).
+    expect(stored!.outbox!.map((e) => [e.type, e.schemaVersion, e.aggregateVersion, e.data, e.correlationId])).toEqual([
+      ['user.created', 2, 1, { id, fullName: 'Dee' }, 'test-request'],
+      ['user.profile.updated', 2, 2, { id, fullName: 'Deirdre' }, 'test-request'],
+      ['user.deleted', 1, 3, { id }, 'test-request'],
     ]);
     expect(stored!.version).toBe(3);
   });

@@ -48,15 +48,13 @@ export function toGraphQL(doc: UserDoc) {
 }
 export type UserObject = ReturnType<typeof toGraphQL>;
 
-/** The state a user's events carry (what replicas need), at `version`. */
-export function userEvent(
-  type: 'user.created' | 'user.profile.updated',
-  doc: Pick<UserDoc, '_id' | 'email' | 'fullName'>,
-  version: number,
-  cause: Cause,
-): DomainEvent {
+/**
+ * The state a user's events carry, at `version`: only what a consumer needs (movies: the name). The
+ * e-mail stays in users (schema version 2, docs/decisions.md "Events carry only what consumers need").
+ */
+export function userEvent(type: 'user.created' | 'user.profile.updated', doc: Pick<UserDoc, '_id' | 'fullName'>, version: number, cause: Cause): DomainEvent {
   const id = doc._id.toHexString();
-  return newEvent(type, { id, version }, { id, email: doc.email, fullName: doc.fullName }, cause);
+  return newEvent(type, { id, version }, { id, fullName: doc.fullName }, cause);
 }
 
 export function userDeletedEvent(id: ObjectId, version: number, cause: Cause): DomainEvent {
