@@ -8,7 +8,10 @@ import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IEnvFromSource } from 'kubernetes-models/v1/EnvFromSource';
 import type { K8sObject } from './kustomize';
 import { appContainer, ofKind } from './consistency';
+import { env as configEnv } from '@cinema/config';
 import { EXTERNAL_OBJECTS, SERVICES, type ServiceSpec } from './services';
+
+const brokerLogin = configEnv.brokerLoginProblem;
 
 type DataObject = K8sObject & { data?: Record<string, string>; stringData?: Record<string, string> };
 const REF = /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g;
@@ -85,8 +88,13 @@ function checkUrls(objects: K8sObject[], service: string, env: NodeJS.ProcessEnv
   if (env.AMQP_URL && cluster) {
     const host = new URL(env.AMQP_URL).hostname;
     if (host !== cluster && !host.startsWith(`${cluster}.`)) problems.push(`${service}: AMQP_URL reaches ${host}, not the RabbitmqCluster's Service ${cluster}`);
-    // The operator names the credentials' Secret after the cluster.
-    if (!secrets.includes(`${cluster}-default-user`)) problems.push(`${service}: AMQP_URL's credentials do not come from ${cluster}-default-user`);
+    // Each service logs in as its own broker user, never as the operator's administrator (issue 24).
+    if (secrets.includes(`${cluster}-default-user`)) problems.push(`${service}: AMQP_URL logs in as ${cluster}-default-user, the cluster's administrator: use the service's own broker user`);
+    // (kustomize's secretGenerator appends a hash to the names it generates)
+    const own = `${service}-rabbitmq`;
+    if (!secrets.some((s) => s === own || s?.startsWith(`${own}-`))) problems.push(`${service}: AMQP_URL's credentials do not come from its own Secret ${own}`);
+    const login = env.AMQP_URL && brokerLogin(env.AMQP_URL, `${env.AMQP_USER_PREFIX ?? 'cinema-'}${service}`, true);
+    if (login) problems.push(`${service}: AMQP_URL ${login}`);
   }
   if (env.MONGO_URL && !/[?&]replicaSet=/.test(env.MONGO_URL) && !env.MONGO_URL.startsWith('mongodb+srv://')) {
     problems.push(`${service}: MONGO_URL is not a replica-set connection string (…/?replicaSet=<name>)`);

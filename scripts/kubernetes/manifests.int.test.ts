@@ -39,7 +39,8 @@ withKustomize('the base and every overlay build, validate and match the code', (
   }
   // Production creates its own Secrets; only the development overlay generates (fake) ones.
   expect(reports[0]!.kinds.Secret).toBeUndefined();
-  expect(reports[1]!.kinds.Secret).toBe(6);
+  // Per subgraph: a signing key and a broker user; the gateway's JWT key and metrics token; three MongoDB URLs.
+  expect(reports[1]!.kinds.Secret).toBe(11);
   expect(status).toBe(0);
 }, 120_000);
 
@@ -82,6 +83,7 @@ spec: { replicas: 2, replica: 3 }
     expect(problems).toContain('users: readinessProbe must GET /health/ready on port http (is /ready on http)');
     expect(problems).toContain('users: MONGO_DATABASE is not read by its config');
     expect(problems).toContain('users: AMQP_URL reaches rabbitmq, not the RabbitmqCluster');
+    expect(problems).toContain('users: AMQP_URL logs in as guest, which is refused in production');
     expect(problems).toContain('users: PORT is 4002, expected 4001');
     expect(problems).toContain('movies: no PodDisruptionBudget selecting its pods');
     expect(problems).toContain('RabbitmqCluster cinema-rabbitmq: /spec Unrecognized key: "replica"');

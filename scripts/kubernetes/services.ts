@@ -13,7 +13,7 @@ export interface ServiceSpec {
   port: number;
   /** Variable names the service's config schema declares. */
   names: ReadonlySet<string>;
-  /** Names read outside the schema, by pattern (the gateway's SUBGRAPH_URL_<NAME>). */
+  /** Names read outside the schema, by pattern (the gateway's SUBGRAPH_URL_<NAME>, GATEWAY_SIGNING_SECRET_<NAME>). */
   patterns: RegExp[];
   /** The service's own loader: throws `invalid configuration` naming each bad variable. */
   load(env: NodeJS.ProcessEnv): unknown;
@@ -28,7 +28,7 @@ const subgraph = (port: number, schema: typeof usersEnv): ServiceSpec => ({
 });
 
 export const SERVICES: Record<string, ServiceSpec> = {
-  gateway: { port: 4000, names: names(gatewayEnv), patterns: [/^SUBGRAPH_URL_[A-Z0-9_]+$/], load: loadGatewayConfig },
+  gateway: { port: 4000, names: names(gatewayEnv), patterns: [/^SUBGRAPH_URL_[A-Z0-9_]+$/, /^GATEWAY_SIGNING_SECRET_[A-Z0-9_]+$/], load: loadGatewayConfig },
   users: subgraph(4001, usersEnv),
   movies: subgraph(4002, moviesEnv),
   catalog: subgraph(4003, catalogEnv),
@@ -53,9 +53,18 @@ const mongo = (service: string): ExternalObject => ({
   samples: { MONGO_URL: `mongodb://${service}:sample@db-0.db,db-1.db,db-2.db/?replicaSet=rs0&authSource=admin` },
 });
 
+/** Each subgraph's broker user (never the operator's administrator): docs/kubernetes.md, "Broker users". */
+const rabbitmq = (service: string): ExternalObject => ({
+  kind: 'Secret',
+  name: `${service}-rabbitmq`,
+  providedBy: 'you, with the broker user you created for the service (npm run broker-users -- --definitions)',
+  samples: { username: `cinema-${service}`, password: 'samplepassword0123456789' },
+});
+
 /** The base names these and nothing else it does not define; an overlay may generate them. */
 export const EXTERNAL_OBJECTS: ExternalObject[] = [
-  { kind: 'Secret', name: 'cinema-graph-signing', providedBy: 'you', samples: { GATEWAY_SIGNING_SECRET: 's'.repeat(64) } },
+  // One key per subgraph: the subgraph reads its own, the gateway all three.
+  ...['users', 'movies', 'catalog'].map((s): ExternalObject => ({ kind: 'Secret', name: `${s}-signing`, providedBy: 'you', samples: { GATEWAY_SIGNING_SECRET: s[0]!.repeat(64) } })),
   { kind: 'Secret', name: 'gateway-metrics', providedBy: 'you', samples: { METRICS_TOKEN: 'm'.repeat(32) } },
   {
     kind: 'ConfigMap',
@@ -66,10 +75,7 @@ export const EXTERNAL_OBJECTS: ExternalObject[] = [
   mongo('users'),
   mongo('movies'),
   mongo('catalog'),
-  {
-    kind: 'Secret',
-    name: 'cinema-rabbitmq-default-user',
-    providedBy: 'the RabbitMQ Cluster Operator, for the RabbitmqCluster cinema-rabbitmq',
-    samples: { username: 'default_user_sample', password: 'sample-password' },
-  },
+  rabbitmq('users'),
+  rabbitmq('movies'),
+  rabbitmq('catalog'),
 ];

@@ -23,9 +23,9 @@ const SHOWS = parse(`${link}
 
 const films = [{ id: '1', title: 'Arrival' }, { id: '2', title: 'Heat' }];
 
-async function serve(typeDefs: ReturnType<typeof parse>, resolvers: object) {
+async function serve(name: string, typeDefs: ReturnType<typeof parse>, resolvers: object) {
   const server = createSubgraphServer<RequestContext>({
-    logger: silentLogger, production: false, gatewaySecret: TEST_SIGNING_SECRET, typeDefs, resolvers: resolvers as never, context: (b) => b, checks: {},
+    logger: silentLogger, production: false, name, gatewaySecret: TEST_SIGNING_SECRET, typeDefs, resolvers: resolvers as never, context: (b) => b, checks: {},
   });
   const url = new URL(await server.listen(0, '127.0.0.1'));
   const proxy = new TcpProxy({ host: url.hostname, port: Number(url.port) });
@@ -36,11 +36,11 @@ async function serve(typeDefs: ReturnType<typeof parse>, resolvers: object) {
 export async function startSplitGraph() {
   let dropNext = 0;
   let showRequests = 0;
-  const filmsSide = await serve(FILMS, {
+  const filmsSide = await serve('films', FILMS, {
     Query: { film: (_: unknown, { id }: { id: string }) => films.find((f) => f.id === id) ?? null, films: () => films },
     Film: { __resolveReference: (ref: { id: string }) => films.find((f) => f.id === ref.id) },
   });
-  const showsSide = await serve(SHOWS, {
+  const showsSide = await serve('shows', SHOWS, {
     Query: { showsToday: () => ['20:00'] },
     Mutation: { addShow: () => true },
     Film: { __resolveReference: (ref: { id: string }) => ref, shows: (f: { id: string }) => [`${f.id} at 20:00`] },

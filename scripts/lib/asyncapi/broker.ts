@@ -36,8 +36,11 @@ export function brokerObjects(): { exchanges: Record<string, ExchangeDecl>; queu
   for (const service of SERVICES) {
     const owns = OWNERS.find((o) => o === service);
     const vhost = buildTopology({ url: 'amqp://broker', ...(owns ? { owns } : {}), consumes: queuesOf(service) }).vhosts!['/']!;
-    // Both sides of a queue declare it with identical arguments (topology.ts), so merging loses nothing.
-    Object.assign(exchanges, vhost.exchanges);
+    // Both sides of a queue declare it with identical arguments (topology.ts), so merging loses
+    // nothing; a consumer only checks its owner's exchanges, so the owner's declaration is kept.
+    for (const [name, e] of Object.entries(vhost.exchanges ?? {})) {
+      if ((e as { assert?: boolean }).assert !== false || !exchanges[name]) exchanges[name] = e as ExchangeDecl;
+    }
     Object.assign(queues, vhost.queues);
   }
   const gateway = buildTopology({ url: 'amqp://broker', observes: { queue: OBSERVER_QUEUE, exchanges: OWNERS } }).vhosts!['/']!;

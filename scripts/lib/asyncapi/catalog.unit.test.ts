@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic } from '@asyncapi/parser';
-import { CONSUMERS, EVENTS, deadLetterExchange, deadLetterQueue, resyncQueue, type EventType } from '@cinema/events';
+import { CONSUMERS, EVENTS, deadLetterExchange, deadLetterQueue, resyncExchange, resyncQueue, retryExchange, type EventType } from '@cinema/events';
 import { renderCatalog, toYaml } from './catalog';
 import { buildAsyncApi } from './document';
 import { jsonSchemaOf } from './json-schema';
@@ -59,7 +59,8 @@ describe('event catalog (docs/asyncapi.yaml, docs/events.md)', () => {
         is: 'queue',
         queue: { name: queue, durable: true },
         'x-arguments': { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': deadLetterExchange(queue) },
-        'x-bound-to': [{ exchange: c.exchange, bindingKeys: [...c.bindingKeys] }],
+        // Its owner's events, the owner's resync answers for it alone, and its own retries.
+        'x-bound-to': [{ exchange: c.exchange, bindingKeys: [...c.bindingKeys] }, { exchange: resyncExchange(c.owner), bindingKeys: [queue] }, { exchange: retryExchange(queue) }],
       });
       const dlq = parsed.channels().all().find((ch) => ch.address() === deadLetterQueue(queue))!;
       expect(dlq.bindings().get('amqp')!.value()).toMatchObject({ 'x-bound-to': [{ exchange: deadLetterExchange(queue) }] });
@@ -72,7 +73,7 @@ describe('event catalog (docs/asyncapi.yaml, docs/events.md)', () => {
   it('renders a table per exchange naming who consumes each event', () => {
     const md = renderCatalog()[1]!.content;
     expect(md).toContain('## Exchange `users`');
-    expect(md).toMatch(/\| `user\.profile\.updated` \| 1 \| .* \| `movies:user:replicate` \(movies\)/);
+    expect(md).toMatch(/\| `user\.profile\.updated` \| 2 \| .* \| `movies:user:replicate` \(movies\)/);
     expect(md).toMatch(/\| `review\.created` \| 1 \| .* \| `gateway:response-cache:\{instance\}` \(gateway\) \|/);
   });
 });

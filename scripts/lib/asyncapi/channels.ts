@@ -3,7 +3,10 @@ import {
   EVENTS,
   deadLetterExchange,
   deadLetterQueue,
+  resyncExchange,
   resyncQueue,
+  resyncRequestExchange,
+  retryExchange,
   unroutedExchange,
   unroutedQueue,
   type EventType,
@@ -54,17 +57,25 @@ export function channels() {
       title: `${queue} (${c.consumer})`,
       description:
         `Consumed by ${c.consumer}, bound to \`${c.exchange}\` with ${c.bindingKeys.map((k) => `\`${k}\``).join(', ')}. A resync ` +
-        `re-publishes the current state of ${c.owner} straight to it (default exchange, routing key = queue name). ` +
-        `A message that can never be handled goes to \`${deadLetterQueue(queue)}\` through \`${deadLetterExchange(queue)}\`.`,
+        `re-publishes the current state of ${c.owner} to it alone through \`${resyncExchange(c.owner)}\` (routing key = queue name); ` +
+        `a failed delivery comes back through \`${retryExchange(queue)}\` after a backoff. Only events whose \`user_id\` is ${c.owner}'s ` +
+        `broker user, through ${c.owner}'s exchanges, are handled. A message that can never be handled goes to \`${deadLetterQueue(queue)}\` through \`${deadLetterExchange(queue)}\`.`,
       messages: eventMessages(c.handles),
-      bindings: { amqp: queueBinding(queue, decl(queues, queue), [{ exchange: c.exchange, keys: c.bindingKeys }]) },
+      bindings: {
+        amqp: queueBinding(queue, decl(queues, queue), [
+          { exchange: c.exchange, keys: c.bindingKeys },
+          { exchange: resyncExchange(c.owner), keys: [queue] },
+          { exchange: retryExchange(queue) },
+        ]),
+      },
     };
     out[queueChannel(deadLetterQueue(queue))] = {
       address: deadLetterQueue(queue),
       title: `${deadLetterQueue(queue)} (dead letters of ${queue})`,
       description:
         `What ${c.consumer} could not handle from \`${queue}\` (not JSON, unknown type, unsupported schemaVersion, invalid data, ` +
-        'or redelivered past the delivery limit), with the reason in the `rascal.error.message` header. For operators: nothing consumes it.',
+        'a publisher that does not own its source, an implausible version, or redelivered past the delivery limit), with the reason ' +
+        'in the `rascal.error.message` header and the original publisher in `x-published-by`. For operators: nothing consumes it.',
       messages: eventMessages(c.handles),
       bindings: { amqp: queueBinding(deadLetterQueue(queue), decl(queues, deadLetterQueue(queue)), [{ exchange: deadLetterExchange(queue) }]) },
     };
@@ -74,9 +85,11 @@ export function channels() {
     out[queueChannel(resyncQueue(owner))] = {
       address: resyncQueue(owner),
       title: `${resyncQueue(owner)} (resync requests to ${owner})`,
-      description: `Requests to ${owner} to re-publish its current state to one consumer queue (a late joiner, or \`npm run resync\`).`,
+      description:
+        `Requests to ${owner} to re-publish its current state to one consumer queue (a late joiner, or \`npm run resync\`), sent to ` +
+        `\`${resyncRequestExchange(owner)}\`; served only when its \`user_id\` is the broker user of that queue's consumer or of an operator.`,
       messages: messagesOf([RESYNC_REQUEST]),
-      bindings: { amqp: queueBinding(resyncQueue(owner), decl(queues, resyncQueue(owner)), [{ exchange: '' }]) },
+      bindings: { amqp: queueBinding(resyncQueue(owner), decl(queues, resyncQueue(owner)), [{ exchange: resyncRequestExchange(owner) }]) },
     };
     out[queueChannel(unroutedQueue(owner))] = {
       address: unroutedQueue(owner),
@@ -101,7 +114,8 @@ export function channels() {
   out[PROGRESS_CHANNEL] = {
     address: null,
     title: 'resync progress',
-    description: "The queue a resync request's `replyTo` names (default exchange); progress after each window of events, then once done.",
+    description:
+      "An operator's queue a resync request's `replyTo` names (`ops:resync:<id>`, bound to the owner's `<owner>:resync` exchange with its name as the key); progress after each window of events, then once done.",
     messages: messagesOf([RESYNC_PROGRESS]),
   };
   return out;
