@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { parseEvent, type DomainEvent } from '@cinema/events';
 import { startTracing, tracer, type Tracing } from '@cinema/telemetry';
-import { envelopeOf, outboxEntry, type Messaging } from '@cinema/messaging';
+import { buildTopology, createBroker, envelopeOf, outboxEntry, type Messaging } from '@cinema/messaging';
 import type { SubgraphEnv } from '@cinema/subgraph-runtime';
 import { amqpUrlFor, eventually, gql, silentLogger, testDatabase, testNamespace, type TestDatabase, TEST_SIGNING_SECRET, testGatewaySecurity, testUserPrefix } from '@cinema/testing';
 import { createGatewayServer } from '../gateway/src/server';
@@ -37,6 +37,9 @@ beforeAll(async () => {
   const usersServer = createUsersServer({ db: users.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging[0]!.relay.dispatch });
   const moviesServer = createMoviesServer({ db: movies.db, logger: silentLogger, gatewaySecret: TEST_SIGNING_SECRET, onEvents: messaging[1]!.relay.dispatch });
   const urls = { users: await usersServer.listen(0, '127.0.0.1'), movies: await moviesServer.listen(0, '127.0.0.1') };
+  // users settles bookings from catalog's events: catalog's exchanges must exist (it only checks them).
+  const catalogOwner = await createBroker(buildTopology({ url: amqpUrlFor('catalog'), namespace, owns: 'catalog' }), silentLogger);
+  stops.push(() => catalogOwner.nuke());
   for (const m of messaging) m.start();
   await Promise.all(messaging.map((m) => m.ready()));
   const gateway = createGatewayServer({

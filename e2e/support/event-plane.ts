@@ -24,14 +24,15 @@ export async function startEventPlane(name: string) {
   const messaging = {} as Record<Service, Messaging>;
   const create = { users: createUsersMessaging, movies: createMoviesMessaging, catalog: createCatalogMessaging };
   const envs = { users: usersEnv, movies: moviesEnv, catalog: catalogEnv };
-  // Owners before their consumers: a consumer checks (never declares) its owner's exchanges.
+  // All at once: a consumer checks (never declares) its owner's exchanges and retries until the
+  // owner has declared them, and users and catalog each consume the other's events.
   for (const s of ['users', 'movies', 'catalog'] as const) {
     dbs[s] = await testDatabase(`${name.replace(/-/g, '_')}_${s}`);
     metrics[s] = createMetrics(s, { processMetrics: false });
     messaging[s] = create[s](dbs[s].db, silentLogger, loadConfig(envs[s], testServiceEnv(namespace, s)), { observer: messagingMetrics(metrics[s]) });
     messaging[s].start();
-    await messaging[s].ready();
   }
+  await Promise.all(Object.values(messaging).map((m) => m.ready()));
   /** A counter's value for these labels in one service's metrics. */
   const count = async (s: Service, metric: string, labels: Record<string, string>) => {
     const values = (await metrics[s].registry.getSingleMetric(metric)!.get()).values;

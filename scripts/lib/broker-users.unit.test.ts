@@ -21,7 +21,9 @@ describe('broker users', () => {
     const defs = brokerDefinitions({ prefix: 'acme-', scope: { exact: 'prod' }, passwords: { users: 'p' } }, { hashed: true });
     expect(defs.users[0]).toMatchObject({ name: 'acme-users', hashing_algorithm: 'rabbit_password_hashing_sha256' });
     expect(JSON.stringify(defs)).not.toContain('"password"');
-    expect(defs.permissions[0]!.write).toBe('^prod:(?:users|users:unrouted|users:resync|users:resync:requests|users:resync:request)$');
+    // Under the namespace only: users' own exchanges and queues, and those of the queues it consumes.
+    expect(defs.permissions[0]!.write).toMatch(/^\^prod:\(\?:users\|users:unrouted\|users:resync\|users:resync:requests\|users:resync:request\|users:booking:debit\|/);
+    expect(new RegExp(defs.permissions[0]!.write).test('prod:movies')).toBe(false);
   });
 
   it('logs each role in with its own user, whatever the base URL said', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel } from 'amqplib';
-import { CONSUMERS, resyncExchange, resyncReplyQueue, resyncRequestExchange, type ConsumerQueue, type ResyncProgress, type ResyncRequest } from '@cinema/events';
+import { CONSUMERS, resyncExchange, resyncReplyQueue, resyncRequestExchange, type ReplicaQueue, type ResyncProgress, type ResyncRequest } from '@cinema/events';
 import { brokerUserOf, qualify } from '@cinema/messaging';
 
 /**
@@ -11,7 +11,7 @@ import { brokerUserOf, qualify } from '@cinema/messaging';
  */
 export async function requestResync(
   channel: ConfirmChannel,
-  o: { url: string; namespace?: string; queue: ConsumerQueue; onProgress?: (p: ResyncProgress) => void },
+  o: { url: string; namespace?: string; queue: ReplicaQueue; onProgress?: (p: ResyncProgress) => void },
 ): Promise<{ requestId: string; finished: Promise<ResyncProgress> }> {
   const { owner } = CONSUMERS[o.queue];
   const q = (name: string) => qualify(name, o.namespace);

@@ -60,7 +60,11 @@ describe('event catalog (docs/asyncapi.yaml, docs/events.md)', () => {
         queue: { name: queue, durable: true },
         'x-arguments': { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': deadLetterExchange(queue) },
         // Its owner's events, the owner's resync answers for it alone, and its own retries.
-        'x-bound-to': [{ exchange: c.exchange, bindingKeys: [...c.bindingKeys] }, { exchange: resyncExchange(c.owner), bindingKeys: [queue] }, { exchange: retryExchange(queue) }],
+        'x-bound-to': [
+          { exchange: c.exchange, bindingKeys: [...c.bindingKeys] },
+          ...(c.replicates ? [{ exchange: resyncExchange(c.owner), bindingKeys: [queue] }] : []),
+          { exchange: retryExchange(queue) },
+        ],
       });
       const dlq = parsed.channels().all().find((ch) => ch.address() === deadLetterQueue(queue))!;
       expect(dlq.bindings().get('amqp')!.value()).toMatchObject({ 'x-bound-to': [{ exchange: deadLetterExchange(queue) }] });

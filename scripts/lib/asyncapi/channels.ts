@@ -56,15 +56,15 @@ export function channels() {
       address: queue,
       title: `${queue} (${c.consumer})`,
       description:
-        `Consumed by ${c.consumer}, bound to \`${c.exchange}\` with ${c.bindingKeys.map((k) => `\`${k}\``).join(', ')}. A resync ` +
-        `re-publishes the current state of ${c.owner} to it alone through \`${resyncExchange(c.owner)}\` (routing key = queue name); ` +
+        `Consumed by ${c.consumer}, bound to \`${c.exchange}\` with ${c.bindingKeys.map((k) => `\`${k}\``).join(', ')}. ` +
+        (c.replicates ? `A resync re-publishes the current state of ${c.owner} to it alone through \`${resyncExchange(c.owner)}\` (routing key = queue name); ` : '') +
         `a failed delivery comes back through \`${retryExchange(queue)}\` after a backoff. Only events whose \`user_id\` is ${c.owner}'s ` +
         `broker user, through ${c.owner}'s exchanges, are handled. A message that can never be handled goes to \`${deadLetterQueue(queue)}\` through \`${deadLetterExchange(queue)}\`.`,
       messages: eventMessages(c.handles),
       bindings: {
         amqp: queueBinding(queue, decl(queues, queue), [
           { exchange: c.exchange, keys: c.bindingKeys },
-          { exchange: resyncExchange(c.owner), keys: [queue] },
+          ...(c.replicates ? [{ exchange: resyncExchange(c.owner), keys: [queue] }] : []),
           { exchange: retryExchange(queue) },
         ]),
       },

@@ -1,7 +1,7 @@
 import { ObjectId, type Collection } from 'mongodb';
 import type { DomainEvent } from '@cinema/events';
 import { loadConfig } from '@cinema/config';
-import { buildTopology, createBroker, Messaging, withEvent } from '@cinema/messaging';
+import { buildTopology, createBroker, Messaging, withEvent, type Broker } from '@cinema/messaging';
 import { amqpUrl, amqpUrlFor, eventually, silentLogger, testDatabase, testNamespace, testServiceEnv, testUserPrefix, type TestDatabase } from '@cinema/testing';
 import { catalogEnv } from './config';
 import { createCatalogMessaging } from './messaging';
@@ -19,6 +19,7 @@ let catalogDb: TestDatabase;
 let moviesOutbox: Collection<{ _id: ObjectId; title: string; version: number; outbox: DomainEvent[] }>;
 let movies: Messaging;
 let catalog: Messaging;
+let users: Broker;
 let replica: MovieReplica;
 let screenings: ScreeningRepository;
 
@@ -34,6 +35,8 @@ beforeAll(async () => {
     sweepIntervalMs: 100,
     owns: { exchange: 'movies', outboxes: [moviesOutbox], snapshot: async function* () {}, count: async () => 0, leases: moviesDb.db.collection('resync_leases') },
   });
+  // catalog also settles bookings from users' credit events: users' exchanges must exist (it only checks them).
+  users = await createBroker(buildTopology({ url: amqpUrlFor('users'), namespace: ns, owns: 'users' }), silentLogger);
   const config = loadConfig(catalogEnv, testServiceEnv(ns, 'catalog'));
   catalog = createCatalogMessaging(catalogDb.db, silentLogger, config);
   replica = new MovieReplica(catalogDb.db);
@@ -45,6 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([movies.stop(), catalog.stop()]);
+  await users.nuke();
   // Messaging leaves its durable exchanges and queues behind (production wants that); a test must not.
   const topology = buildTopology({ url: amqpUrl(), namespace: ns, owns: 'catalog', consumes: ['catalog:movie:replicate'] });
   for (const config of [topology, buildTopology({ url: amqpUrl(), namespace: ns, owns: 'movies' })]) {
