@@ -85,6 +85,8 @@ describe('tracing across the gateway, a subgraph, RabbitMQ and a consumer', () =
       10_000,
     );
     expect(apply).toBeDefined();
+    // The consume span ends after the write it wraps (and the ack): wait for it too.
+    await eventually(() => exporter.getFinishedSpans().some((s) => s.spanContext().spanId === apply!.parentSpanContext?.spanId), 5_000);
     const spans = exporter.getFinishedSpans();
     const chain = chainTo(apply!, spans);
 
