@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import pretty from 'pino-pretty';
 import { devSecretsEnv } from './lib/dev-secrets';
 import { ensureMongo, ensureRabbit } from './lib/infra';
-import { startStack, type ServiceName } from './lib/stack';
+import { startStack, type InstanceName } from './lib/stack';
 import { composeSupergraph, SUPERGRAPH_PATH } from './lib/supergraph';
 import { readFileSync } from 'node:fs';
 
@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 /** Pretty, service-tagged logs on a terminal; raw JSON lines otherwise (pipe them to a collector). */
-function output(service: ServiceName) {
+function output(service: InstanceName) {
   if (!process.stdout.isTTY) {
     const lines = new PassThrough();
     lines.pipe(process.stdout);
