@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { must } from '@cinema/testing';
 import { buildWorkspaces } from '../scripts/build';
 import { isTestCode } from '../scripts/lib/import-graph';
-import { SUBGRAPHS, type ServiceName } from '../scripts/lib/stack';
+import { SUBGRAPHS, type InstanceName } from '../scripts/lib/stack';
 import { ACROSS_ALL_SUBGRAPHS, acrossAllSubgraphsAnswer, seedCinemaGraph } from './support/scenario';
 import { startTestStack, type TestStack } from './support/test-stack';
 
@@ -17,8 +17,8 @@ const ROOT = join(__dirname, '..');
 jest.setTimeout(180_000);
 
 let stack: TestStack;
-const logs = new Map<ServiceName, string>();
-const output = (service: ServiceName) => {
+const logs = new Map<InstanceName, string>();
+const output = (service: InstanceName) => {
   const sink = new PassThrough();
   sink.on('data', (chunk: Buffer) => logs.set(service, (logs.get(service) ?? '') + chunk.toString()));
   return sink;

@@ -3,7 +3,7 @@ import pretty from 'pino-pretty';
 import { brokerAdminFor, provisionBrokerUsers, withoutCredentials } from './lib/broker-users';
 import { devBrokerAccess, devSecretsEnv } from './lib/dev-secrets';
 import { ensureMongo, ensureRabbit } from './lib/infra';
-import { startStack, type ServiceName } from './lib/stack';
+import { startStack, type InstanceName } from './lib/stack';
 import { composeSupergraph, SUPERGRAPH_PATH } from './lib/supergraph';
 import { readFileSync } from 'node:fs';
 
@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 /** Pretty, service-tagged logs on a terminal; raw JSON lines otherwise (pipe them to a collector). */
-function output(service: ServiceName) {
+function output(service: InstanceName) {
   if (!process.stdout.isTTY) {
     const lines = new PassThrough();
     lines.pipe(process.stdout);

@@ -28,11 +28,17 @@ cluster.on('exit', (worker, code, signal) => {
   setTimeout(() => cluster.fork(), 1_000);
 });
 
-for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(sig, () => {
-    stopping = true;
-    // Each worker drains its own requests (index.ts's shutdown); the primary leaves when all are gone.
-    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(sig);
-    setTimeout(() => process.exit(1), 15_000).unref();
-  });
+const stop = (sig: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  // Each worker drains its own requests (index.ts's shutdown); the primary leaves when all are gone.
+  for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(sig);
+  setTimeout(() => process.exit(1), 15_000).unref();
+};
+for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => stop(sig));
+// Started by a parent with an IPC channel (the stack scripts, chaos): when it dies, so does the
+// gateway, as a single index.ts would (onShutdown), instead of leaving workers holding the port.
+if (process.send !== undefined) {
+  if (process.connected) process.once('disconnect', () => stop('SIGTERM'));
+  else stop('SIGTERM');
 }

@@ -3,12 +3,17 @@ import amqplib from 'amqplib';
 import { qualify } from '@cinema/messaging';
 
 let node: string | undefined;
-/** Which node the faults hit (the chaos run's own; see own-broker.ts). */
-export const useNode = (name: string | undefined) => void (node = name);
+/** Which node the faults hit: the chaos run's own (own-broker.ts), always by name. */
+export const useNode = (name: string) => void (node = name);
 
-/** rabbitmqctl against the chaos node, bounded in time; throws with its output when it fails. */
+/**
+ * rabbitmqctl against the chaos node, bounded in time; throws with its output when it fails. Until
+ * useNode was called (a `--local` run, the tests) it refuses: a broker-wide fault must never reach the
+ * node everyone else uses.
+ */
 export function rabbitmqctl(...args: string[]): string {
-  const run = spawnSync('rabbitmqctl', [...(node ? ['-n', node] : []), ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (!node) throw new Error(`rabbitmqctl ${args.join(' ')} refused: no chaos broker chosen (--local runs and the tests use the shared one)`);
+  const run = spawnSync('rabbitmqctl', ['-n', node, ...args], { encoding: 'utf8', timeout: 60_000 });
   if (run.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${run.stderr || run.stdout || run.error?.message}`);
   return run.stdout;
 }

@@ -1,10 +1,9 @@
-import type { SagaSeed } from './saga-seed';
-
 /**
- * A steady mutation load through the gateway, as an admin: creates, updates and deletes users and
- * movies, schedules screenings, adds reviews, grants credits, books seats for users and cancels
- * bookings (the saga across catalog and users). Bounded by `stop()` and by a timeout on every
- * request. It remembers what the system acknowledged, so a loss of an acknowledged write can be counted.
+ * A steady mutation load through the gateway, as an admin: `clients` concurrent clients, each
+ * sending one mutation at a time, paced so that together they ask for `ratePerSecond` (a client whose
+ * answers come slower than its pace sends less: the achieved rate is in the stats). What is sent is a
+ * list of ops (cinema-writes.ts; another workload adds its own), picked by weight. Bounded by
+ * `stop()` and by a timeout on every request.
  */
 export interface LoadStats {
   sent: number;
@@ -13,38 +12,79 @@ export interface LoadStats {
   rejected: number;
   /** Anything else: timeouts, unreachable services, internal errors (expected while a fault lasts). */
   failed: number;
+  /** How long the load ran, and the mutations it sent per second over that time. */
+  seconds: number;
+  perSecond: number;
+  /** Answer times, every request counted (failed ones too). */
+  p50Ms: number;
+  p99Ms: number;
 }
 
-type Op = (call: Call) => Promise<void>;
-type Call = (query: string, variables: Record<string, unknown>) => Promise<Record<string, any> | undefined>;
+/** One GraphQL request of the load: its data when it answered without error, else undefined (counted). */
+export type Call = (query: string, variables: Record<string, unknown>) => Promise<Record<string, any> | undefined>;
 
-const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];
-const tag = () => Math.random().toString(36).slice(2, 10);
+/**
+ * One kind of mutation. `run` sends at most one request through `call`, and records what it needs
+ * to check later; when it had nothing to do (no entity to update yet) another op is picked at once.
+ */
+export interface LoadOp {
+  name: string;
+  weight: number;
+  run(call: Call): Promise<void>;
+}
+
+const counts = () => ({ sent: 0, ok: 0, rejected: 0, failed: 0 });
+type Counts = ReturnType<typeof counts>;
+
+function summary(c: Counts, seconds: number, latencies: number[]): LoadStats {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { ...c, seconds: round(seconds), perSecond: seconds > 0 ? round(c.sent / seconds) : 0, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
 
 export class MutationLoad {
-  readonly stats: LoadStats = { sent: 0, ok: 0, rejected: 0, failed: 0 };
-  /** Acknowledged creations by source collection: each must exist at the end. */
-  readonly acknowledged = { users: new Set<string>(), movies: new Set<string>(), screenings: new Set<string>(), reviews: new Set<string>(), bookings: new Set<string>() };
-  private readonly users: Array<{ id: string; at: number }> = [];
-  private readonly movies: Array<{ id: string; at: number }> = [];
-  private readonly screenings: Array<{ id: string; at: number }> = [];
-  /** Users whose grant was acknowledged (bookings are made for them). */
-  private readonly paying: Array<{ id: string; at: number }> = [];
+  private readonly counts: Counts = counts();
+  private readonly latencies: number[] = [];
   private running = false;
   private loops: Promise<void>[] = [];
+  private startedAt = 0;
+  private stoppedAt = 0;
 
   constructor(
     private readonly url: string,
     private readonly headers: Record<string, string>,
-    private readonly o: { ratePerSecond: number; concurrency: number; cinemaId: string; saga?: SagaSeed },
+    private readonly o: { ratePerSecond: number; ops: LoadOp[]; clients?: number },
   ) {
-    // Bookings from the first second of the scenario, not only once its own users and screenings settled.
-    for (const id of o.saga?.userIds ?? []) this.paying.push({ id, at: 0 });
-    for (const id of o.saga?.screeningIds ?? []) this.screenings.push({ id, at: 0 });
+    if (o.ops.length === 0) throw new Error('MutationLoad needs at least one op');
+  }
+
+  /** Two clients per mutation/s asked, at least 3: each paces itself at one request per 500 ms. */
+  get clients(): number {
+    return this.o.clients ?? Math.max(3, Math.ceil(this.o.ratePerSecond / 2));
+  }
+
+  get stats(): LoadStats {
+    return summary(this.counts, ((this.running ? Date.now() : this.stoppedAt) - this.startedAt) / 1000, this.latencies);
+  }
+
+  /**
+   * Starts counting a window (e.g. while a fault lasts); the function returned gives what was sent
+   * since (latencies: of the answers that came since, some sent before).
+   */
+  window(): () => LoadStats {
+    const before = { ...this.counts };
+    const [t0, from] = [Date.now(), this.latencies.length];
+    return () => {
+      const c = this.counts;
+      const d = { sent: c.sent - before.sent, ok: c.ok - before.ok, rejected: c.rejected - before.rejected, failed: c.failed - before.failed };
+      return summary(d, (Date.now() - t0) / 1000, this.latencies.slice(from));
+    };
   }
 
   private readonly call: Call = async (query, variables) => {
-    this.stats.sent++;
+    this.counts.sent++;
+    const t0 = performance.now();
     try {
       const res = await fetch(this.url, {
         method: 'POST',
@@ -54,93 +94,45 @@ export class MutationLoad {
       });
       const body = (await res.json()) as { data?: Record<string, any>; errors?: Array<{ extensions?: { code?: string } }> };
       if (!body.errors?.length && body.data) {
-        this.stats.ok++;
+        this.counts.ok++;
         return body.data;
       }
-      if (body.errors?.every((e) => e.extensions?.code === 'BAD_USER_INPUT')) this.stats.rejected++;
-      else this.stats.failed++;
+      if (body.errors?.every((e) => e.extensions?.code === 'BAD_USER_INPUT')) this.counts.rejected++;
+      else this.counts.failed++;
     } catch {
-      this.stats.failed++;
+      this.counts.failed++;
+    } finally {
+      this.latencies.push(performance.now() - t0);
     }
     return undefined;
   };
 
-  // Entities a few seconds old: their events have had time to reach the replicas a write checks.
-  private settled = (list: Array<{ id: string; at: number }>) => list.filter((e) => Date.now() - e.at > 2_000).map((e) => e.id);
-
-  private readonly ops: Array<[number, Op]> = [
-    [20, async (call) => {
-      const d = await call('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email: `chaos-${tag()}@example.com`, fullName: `Chaos ${tag()}` } });
-      if (d) this.users.push({ id: d.createUser.id, at: Date.now() }), this.acknowledged.users.add(d.createUser.id);
-    }],
-    [20, async (call) => {
-      const id = pick(this.users)?.id;
-      if (id) await call('mutation($id: ID!, $n: String!) { updateUserProfile(id: $id, input: { fullName: $n }) { id } }', { id, n: `Renamed ${tag()}` });
-    }],
-    // A delete takes its entity off the list before it is sent: two workers deleting the same one
-    // would get one `true` and one acknowledged `false` (no write, no event), and the scenario's
-    // "every acknowledged write produced an event" check would count a loss that is not one.
-    [4, async (call) => {
-      const user = this.users.splice(Math.floor(Math.random() * this.users.length), 1)[0];
-      if (user) await call('mutation($id: ID!) { deleteUser(id: $id) }', { id: user.id });
-    }],
-    [15, async (call) => {
-      const d = await call('mutation($i: CreateMovieInput!) { createMovie(input: $i) { id } }', { i: { title: `Chaos ${tag()}`, durationMinutes: 90 } });
-      if (d) this.movies.push({ id: d.createMovie.id, at: Date.now() }), this.acknowledged.movies.add(d.createMovie.id);
-    }],
-    [15, async (call) => {
-      const id = pick(this.movies)?.id;
-      if (id) await call('mutation($id: ID!, $t: String!) { updateMovie(id: $id, input: { title: $t }) { id } }', { id, t: `Retitled ${tag()}` });
-    }],
-    [4, async (call) => {
-      const i = this.movies.findIndex((m) => Date.now() - m.at > 4_000);
-      const movie = i < 0 ? undefined : this.movies.splice(i, 1)[0];
-      if (movie) await call('mutation($id: ID!) { deleteMovie(id: $id) }', { id: movie.id });
-    }],
-    [12, async (call) => {
-      const movieId = pick(this.settled(this.movies));
-      const startsAt = new Date(Date.now() + (7 + Math.random() * 30) * 86_400_000).toISOString();
-      const d = movieId && (await call('mutation($i: ScheduleScreeningInput!) { scheduleScreening(input: $i) { id } }', { i: { cinemaId: this.o.cinemaId, movieId, startsAt } }));
-      if (d) this.acknowledged.screenings.add(d.scheduleScreening.id), this.screenings.push({ id: d.scheduleScreening.id, at: Date.now() });
-    }],
-    [6, async (call) => {
-      const userId = pick(this.settled(this.users));
-      const d = userId && (await call('mutation($u: ID!) { grantCredits(userId: $u, amount: 40, reason: "chaos") { id } }', { u: userId }));
-      if (d) this.paying.push({ id: userId, at: Date.now() });
-    }],
-    // Seats picked at random among 100: some are taken (refused, BAD_USER_INPUT), some users run out
-    // of credits (REJECTED), some bookings expire under a fault: every path of the saga runs.
-    [30, async (call) => {
-      const [userId, screeningId] = [pick(this.paying)?.id, pick(this.screenings)?.id];
-      const seats = [...new Set([1 + Math.floor(Math.random() * 100), 1 + Math.floor(Math.random() * 100)])];
-      const d = userId && screeningId && (await call('mutation($i: BookSeatsInput!) { bookSeats(input: $i) { id } }', { i: { screeningId, seats, userId } }));
-      if (d) this.acknowledged.bookings.add(d.bookSeats.id);
-    }],
-    [6, async (call) => {
-      const id = pick([...this.acknowledged.bookings]);
-      if (id) await call('mutation($id: ID!) { cancelBooking(id: $id) { id } }', { id });
-    }],
-    [10, async (call) => {
-      const [movieId, authorId] = [pick(this.settled(this.movies)), pick(this.settled(this.users))];
-      const d = movieId && authorId && (await call('mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', { i: { movieId, authorId, rating: 4, body: 'Chaos review' } }));
-      if (d) this.acknowledged.reviews.add(d.addReview.id);
-    }],
-  ];
-
-  private next(): Op {
-    const total = this.ops.reduce((n, [w]) => n + w, 0);
+  private pick(): LoadOp {
+    const total = this.o.ops.reduce((n, op) => n + op.weight, 0);
     let r = Math.random() * total;
-    for (const [w, op] of this.ops) if ((r -= w) < 0) return op;
-    return this.ops[0]![1];
+    for (const op of this.o.ops) if ((r -= op.weight) < 0) return op;
+    return this.o.ops[0]!;
+  }
+
+  /** One request: ops that had nothing to do give way to another (a few tries, then a pause). */
+  private async once(): Promise<void> {
+    for (let tries = 0; tries < 5; tries++) {
+      let called = false;
+      await this.pick().run((query, variables) => ((called = true), this.call(query, variables)));
+      if (called) return;
+    }
   }
 
   start(): void {
     this.running = true;
-    const interval = (1000 * this.o.concurrency) / this.o.ratePerSecond;
-    this.loops = Array.from({ length: this.o.concurrency }, async () => {
+    this.startedAt = Date.now();
+    const interval = (1000 * this.clients) / this.o.ratePerSecond;
+    this.loops = Array.from({ length: this.clients }, async (_, i) => {
+      // Staggered, so the clients do not send in bursts.
+      await new Promise((r) => setTimeout(r, (interval * i) / this.clients));
       while (this.running) {
         const started = Date.now();
-        await this.next()(this.call);
+        await this.once();
         await new Promise((r) => setTimeout(r, Math.max(0, interval - (Date.now() - started))));
       }
     });
@@ -148,6 +140,7 @@ export class MutationLoad {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stoppedAt = Date.now();
     await Promise.all(this.loops);
   }
 }

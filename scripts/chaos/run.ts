@@ -1,9 +1,11 @@
-import { ObjectId } from 'mongodb';
 import { checkConsistency, isConsistent, type ConsistencyReport } from '../lib/consistency';
+import { bookingWrites } from './booking-writes';
+import { cinemaWrites } from './cinema-writes';
 import { MutationLoad, type LoadStats } from './load';
 import type { SagaSeed } from './saga-seed';
-import type { Scenario } from './scenarios';
+import type { Scenario } from './scenario';
 import type { ChaosStack } from './stack';
+import { made, type Workload } from './workload';
 
 export interface ScenarioResult {
   name: string;
@@ -40,38 +42,22 @@ async function eventsProduced(stack: ChaosStack): Promise<number> {
   return total;
 }
 
-/** The statuses the scenario's bookings ended in: the saga's paths the fault made it take. */
-async function bookingOutcomes(stack: ChaosStack, ids: Set<string>): Promise<Record<string, number>> {
-  const docs = await stack.mongo.db(stack.databases.catalog).collection('bookings').find({ _id: { $in: [...ids].map((id) => new ObjectId(id)) } }, { projection: { status: 1 } }).toArray();
-  const outcomes: Record<string, number> = {};
-  for (const d of docs) outcomes[d.status] = (outcomes[d.status] ?? 0) + 1;
-  return outcomes;
-}
-
-/** Every write the system acknowledged must exist in its source (a reply is a promise). */
-async function acknowledgedMissing(stack: ChaosStack, load: MutationLoad): Promise<string[]> {
-  const missing: string[] = [];
-  const where = { users: [stack.databases.users, 'users'], movies: [stack.databases.movies, 'movies'], reviews: [stack.databases.movies, 'reviews'], screenings: [stack.databases.catalog, 'screenings'], bookings: [stack.databases.catalog, 'bookings'] } as const;
-  for (const [kind, ids] of Object.entries(load.acknowledged) as Array<[keyof typeof where, Set<string>]>) {
-    const [db, collection] = where[kind];
-    const found = await stack.mongo.db(db).collection(collection).countDocuments({ _id: { $in: [...ids].map((id) => new ObjectId(id)) } });
-    if (found !== ids.size) missing.push(`${ids.size - found} acknowledged ${kind} missing from ${db}.${collection}`);
-  }
-  return missing;
-}
-
 /**
  * One scenario: a steady mutation load, the fault in the middle of it, the load stopped and every
  * fault healed, then the consistency check repeated until the system converged (or `convergeMs`).
  */
 export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { faultMs: number; ratePerSecond: number; cinemaId: string; saga?: SagaSeed; convergeMs?: number }): Promise<ScenarioResult> {
   const eventsBefore = await eventsProduced(stack);
-  const load = new MutationLoad(stack.gatewayUrl, stack.headers, { ratePerSecond: o.ratePerSecond, concurrency: 3, cinemaId: o.cinemaId, saga: o.saga });
+  // The parts of the load, each with its own check at the end; bookings go to the cinema's users and screenings.
+  const created = made();
+  const bookings = bookingWrites(created, o.saga);
+  const workloads: Workload[] = [cinemaWrites(o.cinemaId, created), bookings];
+  const load = new MutationLoad(stack.gatewayUrl, stack.headers, { ratePerSecond: o.ratePerSecond, ops: workloads.flatMap((w) => w.ops) });
   load.start();
   let extra: Awaited<ReturnType<Scenario['inject']>> = {};
   try {
     await sleep(2_000);
-    extra = await scenario.inject(stack, o.faultMs);
+    extra = await scenario.inject(stack, o.faultMs, load);
     await sleep(1_000);
   } finally {
     await load.stop();
@@ -83,15 +69,16 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
   while (!isConsistent((report = await checkConsistency(stack.mongo, stack.databases))) && Date.now() < deadline) await sleep(500);
   const convergedInMs = isConsistent(report) ? Date.now() - quiet : null;
   const crashes = stack.takeCrashes();
-  const details = [...report.details, ...(await acknowledgedMissing(stack, load)), ...crashes.map((c) => `unexpected: ${c}`)];
+  const missing = (await Promise.all(workloads.map((w) => w.missing(stack)))).flat();
+  const details = [...report.details, ...missing, ...crashes.map((c) => `unexpected: ${c}`)];
   const problem = await extra.check?.();
   if (problem) details.push(`unexpected: ${problem}`);
-  const lostAcks = details.filter((d) => d.includes('acknowledged')).length;
+  const lostAcks = missing.length;
   return {
     name: scenario.name,
     load: load.stats,
-    bookings: load.acknowledged.bookings.size,
-    bookingOutcomes: await bookingOutcomes(stack, load.acknowledged.bookings),
+    bookings: bookings.acknowledged.size,
+    bookingOutcomes: await bookings.outcomes(stack),
     events: (await eventsProduced(stack)) - eventsBefore,
     lost: report.lost + lostAcks,
     duplicated: report.duplicated,
@@ -103,7 +90,7 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
 }
 
 export const describeResult = (r: ScenarioResult) =>
-  `${r.name}: mutations=${r.load.sent} ok=${r.load.ok} rejected=${r.load.rejected} failed=${r.load.failed} ` +
+  `${r.name}: mutations=${r.load.sent} (${r.load.perSecond}/s, p50 ${r.load.p50Ms} ms) ok=${r.load.ok} rejected=${r.load.rejected} failed=${r.load.failed} ` +
   `bookings=${r.bookings}${Object.keys(r.bookingOutcomes).length ? ` (${Object.entries(r.bookingOutcomes).map(([s, n]) => `${n} ${s.toLowerCase()}`).join(', ')})` : ''} events=${r.events} ` +
   `lost=${r.lost} duplicated=${r.duplicated} unexpected=${r.unexpected} converged=${r.convergedInMs === null ? 'no' : `${(r.convergedInMs / 1000).toFixed(1)}s`}` +
   (r.note ? `\n    ${r.note}` : '');

@@ -1,29 +1,9 @@
 import { deadLetterQueue } from '@cinema/events';
 import { qualify } from '@cinema/messaging';
 import { publishPoison, queueDepth, rabbitmqctl } from './broker';
-import { percentile, ReadLoad } from './read-load';
-import type { ChaosStack } from './stack';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export interface Scenario {
-  name: string;
-  /** Faults only through this run's own proxies and processes: safe beside other users of the broker. */
-  local: boolean;
-  /** In the `--quick` subset. */
-  quick: boolean;
-  /** Injects the fault while the load runs, for about `ms`, and heals what it broke. */
-  inject(stack: ChaosStack, ms: number): Promise<{ note?: string; check?: () => Promise<string | undefined> }>;
-}
-
-/** Repeats `act` every `everyMs` for `ms`. */
-async function every(ms: number, everyMs: number, act: () => Promise<void> | void) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    await act();
-    await sleep(Math.min(everyMs, Math.max(0, end - Date.now())));
-  }
-}
+import { instanceKill } from './instance-kill';
+import { frozenUnderReads } from './frozen-subgraph';
+import { every, sleep, type Scenario } from './scenario';
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -48,10 +28,11 @@ export const SCENARIOS: Scenario[] = [
     async inject(s, ms) {
       rabbitmqctl('stop_app');
       await sleep(ms / 2);
-      // users holds events in its outbox that no broker confirmed: it dies with them unpublished.
-      await s.kill('users');
+      // users holds events in its outbox that no broker confirmed: it dies with them unpublished
+      // (every instance of it: the service is down when the broker comes back).
+      for (const i of s.instancesOf('users')) await s.kill(i);
       rabbitmqctl('start_app');
-      await s.restart('users');
+      await Promise.all(s.instancesOf('users').map((i) => s.restart(i)));
       await sleep(ms / 2);
       return {};
     },
@@ -71,10 +52,14 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'consumer killed between its write and its ack', local: true, quick: true,
     async inject(s, ms) {
-      // Under load, a SIGKILL lands mid-delivery: written, not acked; the broker redelivers.
+      // Under load, a SIGKILL lands mid-delivery: written, not acked; the broker redelivers (to
+      // the other instance, when there are two: each is killed in turn while the other consumes).
+      let round = 0;
       await every(ms, 2_500, async () => {
-        await s.kill('movies');
-        await s.restart('movies');
+        const instances = s.instancesOf('movies');
+        const victim = instances[round++ % instances.length]!;
+        await s.kill(victim);
+        await s.restart(victim);
       });
       return {};
     },
@@ -83,15 +68,20 @@ export const SCENARIOS: Scenario[] = [
     name: 'saga steps killed mid-way (users, catalog)', local: true, quick: true,
     async inject(s, ms) {
       // The booking saga's two consumers, SIGKILLed under load: a debit written and not acked, a
-      // booking closed and its seats not yet released, a hold without its booking. users stays down
-      // past the deadline (4 s in the chaos stack), so bookings made meanwhile expire and their debits,
-      // late, are refunded. Redeliveries and the sweeper must finish every step once.
+      // booking closed and its seats not yet released, a hold without its booking. users (every
+      // instance: the service is away) stays down past the deadline (4 s in the chaos stack), so
+      // bookings made meanwhile expire and their debits, late, are refunded; catalog's instances are
+      // killed in turn (with two, the other takes over the redeliveries and the expiry sweep).
+      // Redeliveries and the sweeper must finish every step once.
+      let round = 0;
       await every(ms, 2_500, async () => {
-        await s.kill('users');
+        for (const i of s.instancesOf('users')) await s.kill(i);
         await sleep(5_000);
-        await s.restart('users');
-        await s.kill('catalog');
-        await s.restart('catalog');
+        await Promise.all(s.instancesOf('users').map((i) => s.restart(i)));
+        const catalog = s.instancesOf('catalog');
+        const victim = catalog[round++ % catalog.length]!;
+        await s.kill(victim);
+        await s.restart(victim);
       });
       return {};
     },
@@ -99,41 +89,14 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'consumer frozen past the heartbeat', local: true, quick: false,
     async inject(s, ms) {
+      // One instance (movies' first): the broker requeues what it held, the other consumes it.
       s.processes.get('movies')!.kill('SIGSTOP');
       await sleep(Math.max(ms, 16_000));
       s.processes.get('movies')!.kill('SIGCONT');
       return {};
     },
   },
-  {
-    name: 'a subgraph frozen under read load', local: true, quick: true,
-    async inject(s, ms) {
-      // Reads beside the mutation load: some never touch catalog, some select Movie.screenings.
-      const reads = new ReadLoad(s.gatewayUrl, s.headers);
-      reads.start();
-      await sleep(1_000);
-      reads.measure();
-      await sleep(Math.max(4_000, ms / 3));
-      reads.faultStarts();
-      // Frozen past the gateway's subgraph timeout (5 s here), so its breaker opens within the fault.
-      s.processes.get('catalog')!.kill('SIGSTOP');
-      await sleep(Math.max(ms, 10_000));
-      s.processes.get('catalog')!.kill('SIGCONT');
-      await reads.stop();
-      const [before, during] = [percentile(reads.latencies.before, 0.99), percentile(reads.latencies.during, 0.99)];
-      const { full, partial, other, partialMs } = reads.touching;
-      const note =
-        `reads not touching catalog: p99 ${before.toFixed(0)} ms before, ${during.toFixed(0)} ms frozen (${reads.latencies.during.length} reads); ` +
-        `reads touching it: ${partial} partial (p50 ${percentile(partialMs, 0.5).toFixed(0)} ms), ${full} full, ${other} other; HTTP 5xx: ${reads.http5xx}`;
-      const problems = [
-        ...reads.problems,
-        ...(during > 2 * before ? [`reads not touching catalog slowed down: p99 ${during.toFixed(0)} ms against ${before.toFixed(0)} ms before`] : []),
-        ...(partial === 0 ? ['no read touching catalog got a partial answer'] : []),
-        ...(reads.http5xx > 0 ? [`${reads.http5xx} HTTP 5xx answers`] : []),
-      ];
-      return { note, check: async () => (problems.length ? problems.join('; ') : undefined) };
-    },
-  },
+  frozenUnderReads,
   {
     name: "a consumer's MongoDB stopped for a while", local: true, quick: true,
     async inject(s, ms) {
@@ -146,7 +109,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'RabbitMQ, MongoDB and a subgraph blackholed', local: true, quick: true,
     async inject(s, ms) {
-      for (const p of [s.proxies.rabbit.users, s.proxies.moviesMongo, s.proxies.users]) {
+      for (const p of [s.proxies.rabbit.users, s.proxies.moviesMongo, s.proxies.subgraphs.users]) {
         p.blackhole();
         await sleep(ms / 3);
         p.pass();
@@ -169,13 +132,14 @@ export const SCENARIOS: Scenario[] = [
       };
     },
   },
+  instanceKill,
   {
     name: 'soak: the faults above, mixed', local: false, quick: false,
-    async inject(s, ms) {
-      const mix = SCENARIOS.filter((x) => x.name !== 'soak: the faults above, mixed' && x.name !== 'consumer frozen past the heartbeat');
+    async inject(s, ms, load) {
+      const mix = SCENARIOS.filter((x) => x.name !== 'soak: the faults above, mixed' && x.name !== 'consumer frozen past the heartbeat' && (x.instances ?? 1) <= s.instances);
       const end = Date.now() + ms;
       for (let i = 0; Date.now() < end; i++) {
-        await mix[i % mix.length]!.inject(s, 4_000);
+        await mix[i % mix.length]!.inject(s, 4_000, load);
         await s.heal();
       }
       return {};

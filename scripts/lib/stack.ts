@@ -1,7 +1,9 @@
 /**
  * Runs the whole stack as real processes: three subgraphs and the gateway, each a `tsx` child with
  * its own environment (or, `compiled`, plain `node` on what `npm run build` wrote, as the image runs
- * it). Used by `npm start` and by the end-to-end tests (on other ports and databases).
+ * it). Used by `npm start` and by the end-to-end tests (on other ports and databases). A subgraph may
+ * run as several processes on ports of their own (the caller balances them behind its port) and the
+ * gateway as several workers sharing its port (gateway/src/cluster.ts): chaos runs two of each.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -11,22 +13,35 @@ import { loginUrl, type BrokerAccess } from './broker-users';
 import { ROOT, waitFor } from './infra';
 
 export const SUBGRAPHS = ['users', 'movies', 'catalog'] as const;
-export type ServiceName = (typeof SUBGRAPHS)[number] | 'gateway';
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+export type ServiceName = SubgraphName | 'gateway';
+/** One process of the stack: a service's first (or only) one is named after it, the next `movies-2`, `movies-3`… */
+export type InstanceName = ServiceName | `${SubgraphName}-${number}`;
+export const instanceName = (service: ServiceName, index: number) => (index === 0 ? service : `${service}-${index + 1}`) as InstanceName;
+export const serviceOf = (instance: InstanceName) => instance.replace(/-\d+$/, '') as ServiceName;
 
 export interface StackOptions {
   mongoUrl: string;
   /** The broker and its users: each service logs in as its own (broker-users.ts). */
   broker: BrokerAccess;
+  /** Where each service is reached: the gateway's port, and the URL the gateway has for each subgraph. */
   ports: Record<ServiceName, number>;
+  /**
+   * A subgraph run as several processes, one per port listed (sharing its database and broker
+   * namespace); `ports[s]` is then the caller's, e.g. a balancer in front of them. Default: one on `ports[s]`.
+   */
+  instancePorts?: Partial<Record<SubgraphName, number[]>>;
+  /** Above 1: the gateway as gateway/src/cluster.ts with that many GATEWAY_WORKERS on its port. */
+  gatewayWorkers?: number;
   /** Database name per subgraph (default: the subgraph's name). */
-  databases?: Partial<Record<(typeof SUBGRAPHS)[number], string>>;
+  databases?: Partial<Record<SubgraphName, string>>;
   env?: NodeJS.ProcessEnv;
   /** Extra environment for one service (its own secrets; its AMQP_URL through a fault-injecting proxy). */
   serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
-  /** Where each service's stdout/stderr goes (default: discarded). */
-  output?: (service: ServiceName) => Writable | undefined;
-  /** Called if a service exits while the stack is meant to be up. */
-  onExit?: (service: ServiceName, code: number | null) => void;
+  /** Where each process's stdout/stderr goes (default: discarded). */
+  output?: (instance: InstanceName) => Writable | undefined;
+  /** Called if a process exits while the stack is meant to be up. */
+  onExit?: (instance: InstanceName, code: number | null) => void;
   /** Run each service's compiled dist/index.js (`npm run build` first) instead of its TypeScript. */
   compiled?: boolean;
 }
@@ -34,18 +49,24 @@ export interface StackOptions {
 export interface Stack {
   gatewayUrl: string;
   urls: Record<ServiceName, string>;
-  processes: Map<ServiceName, ChildProcess>;
-  /** Kills one service (SIGKILL by default: no chance to ack or flush) and waits for it to exit. */
-  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  /** Starts a killed service again with the same environment and waits until it is ready. */
-  restart(service: ServiceName): Promise<void>;
+  /** Every process, by instance name (`processes.get('movies')` is movies' first or only one). */
+  processes: Map<InstanceName, ChildProcess>;
+  /** The processes of one service (the gateway's is one, its cluster primary when it has workers). */
+  instancesOf(service: ServiceName): InstanceName[];
+  /** Kills one process (SIGKILL by default: no chance to ack or flush) and waits for it to exit. */
+  kill(instance: InstanceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a killed process again with the same environment and waits until it is ready. */
+  restart(instance: InstanceName): Promise<void>;
   stop(): Promise<void>;
 }
 
 export const workspaceOf = (s: ServiceName) => (s === 'gateway' ? 'gateway' : join('subgraphs', s));
-/** The node arguments that start a service: its TypeScript through tsx, or as the Dockerfile runs it. */
-export const serviceArgs = (s: ServiceName, compiled = false) =>
-  compiled ? ['--conditions=production', join(ROOT, workspaceOf(s), 'dist', 'index.js')] : ['--import', 'tsx', join(ROOT, workspaceOf(s), 'src', 'index.ts')];
+/**
+ * The node arguments that start a service: its TypeScript through tsx, or as the Dockerfile runs it;
+ * `entry` another file of the service's (the gateway's `cluster`).
+ */
+export const serviceArgs = (s: ServiceName, compiled = false, entry = 'index') =>
+  compiled ? ['--conditions=production', join(ROOT, workspaceOf(s), 'dist', `${entry}.js`)] : ['--import', 'tsx', join(ROOT, workspaceOf(s), 'src', `${entry}.ts`)];
 
 /**
  * Ready, and its dependencies up too: a subgraph serves before its broker link is (readiness does
@@ -59,13 +80,15 @@ async function healthy(port: number): Promise<boolean> {
   return Object.values(body.dependencies ?? {}).every((state) => state === 'ok');
 }
 
-function launch(service: ServiceName, env: NodeJS.ProcessEnv, { output, compiled }: StackOptions, onExit: (code: number | null) => void) {
+function launch(instance: InstanceName, env: NodeJS.ProcessEnv, { output, compiled, gatewayWorkers = 1 }: StackOptions, onExit: (code: number | null) => void) {
+  const service = serviceOf(instance);
   // One process per service (node + the tsx loader), so a signal reaches the service itself. The
   // IPC channel closes when this process dies, however it dies: the service then shuts down too.
   // The gateway's heap limit first, so a limit in the caller's own NODE_OPTIONS still wins.
   if (service === 'gateway') env = { ...env, NODE_OPTIONS: [GATEWAY_NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') };
-  const child = spawn(process.execPath, serviceArgs(service, compiled), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  const sink = output?.(service);
+  const entry = service === 'gateway' && gatewayWorkers > 1 ? 'cluster' : 'index';
+  const child = spawn(process.execPath, serviceArgs(service, compiled, entry), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const sink = output?.(instance);
   if (sink) {
     child.stdout!.pipe(sink, { end: false });
     child.stderr!.pipe(sink, { end: false });
@@ -79,16 +102,19 @@ function launch(service: ServiceName, env: NodeJS.ProcessEnv, { output, compiled
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports } = options;
-  const processes = new Map<ServiceName, ChildProcess>();
+  const processes = new Map<InstanceName, ChildProcess>();
   let stopping = false;
   const base = { ...process.env, ...options.env, HOST: '127.0.0.1', AMQP_USER_PREFIX: options.broker.prefix };
   const amqp = (s: ServiceName) => ({ AMQP_URL: loginUrl(options.broker, s) });
   const urls = Object.fromEntries(
     (Object.keys(ports) as ServiceName[]).map((s) => [s, `http://127.0.0.1:${ports[s]}/graphql`]),
   ) as Record<ServiceName, string>;
+  const instancePorts = (s: ServiceName) => (s === 'gateway' ? undefined : options.instancePorts?.[s]) ?? [ports[s]];
+  const instancesOf = (s: ServiceName) => instancePorts(s).map((_, i) => instanceName(s, i));
+  const portOf = (instance: InstanceName) => instancePorts(serviceOf(instance))[instancesOf(serviceOf(instance)).indexOf(instance)]!;
 
-  const envs = new Map<ServiceName, NodeJS.ProcessEnv>();
-  const killed = new Set<ServiceName>();
+  const envs = new Map<InstanceName, NodeJS.ProcessEnv>();
+  const killed = new Set<InstanceName>();
   const exited = (child: ChildProcess, signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -99,51 +125,53 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       child.kill(signal);
     });
-  // A service that exits while the stack starts fails the start at once, with its name; later,
+  // A process that exits while the stack starts fails the start at once, with its name; later,
   // an exit nobody asked for is reported to onExit.
   let starting = true;
   let startupFailure: (err: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (startupFailure = reject));
   failed.catch(() => undefined);
-  const start = (service: ServiceName, env: NodeJS.ProcessEnv) => {
-    envs.set(service, env);
+  const start = (instance: InstanceName, env: NodeJS.ProcessEnv) => {
+    envs.set(instance, env);
     const onExit = (code: number | null) => {
-      if (stopping || killed.has(service)) return;
-      if (starting) startupFailure(new Error(`${service} exited during start-up (code ${code})`));
-      else options.onExit?.(service, code);
+      if (stopping || killed.has(instance)) return;
+      if (starting) startupFailure(new Error(`${instance} exited during start-up (code ${code})`));
+      else options.onExit?.(instance, code);
     };
-    processes.set(service, launch(service, env, options, onExit));
+    processes.set(instance, launch(instance, env, options, onExit));
   };
-  const ready = (s: ServiceName) => Promise.race([waitFor(`${s} on port ${ports[s]}`, () => healthy(ports[s]), 60_000), failed]);
+  const ready = (i: InstanceName) => waitFor(`${i} on port ${portOf(i)}`, () => healthy(portOf(i)), 60_000);
   const stop = async () => {
     stopping = true;
     await Promise.all([...processes.values()].map((child) => exited(child, 'SIGTERM')));
   };
-  const kill = async (service: ServiceName, signal: NodeJS.Signals = 'SIGKILL') => {
-    killed.add(service);
-    await exited(processes.get(service)!, signal);
+  const kill = async (instance: InstanceName, signal: NodeJS.Signals = 'SIGKILL') => {
+    killed.add(instance);
+    await exited(processes.get(instance)!, signal);
   };
-  const restart = async (service: ServiceName) => {
-    start(service, envs.get(service)!);
-    killed.delete(service);
-    await waitFor(`${service} on port ${ports[service]}`, () => healthy(ports[service]), 60_000);
+  const restart = async (instance: InstanceName) => {
+    start(instance, envs.get(instance)!);
+    killed.delete(instance);
+    await ready(instance);
   };
 
   try {
     for (const s of SUBGRAPHS) {
-      start(s, { ...base, ...amqp(s), PORT: String(ports[s]), MONGO_URL: options.mongoUrl, MONGO_DB: options.databases?.[s] ?? s, ...options.serviceEnv?.[s] });
+      const env = { ...base, ...amqp(s), MONGO_URL: options.mongoUrl, MONGO_DB: options.databases?.[s] ?? s, ...options.serviceEnv?.[s] };
+      for (const i of instancesOf(s)) start(i, { ...env, PORT: String(portOf(i)) });
     }
-    await Promise.all(SUBGRAPHS.map(ready));
+    await Promise.race([Promise.all(SUBGRAPHS.flatMap(instancesOf).map(ready)), failed]);
     const gatewayEnv: NodeJS.ProcessEnv = { ...base, ...amqp('gateway'), PORT: String(ports.gateway) };
+    if ((options.gatewayWorkers ?? 1) > 1) gatewayEnv.GATEWAY_WORKERS = String(options.gatewayWorkers);
     for (const s of SUBGRAPHS) gatewayEnv[`SUBGRAPH_URL_${s.toUpperCase()}`] = urls[s];
     // Last, so a caller can route the gateway elsewhere (e.g. to a subgraph through a proxy).
     Object.assign(gatewayEnv, options.serviceEnv?.gateway);
     start('gateway', gatewayEnv);
-    await ready('gateway');
+    await Promise.race([ready('gateway'), failed]);
     starting = false;
   } catch (err) {
     await stop();
     throw err;
   }
-  return { gatewayUrl: urls.gateway, urls, processes, kill, restart, stop };
+  return { gatewayUrl: urls.gateway, urls, processes, instancesOf, kill, restart, stop };
 }

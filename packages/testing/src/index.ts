@@ -8,4 +8,5 @@ export { exitWithin } from './processes';
 export { runId } from './run-id';
 export { amqpUrl, amqpUrlFor, eventually, testNamespace, testServiceEnv, testUserPrefix } from './broker';
 export { hostPort, TcpProxy, type ProxyMode } from './tcp-proxy';
+export { Upstreams, type Probe, type Target } from './upstreams';
 export { mulberry32 } from './random';

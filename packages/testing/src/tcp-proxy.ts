@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Upstreams, type Target } from './upstreams';
 
 /** The host and port of a server URL (mongodb://, amqp://, http://), for a proxy's target. */
 export function hostPort(url: string, fallbackPort: number): { host: string; port: number } {
@@ -9,8 +10,9 @@ export function hostPort(url: string, fallbackPort: number): { host: string; por
 export type ProxyMode = 'pass' | 'delay' | 'blackhole' | 'reset';
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real server, to fail that server for one process without
- * stopping it for everyone else:
+ * A TCP proxy on 127.0.0.1 in front of a real server (or several, `Upstreams`: then it balances
+ * connections over them, as a load balancer in front of a service's instances), to fail that server
+ * for one process without stopping it for everyone else:
  * - `pass()`: traffic flows (after a blackhole, the connections that lost bytes are closed first);
  * - `delay(ms)`: every chunk, both ways, arrives `ms` later (order kept);
  * - `blackhole()`: connections stay open but nothing gets through, new ones too (a partition);
@@ -24,11 +26,15 @@ export class TcpProxy {
   private server: net.Server | undefined;
   private mode: ProxyMode = 'pass';
   private delayMs = 0;
+  private readonly upstreams: Upstreams;
   port = 0;
 
-  constructor(private readonly target: { host: string; port: number }) {}
+  constructor(target: Target | Upstreams) {
+    this.upstreams = target instanceof Upstreams ? target : new Upstreams([target]);
+  }
 
   async start(port = 0): Promise<number> {
+    this.upstreams.start();
     this.server = net.createServer((client) => this.accept(client));
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;
@@ -46,12 +52,26 @@ export class TcpProxy {
     this.track(client);
     // A partition: the connection opens, then nothing ever answers.
     if (this.mode === 'blackhole') return;
-    const upstream = net.connect(this.target);
+    this.connect(client, this.upstreams.order());
+  }
+
+  /**
+   * To the first of `candidates` that accepts the connection. The client's bytes wait in its socket
+   * meanwhile (nothing reads it before), so a refused server costs the client nothing but time.
+   */
+  private connect(client: net.Socket, candidates: Target[]) {
+    const [target, ...rest] = candidates;
+    if (!target || client.destroyed) return void client.destroy();
+    const upstream = net.connect(target);
     this.track(upstream);
-    this.forward(client, upstream);
-    this.forward(upstream, client);
+    let connected = false;
+    upstream.once('connect', () => {
+      connected = true;
+      this.forward(client, upstream);
+      this.forward(upstream, client);
+    });
+    upstream.once('close', () => (connected ? client.destroy() : this.connect(client, rest)));
     client.once('close', () => upstream.destroy());
-    upstream.once('close', () => client.destroy());
   }
 
   private forward(from: net.Socket, to: net.Socket) {
@@ -95,6 +115,7 @@ export class TcpProxy {
   }
 
   async stop(): Promise<void> {
+    this.upstreams.stop();
     this.reset();
     await new Promise((resolve) => this.server?.close(resolve));
   }
