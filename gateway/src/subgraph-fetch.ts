@@ -85,7 +85,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
    * SUBGRAPH_UNAVAILABLE error at its fields, so Apollo nulls those fields (up to the nearest
    * nullable one) and keeps the rest of the answer, instead of an unlocated internal error.
    */
-  override async process(options: GraphQLDataSourceProcessOptions<RequestContext>) {
+  // Typed through Apollo's own class: the response type lives in the copy of
+  // @apollo/server-gateway-interface that @apollo/gateway nests, which a declaration cannot name.
+  override async process(options: GraphQLDataSourceProcessOptions<RequestContext>): ReturnType<RemoteGraphQLDataSource<RequestContext>['process']> {
     const operation = options.request.query ?? '';
     try {
       return await this.fetchOnce(options);
