@@ -4,7 +4,7 @@
  * global setup. Every wait is bounded and says what it waits for.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -146,8 +146,45 @@ export async function ensureRabbit(env = process.env): Promise<string> {
         "install it ('apt-get install rabbitmq-server') or set AMQP_URL",
     );
   }
-  say('starting RabbitMQ (rabbitmq-server -detached)');
-  spawnSync('rabbitmq-server', ['-detached'], { stdio: 'ignore' });
-  await waitFor('RabbitMQ on 127.0.0.1:5672', () => amqpAnswers(hostname, p), 90_000);
+  // A node left running without its application (stop_app) refuses a second start: start the app.
+  if (spawnSync('rabbitmqctl', ['-q', 'ping'], { timeout: 30_000 }).status === 0) {
+    say('RabbitMQ\'s node is up without its application: rabbitmqctl start_app');
+    const app = spawnSync('rabbitmqctl', ['start_app'], { encoding: 'utf8', timeout: 90_000 });
+    if (app.status !== 0) throw new Error(`rabbitmqctl start_app failed: ${(app.stderr || app.stdout || String(app.error)).trim()}`);
+  } else {
+    say('starting RabbitMQ (rabbitmq-server -detached)');
+    const started = spawnSync('rabbitmq-server', ['-detached'], { encoding: 'utf8', timeout: 60_000 });
+    // Refused at once (not root nor rabbitmq, a node of that name already running): say so now.
+    if (started.error || started.status !== 0) {
+      throw new Error(`rabbitmq-server -detached failed (exit ${started.status}): ${(started.stderr || started.stdout || String(started.error)).trim()}${rabbitLogTail()}`);
+    }
+  }
+  try {
+    await waitFor('RabbitMQ on 127.0.0.1:5672', () => amqpAnswers(hostname, p), 120_000);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}${rabbitLogTail()}`);
+  }
   return url;
+}
+
+/** The end of the Debian package's RabbitMQ logs, for an error that says why the node did not come up. */
+function rabbitLogTail(): string {
+  const dir = '/var/log/rabbitmq';
+  const files = ['startup_err', 'startup_log', ...(() => {
+    try {
+      return readdirSync(dir).filter((f) => /^rabbit@.*\.log$/.test(f));
+    } catch {
+      return [];
+    }
+  })()];
+  return files
+    .map((f) => {
+      try {
+        const tail = readFileSync(join(dir, f), 'utf8').trim().split('\n').slice(-12).join('\n');
+        return tail ? `\n--- ${join(dir, f)} ---\n${tail}` : '';
+      } catch {
+        return '';
+      }
+    })
+    .join('');
 }
