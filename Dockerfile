@@ -20,11 +20,12 @@ RUN find packages gateway subgraphs -type f ! -name package.json -delete \
 
 # Everything installed, every workspace compiled into its dist/, then the dist/ of each workspace an
 # image may need gathered in /out, without the type declarations (packages/testing is for tests only).
-# npm ci runs the root's postinstall, which applies patches/ (gateway/src/apollo-internals/README.md).
+# npm ci runs the root's postinstall, scripts/apply-patches.sh, which applies patches/ (patches/README.md).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY patches patches
+COPY scripts/apply-patches.sh scripts/
 COPY --from=manifests /app ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.build.base.json ./
@@ -40,9 +41,9 @@ RUN npm run build \
 
 # What every service's image shares: the production dependencies of the one workspace SERVICE names
 # (and of the workspace packages it uses, linked by npm ci), and the packages' compiled code.
-# npm runs the root's postinstall here too, even with --include-workspace-root=false: patches/ is
-# copied first, patch-package is one of the gateway's dependencies, and a subgraph's image has neither
-# patch-package nor @apollo/gateway, so its postinstall applies nothing.
+# npm runs the root's postinstall here too, even with --include-workspace-root=false: patches/ and
+# the script are copied first, and patch-package is a dependency of every service, so each image
+# gets the patches of the packages it installs (a subgraph's: Rascal's; the gateway's: both).
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 WORKDIR /app
@@ -52,6 +53,7 @@ ENV NODE_ENV=production \
     LOG_LEVEL=info
 COPY package.json package-lock.json ./
 COPY patches patches
+COPY scripts/apply-patches.sh scripts/
 COPY --from=manifests /app ./
 RUN npm ci --omit=dev --workspace "@cinema/${SERVICE}" --include-workspace-root=false --no-audit --no-fund \
  && npm cache clean --force

@@ -44,12 +44,14 @@ describe('the Dockerfile, read as data', () => {
     expect(runs('build')).toEqual([expect.stringMatching(/^npm ci --no-audit/), expect.stringMatching(/^npm run build && /)]);
     expect(runs('runtime')).toEqual([expect.stringMatching(/^npm ci --omit=dev --workspace "@cinema\/\$\{SERVICE\}" --include-workspace-root=false /)]);
     for (const s of SERVICES) expect(JSON.parse(read(`${workspaceOf(s)}/package.json`)).name).toBe(`@cinema/${s}`);
-    // npm ci runs the root's postinstall (patch-package) in both stages: the patches must be there before.
+    // npm ci runs the root's postinstall (scripts/apply-patches.sh) in both stages: it and the patches must be there before.
     for (const name of ['build', 'runtime']) {
       const ins = stage(name).instructions;
       const install = ins.findIndex((i) => i.keyword === 'RUN' && i.args.startsWith('npm ci'));
       expect(ins.findIndex((i) => i.keyword === 'COPY' && i.args === 'patches patches')).toBeLessThan(install);
       expect(ins.findIndex((i) => i.keyword === 'COPY' && i.args === 'patches patches')).toBeGreaterThanOrEqual(0);
+      expect(ins.findIndex((i) => i.keyword === 'COPY' && i.args === 'scripts/apply-patches.sh scripts/')).toBeLessThan(install);
+      expect(ins.findIndex((i) => i.keyword === 'COPY' && i.args === 'scripts/apply-patches.sh scripts/')).toBeGreaterThanOrEqual(0);
     }
   });
 
