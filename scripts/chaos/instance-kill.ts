@@ -30,10 +30,16 @@ export const instanceKill: Scenario = {
     const note =
       `users, movies, catalog (one of ${s.instances} each) and a gateway worker SIGKILLed; for ${whileAlone.seconds} s the others carried ` +
       `${whileAlone.sent} mutations (${whileAlone.perSecond}/s): ${whileAlone.ok} acknowledged, ${whileAlone.failed} failed; ` +
-      `while the killed ones came back (${whileBack.seconds} s): ${whileBack.sent} sent, ${whileBack.failed} failed`;
+      `while the killed ones came back (${whileBack.seconds} s): ${whileBack.sent} sent, ${whileBack.failed} failed` +
+      `${whileBack.failedSentBefore ? ` (${whileBack.failedSentBefore} of them sent while they were down)` : ''}` +
+      `${whileAlone.reasons.length + whileBack.reasons.length ? `; failures: ${[...new Set([...whileAlone.reasons, ...whileBack.reasons])].join(' | ')}` : ''}`;
+    // Failures are counted when their answer comes: one sent while the instances were down may fail
+    // after they are back, and belongs to the first window's allowance.
+    const failedDown = whileAlone.failed + whileBack.failedSentBefore;
+    const failedBack = whileBack.failed - whileBack.failedSentBefore;
     const problems = [
-      ...(whileAlone.failed > load.clients ? [`${whileAlone.failed} mutations failed while one instance of each was down, more than the ${load.clients} a client each could have had in flight`] : []),
-      ...(whileBack.failed > 0 ? [`${whileBack.failed} mutations failed while the killed instances came back`] : []),
+      ...(failedDown > load.clients ? [`${failedDown} mutations sent while one instance of each was down failed, more than the ${load.clients} a client each could have had in flight`] : []),
+      ...(failedBack > 0 ? [`${failedBack} mutations sent while the killed instances came back failed (${whileBack.reasons.join(' | ')})`] : []),
       ...(whileAlone.ok === 0 ? ['nothing was acknowledged while one instance of each was down'] : []),
     ];
     return { note, check: async () => (problems.length ? problems.join('; ') : undefined) };

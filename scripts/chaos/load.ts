@@ -12,6 +12,10 @@ export interface LoadStats {
   rejected: number;
   /** Anything else: timeouts, unreachable services, internal errors (expected while a fault lasts). */
   failed: number;
+  /** Of a window's failures, those whose request was sent before the window began (counted by answer time). */
+  failedSentBefore: number;
+  /** The first few distinct reasons of the failures counted. */
+  reasons: string[];
   /** How long the load ran, and the mutations it sent per second over that time. */
   seconds: number;
   perSecond: number;
@@ -35,17 +39,21 @@ export interface LoadOp {
 
 const counts = () => ({ sent: 0, ok: 0, rejected: 0, failed: 0 });
 type Counts = ReturnType<typeof counts>;
+interface Failure { sentAt: number; reason: string }
 
-function summary(c: Counts, seconds: number, latencies: number[]): LoadStats {
+const reasonsOf = (failures: Failure[]) => [...new Set(failures.map((f) => f.reason))].slice(0, 3);
+
+function summary(c: Counts & { failedSentBefore?: number; reasons?: string[] }, seconds: number, latencies: number[]): LoadStats {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q: number) => Math.round(sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0);
   const round = (n: number) => Math.round(n * 10) / 10;
-  return { ...c, seconds: round(seconds), perSecond: seconds > 0 ? round(c.sent / seconds) : 0, p50Ms: at(0.5), p99Ms: at(0.99) };
+  return { failedSentBefore: 0, reasons: [], ...c, seconds: round(seconds), perSecond: seconds > 0 ? round(c.sent / seconds) : 0, p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
 export class MutationLoad {
   private readonly counts: Counts = counts();
   private readonly latencies: number[] = [];
+  private readonly failures: Failure[] = [];
   private running = false;
   private loops: Promise<void>[] = [];
   private startedAt = 0;
@@ -65,7 +73,7 @@ export class MutationLoad {
   }
 
   get stats(): LoadStats {
-    return summary(this.counts, ((this.running ? Date.now() : this.stoppedAt) - this.startedAt) / 1000, this.latencies);
+    return summary({ ...this.counts, reasons: reasonsOf(this.failures) }, ((this.running ? Date.now() : this.stoppedAt) - this.startedAt) / 1000, this.latencies);
   }
 
   /**
@@ -74,17 +82,25 @@ export class MutationLoad {
    */
   window(): () => LoadStats {
     const before = { ...this.counts };
-    const [t0, from] = [Date.now(), this.latencies.length];
+    const [t0, from, failedFrom] = [Date.now(), this.latencies.length, this.failures.length];
     return () => {
       const c = this.counts;
-      const d = { sent: c.sent - before.sent, ok: c.ok - before.ok, rejected: c.rejected - before.rejected, failed: c.failed - before.failed };
+      const failures = this.failures.slice(failedFrom);
+      const d = {
+        sent: c.sent - before.sent, ok: c.ok - before.ok, rejected: c.rejected - before.rejected, failed: c.failed - before.failed,
+        failedSentBefore: failures.filter((f) => f.sentAt < t0).length, reasons: reasonsOf(failures),
+      };
       return summary(d, (Date.now() - t0) / 1000, this.latencies.slice(from));
     };
   }
 
   private readonly call: Call = async (query, variables) => {
     this.counts.sent++;
-    const t0 = performance.now();
+    const [t0, sentAt] = [performance.now(), Date.now()];
+    const fail = (reason: string) => {
+      this.counts.failed++;
+      this.failures.push({ sentAt, reason: reason.slice(0, 160) });
+    };
     try {
       const res = await fetch(this.url, {
         method: 'POST',
@@ -98,9 +114,9 @@ export class MutationLoad {
         return body.data;
       }
       if (body.errors?.every((e) => e.extensions?.code === 'BAD_USER_INPUT')) this.counts.rejected++;
-      else this.counts.failed++;
-    } catch {
-      this.counts.failed++;
+      else fail(`HTTP ${res.status}: ${body.errors?.map((e) => e.extensions?.code ?? 'no code').join(', ') ?? 'no data'}`);
+    } catch (err) {
+      fail(`${(err as Error).name}: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`);
     } finally {
       this.latencies.push(performance.now() - t0);
     }
