@@ -27,6 +27,9 @@ beforeAll(async () => {
   tracing = startTracing({ serviceName: 'in-process', exporter, logger: silentLogger });
   const [users, movies] = [await testDatabase('trace_users'), await testDatabase('trace_movies')];
   dbs.push(users, movies);
+  // A replica that is not empty asks for no resync at start: otherwise users' answer (a snapshot of
+  // every user, in another trace) could carry the test's user to movies before its event does.
+  await movies.db.collection('user_profiles').insertOne({ _id: 'someone-earlier', fullName: 'Earlier User', version: 1 } as never);
   const namespace = testNamespace('trace');
   const config = (db: TestDatabase, service: string): SubgraphEnv => ({
     NODE_ENV: 'test', PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGO_URL: process.env.MONGO_URL!,
@@ -80,8 +83,14 @@ describe('tracing across the gateway, a subgraph, RabbitMQ and a consumer', () =
       { i: { email: `trace-${Date.now()}@example.com`, fullName: 'Tracy Span' } },
     );
     const id = res.data!.createUser.id;
+    // The mutation's own trace (a resync snapshot would carry the user in another one).
+    const mutation = await eventually(() => exporter.getFinishedSpans().find((s) => s.name === 'gateway.request' && s.attributes.operationName === 'CreateUser'));
+    expect(mutation).toBeDefined();
     const apply = await eventually(
-      () => exporter.getFinishedSpans().find((s) => s.name === 'projection.apply' && s.attributes['cinema.aggregate.id'] === id),
+      () =>
+        exporter.getFinishedSpans().find(
+          (s) => s.name === 'projection.apply' && s.attributes['cinema.aggregate.id'] === id && s.spanContext().traceId === mutation!.spanContext().traceId,
+        ),
       10_000,
     );
     expect(apply).toBeDefined();
