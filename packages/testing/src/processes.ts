@@ -6,6 +6,8 @@ import type { ChildProcess } from 'node:child_process';
  */
 export function exitWithin(child: ChildProcess, ms: number): Promise<number | null | 'alive'> {
   return new Promise((resolve) => {
+    // Already ended before we asked: its 'exit' has been emitted.
+    if (child.exitCode !== null) return resolve(child.exitCode);
     const timer = setTimeout(() => (child.kill('SIGKILL'), resolve('alive')), ms);
     child.once('exit', (code) => (clearTimeout(timer), resolve(code)));
   });
