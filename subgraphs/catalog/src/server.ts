@@ -21,7 +21,7 @@ import { screeningResolvers } from './screening/resolvers';
 export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
 
 const resolvers = {
-  Query: { ...cityResolvers.Query, ...cinemaResolvers.Query, ...bookingResolvers.Query },
+  Query: { ...cityResolvers.Query, ...cinemaResolvers.Query, ...bookingResolvers.Query, ...screeningResolvers.Query },
   Mutation: { ...cityResolvers.Mutation, ...cinemaResolvers.Mutation, ...screeningResolvers.Mutation, ...bookingResolvers.Mutation },
   City: cityResolvers.City,
   Cinema: cinemaResolvers.Cinema,

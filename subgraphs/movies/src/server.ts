@@ -16,7 +16,7 @@ export const typeDefs = parse(readFileSync(join(__dirname, 'schema.graphql'), 'u
 
 // The review module contributes fields to Movie and User, so both maps share type names.
 const resolvers = {
-  Query: movieResolvers.Query,
+  Query: { ...movieResolvers.Query, ...reviewResolvers.Query },
   Mutation: { ...movieResolvers.Mutation, ...reviewResolvers.Mutation },
   Movie: { ...movieResolvers.Movie, ...reviewResolvers.Movie },
   Review: reviewResolvers.Review,

@@ -236,6 +236,8 @@ export type Query = {
   cities: Array<City>;
   /** The city with this id, or null if there is none. */
   city?: Maybe<City>;
+  /** The screening with this id (cancelled and past ones included), or null if there is none. */
+  screening?: Maybe<Screening>;
 };
 
 
@@ -258,6 +260,11 @@ export type QueryCitiesArgs = {
 
 
 export type QueryCityArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryScreeningArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -319,6 +326,39 @@ export type Screening = {
 export type ScreeningTakenSeatsArgs = {
   after?: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Live changes, served by the gateway from the domain events (graphql-ws on /graphql, or Server-Sent
+ * Events: docs/subscriptions.md); this subgraph does not execute them itself.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The booking after each change of its status (booking.*). Its owner or an admin only: a payload is
+   * answered as `booking(id)` with the subscriber's identity, so anyone else gets FORBIDDEN, never the booking.
+   */
+  bookingUpdated?: Maybe<Booking>;
+  /** Each screening scheduled at a cinema of this city (screening.scheduled). */
+  screeningScheduled?: Maybe<Screening>;
+};
+
+
+/**
+ * Live changes, served by the gateway from the domain events (graphql-ws on /graphql, or Server-Sent
+ * Events: docs/subscriptions.md); this subgraph does not execute them itself.
+ */
+export type SubscriptionBookingUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live changes, served by the gateway from the domain events (graphql-ws on /graphql, or Server-Sent
+ * Events: docs/subscriptions.md); this subgraph does not execute them itself.
+ */
+export type SubscriptionScreeningScheduledArgs = {
+  cityId: Scalars['ID']['input'];
 };
 
 /** A user, owned by the users subgraph; catalog contributes their bookings. */
@@ -454,7 +494,6 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Booking: ResolverTypeWrapper<BookingObject>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   BookingStatus: BookingStatus;
   Cinema: ResolverTypeWrapper<CinemaObject>;
   City: ResolverTypeWrapper<CityObject>;
@@ -466,7 +505,9 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ScheduleScreeningInput: ScheduleScreeningInput;
   Screening: ResolverTypeWrapper<ScreeningObject>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserRef>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -475,7 +516,6 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Booking: BookingObject;
-  String: Scalars['String']['output'];
   Cinema: CinemaObject;
   City: CityObject;
   CreateCinemaInput: CreateCinemaInput;
@@ -486,8 +526,18 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ScheduleScreeningInput: ScheduleScreeningInput;
   Screening: ScreeningObject;
+  Subscription: Record<PropertyKey, never>;
   User: UserRef;
+  String: Scalars['String']['output'];
 };
+
+export type FromEventsDirectiveArgs = {
+  entity: Scalars['String']['input'];
+  events: Array<Scalars['String']['input']>;
+  match: Scalars['String']['input'];
+};
+
+export type FromEventsDirectiveResolver<Result, Parent, ContextType = CatalogContext, Args = FromEventsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type BookingResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Booking'] = ResolversParentTypes['Booking'], FederationReferenceType extends FederationReferenceTypes['Booking'] = FederationReferenceTypes['Booking']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Booking']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -537,6 +587,7 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   catalog?: Resolver<Array<ResolversTypes['Cinema']>, ParentType, ContextType, RequireFields<QueryCatalogArgs, 'cityId' | 'first'>>;
   cities?: Resolver<Array<ResolversTypes['City']>, ParentType, ContextType, RequireFields<QueryCitiesArgs, 'first'>>;
   city?: Resolver<Maybe<ResolversTypes['City']>, ParentType, ContextType, RequireFields<QueryCityArgs, 'id'>>;
+  screening?: Resolver<Maybe<ResolversTypes['Screening']>, ParentType, ContextType, RequireFields<QueryScreeningArgs, 'id'>>;
 };
 
 export type ScreeningResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Screening'] = ResolversParentTypes['Screening'], FederationReferenceType extends FederationReferenceTypes['Screening'] = FederationReferenceTypes['Screening']> = {
@@ -554,6 +605,11 @@ export type ScreeningResolvers<ContextType = CatalogContext, ParentType extends 
   takenSeats?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType, RequireFields<ScreeningTakenSeatsArgs, 'first'>>;
 };
 
+export type SubscriptionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  bookingUpdated?: SubscriptionResolver<Maybe<ResolversTypes['Booking']>, "bookingUpdated", ParentType, ContextType, RequireFields<SubscriptionBookingUpdatedArgs, 'id'>>;
+  screeningScheduled?: SubscriptionResolver<Maybe<ResolversTypes['Screening']>, "screeningScheduled", ParentType, ContextType, RequireFields<SubscriptionScreeningScheduledArgs, 'cityId'>>;
+};
+
 export type UserResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bookings?: Resolver<Maybe<Array<ResolversTypes['Booking']>>, ParentType, ContextType, RequireFields<UserBookingsArgs, 'first'>>;
@@ -568,6 +624,10 @@ export type Resolvers<ContextType = CatalogContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Screening?: ScreeningResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = CatalogContext> = {
+  fromEvents?: FromEventsDirectiveResolver<any, any, ContextType>;
+};

@@ -8,6 +8,13 @@ import { scheduleScreeningInput, toGraphQL } from './screening';
 import { takenSeatsPage } from './taken-seats';
 
 export const screeningResolvers = {
+  Query: {
+    // Cancelled and past screenings too, as a reference to one resolves (the loader is shared with it).
+    async screening(_, args, ctx) {
+      const doc = await ctx.loaders.screeningById.load(parseId(args.id).toHexString());
+      return doc && toGraphQL(doc);
+    },
+  },
   Mutation: {
     async scheduleScreening(_, args, ctx) {
       const input = parseInput(scheduleScreeningInput, args.input);

@@ -121,6 +121,8 @@ export type Query = {
   movie?: Maybe<Movie>;
   /** Movies in creation order. `first` is 0..100 (default 20); `after` is the id of the last movie of the previous page. */
   movies: Array<Movie>;
+  /** The review with this id, or null if there is none. */
+  review?: Maybe<Review>;
 };
 
 
@@ -132,6 +134,11 @@ export type QueryMovieArgs = {
 export type QueryMoviesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryReviewArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** One user's rating and opinion of a movie. Reviews are never edited. */
@@ -159,6 +166,36 @@ export type Review = {
   movie: Movie;
   /** 1..5. */
   rating: Scalars['Int']['output'];
+};
+
+/**
+ * Live changes, served by the gateway from the domain events (graphql-ws on /graphql, or Server-Sent
+ * Events: docs/subscriptions.md); this subgraph does not execute them itself.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The movie after each change (movie.updated); null once it is deleted (movie.deleted). */
+  movieUpdated?: Maybe<Movie>;
+  /** Each new review of this movie (review.created). */
+  reviewAdded?: Maybe<Review>;
+};
+
+
+/**
+ * Live changes, served by the gateway from the domain events (graphql-ws on /graphql, or Server-Sent
+ * Events: docs/subscriptions.md); this subgraph does not execute them itself.
+ */
+export type SubscriptionMovieUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live changes, served by the gateway from the domain events (graphql-ws on /graphql, or Server-Sent
+ * Events: docs/subscriptions.md); this subgraph does not execute them itself.
+ */
+export type SubscriptionReviewAddedArgs = {
+  movieId: Scalars['ID']['input'];
 };
 
 /**
@@ -290,7 +327,6 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   AddReviewInput: AddReviewInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CreateMovieInput: CreateMovieInput;
   Movie: ResolverTypeWrapper<MovieGraphQL>;
@@ -299,15 +335,16 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Review: ResolverTypeWrapper<ReviewGraphQL>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateMovieInput: UpdateMovieInput;
   User: ResolverTypeWrapper<UserRef>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AddReviewInput: AddReviewInput;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   CreateMovieInput: CreateMovieInput;
   Movie: MovieGraphQL;
@@ -316,9 +353,19 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Review: ReviewGraphQL;
+  Subscription: Record<PropertyKey, never>;
   UpdateMovieInput: UpdateMovieInput;
   User: UserRef;
+  String: Scalars['String']['output'];
 };
+
+export type FromEventsDirectiveArgs = {
+  entity: Scalars['String']['input'];
+  events: Array<Scalars['String']['input']>;
+  match: Scalars['String']['input'];
+};
+
+export type FromEventsDirectiveResolver<Result, Parent, ContextType = MoviesContext, Args = FromEventsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type MovieResolvers<ContextType = MoviesContext, ParentType extends ResolversParentTypes['Movie'] = ResolversParentTypes['Movie'], FederationReferenceType extends FederationReferenceTypes['Movie'] = FederationReferenceTypes['Movie']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Movie']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -343,6 +390,7 @@ export type MutationResolvers<ContextType = MoviesContext, ParentType extends Re
 export type QueryResolvers<ContextType = MoviesContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   movie?: Resolver<Maybe<ResolversTypes['Movie']>, ParentType, ContextType, RequireFields<QueryMovieArgs, 'id'>>;
   movies?: Resolver<Array<ResolversTypes['Movie']>, ParentType, ContextType, RequireFields<QueryMoviesArgs, 'first'>>;
+  review?: Resolver<Maybe<ResolversTypes['Review']>, ParentType, ContextType, RequireFields<QueryReviewArgs, 'id'>>;
 };
 
 export type ReviewResolvers<ContextType = MoviesContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = {
@@ -353,6 +401,11 @@ export type ReviewResolvers<ContextType = MoviesContext, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   movie?: Resolver<ResolversTypes['Movie'], ParentType, ContextType>;
   rating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = MoviesContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  movieUpdated?: SubscriptionResolver<Maybe<ResolversTypes['Movie']>, "movieUpdated", ParentType, ContextType, RequireFields<SubscriptionMovieUpdatedArgs, 'id'>>;
+  reviewAdded?: SubscriptionResolver<Maybe<ResolversTypes['Review']>, "reviewAdded", ParentType, ContextType, RequireFields<SubscriptionReviewAddedArgs, 'movieId'>>;
 };
 
 export type UserResolvers<ContextType = MoviesContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
@@ -366,6 +419,10 @@ export type Resolvers<ContextType = MoviesContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Review?: ReviewResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = MoviesContext> = {
+  fromEvents?: FromEventsDirectiveResolver<any, any, ContextType>;
+};

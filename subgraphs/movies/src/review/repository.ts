@@ -41,6 +41,10 @@ export class ReviewRepository {
     return doc;
   }
 
+  findById(id: ObjectId): Promise<ReviewDoc | null> {
+    return this.reviews.findOne({ _id: id }, { projection: { outbox: 0 } });
+  }
+
   findByMovies(movieIds: ObjectId[], page: Page): Promise<ReviewsByParent> {
     return this.pageOfEach('movieId', movieIds, page);
   }

@@ -1,10 +1,17 @@
 import { badUserInput, cause, requireSelfOrAdmin } from '@cinema/serving';
-import { parseInput, parsePage } from '@cinema/subgraph-runtime';
+import { parseId, parseInput, parsePage } from '@cinema/subgraph-runtime';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { toGraphQL as movieToGraphQL } from '../movie/movie';
 import { addReviewInput, authorName, toGraphQL } from './review';
 
 export const reviewResolvers = {
+  Query: {
+    // Reviews are never deleted: a review of a deleted movie still resolves (its movie is a tombstone).
+    async review(_, args, ctx) {
+      const doc = await ctx.reviews.findById(parseId(args.id));
+      return doc && toGraphQL(doc);
+    },
+  },
   Mutation: {
     async addReview(_, args, ctx) {
       const input = parseInput(addReviewInput, args.input);
