@@ -90,6 +90,21 @@ export const gatewayEnv = z
     AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL').optional(),
     AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
     AMQP_USER_PREFIX: env.amqpUserPrefix(),
+    // on: GraphQL subscriptions (graphql-ws on /graphql, SSE on /graphql/stream) fed by the domain
+    // events on a queue of this process (docs/subscriptions.md); needs AMQP_URL like the response cache.
+    SUBSCRIPTIONS: z.enum(['on', 'off']).default('on'),
+    // connection_init must arrive within this (else 4408); then per connection and per client (the
+    // token's subject, or the address of an anonymous one) at most so many subscriptions.
+    SUBSCRIPTION_INIT_TIMEOUT_MS: int(500, 60_000, 3_000),
+    SUBSCRIPTION_MAX_PER_CONNECTION: int(1, 10_000, 100),
+    SUBSCRIPTION_MAX_PER_CLIENT: int(1, 1_000_000, 1_000),
+    // A subscriber whose client does not read: beyond this many unsent payloads, or this many unsent
+    // bytes on its connection, the connection is closed (WebSocket 1013; the SSE response ends).
+    SUBSCRIPTION_MAX_QUEUED: int(1, 10_000, 64),
+    SUBSCRIPTION_MAX_BUFFERED: size('1mb'),
+    // One payload's JSON at most (larger: a PAYLOAD_TOO_LARGE error instead); one client message at most.
+    SUBSCRIPTION_MAX_PAYLOAD: size('256kb'),
+    SUBSCRIPTION_MAX_MESSAGE: size('64kb'),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     ...tracingEnv,
   })
@@ -105,7 +120,8 @@ export const gatewayEnv = z
     }
     // Without it the cache would look for a local broker that is not there and stay off, quietly.
     if (c.NODE_ENV === 'production' && c.RESPONSE_CACHE === 'on' && !c.AMQP_URL) problem('AMQP_URL', 'is required in production with RESPONSE_CACHE=on');
-    if (c.RESPONSE_CACHE === 'on' && c.AMQP_URL) {
+    if (c.NODE_ENV === 'production' && c.SUBSCRIPTIONS === 'on' && !c.AMQP_URL) problem('AMQP_URL', 'is required in production with SUBSCRIPTIONS=on (or set SUBSCRIPTIONS=off)');
+    if ((c.RESPONSE_CACHE === 'on' || c.SUBSCRIPTIONS === 'on') && c.AMQP_URL) {
       const login = env.brokerLoginProblem(c.AMQP_URL, `${c.AMQP_USER_PREFIX}gateway`, c.NODE_ENV === 'production');
       if (login) problem('AMQP_URL', login);
     }
@@ -179,6 +195,18 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     admission: { limit: c.ADMISSION_LIMIT, maxQueued: c.ADMISSION_QUEUE },
     responseCache: c.RESPONSE_CACHE === 'on' ? { maxBytes: c.RESPONSE_CACHE_MAX_MB * 2 ** 20, ttlMs: c.RESPONSE_CACHE_TTL_S * 1000 } : undefined,
     amqpUrl: c.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    subscriptions:
+      c.SUBSCRIPTIONS === 'on'
+        ? {
+            initTimeoutMs: c.SUBSCRIPTION_INIT_TIMEOUT_MS,
+            maxPerConnection: c.SUBSCRIPTION_MAX_PER_CONNECTION,
+            maxPerClient: c.SUBSCRIPTION_MAX_PER_CLIENT,
+            maxQueued: c.SUBSCRIPTION_MAX_QUEUED,
+            maxBufferedBytes: c.SUBSCRIPTION_MAX_BUFFERED,
+            maxPayloadBytes: c.SUBSCRIPTION_MAX_PAYLOAD,
+            maxMessageBytes: c.SUBSCRIPTION_MAX_MESSAGE,
+          }
+        : undefined,
     resilience: { breakerFailures: c.SUBGRAPH_BREAKER_FAILURES, breakerOpenMs: c.SUBGRAPH_BREAKER_OPEN_MS, readRetries: c.SUBGRAPH_READ_RETRIES },
     amqpUserPrefix: c.AMQP_USER_PREFIX,
     subgraphPool: c.SUBGRAPH_FETCH === 'pool' ? { connections: c.SUBGRAPH_CONNECTIONS } : (false as const),

@@ -6,6 +6,7 @@ import { startInvalidation } from './response-cache/invalidation';
 import { ResponseStore } from './response-cache/store';
 import { GATEWAY_NODE_OPTIONS, heapLimitDiffers } from './heap';
 import { createGatewayServer } from './server';
+import { startEventLink } from './subscriptions';
 
 async function main() {
   const config = loadGatewayConfig();
@@ -46,13 +47,30 @@ async function main() {
     trustProxy: config.trustProxy,
     metrics,
     responseCache,
+    subscriptions: config.subscriptions,
   });
+  const live = server.subscriptions;
+  const eventLink =
+    live &&
+    startEventLink({
+      url: config.amqpUrl,
+      userPrefix: config.amqpUserPrefix,
+      namespace: config.AMQP_NAMESPACE,
+      keys: live.keys,
+      logger,
+      onEvent: (event, receivedAt) => void live.hub.onEvent(event, receivedAt).catch((err) => logger.error({ err }, 'subscriptions: an event could not be dispatched')),
+      onDropped: () => live.metrics.dropped.inc({ reason: 'invalid' }),
+      onLinkChange: (up) => {
+        live.metrics.linkUp.set(up ? 1 : 0);
+        live.hub.setAvailable(up);
+      },
+    });
   const heapMb = heapLimitDiffers();
   if (heapMb !== undefined) logger.warn({ heapLimitMb: heapMb, expected: GATEWAY_NODE_OPTIONS }, 'started without the gateway\'s heap limit: under load RSS grows to about twice as much (gateway/src/heap.ts)');
   if (config.production && !config.METRICS_TOKEN) logger.warn('METRICS_TOKEN is not set: /metrics is open on the client-facing port (block it at the load balancer)');
   await server.listen(config.PORT, config.HOST);
   // Drain in-flight requests (their subgraph fetches included), then flush the spans.
-  onShutdown(logger, [() => server.stop(), async () => invalidation?.stop(), () => tracing.shutdown()]);
+  onShutdown(logger, [() => server.stop(), async () => invalidation?.stop(), async () => eventLink?.stop(), () => tracing.shutdown()]);
 }
 
 main().catch((err) => {

@@ -10,7 +10,9 @@ export const KnownOperationTypes: ValidationRule = (context) => ({
   OperationDefinition(node) {
     const schema = context.getSchema();
     const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : undefined;
-    if (!root) {
+    if (node.operation === 'subscription' && schema.getSubscriptionType()) {
+      context.reportError(new GraphQLError('subscriptions are served over WebSocket (graphql-transport-ws) on /graphql and over SSE on /graphql/stream, not by POST', { nodes: [node] }));
+    } else if (!root) {
       context.reportError(new GraphQLError(`this gateway does not serve ${node.operation} operations`, { nodes: [node] }));
     }
   },

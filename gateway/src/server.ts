@@ -20,6 +20,8 @@ import { responseCachePlugin } from './response-cache/plugin';
 import type { ResponseStore } from './response-cache/store';
 import { SubgraphDataSource } from './subgraph-fetch';
 import { SubgraphHealth, type SubgraphHealthOptions } from './subgraph-health';
+import { createSubscriptions, type SubscriptionOptions } from './subscriptions';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
 
 /**
  * SUBGRAPH_RESPONSE_LIMIT's and RESPONSE_LIMIT's default (config.ts): over a hundred times the deep
@@ -74,6 +76,8 @@ export interface GatewayServerOptions {
   responseCache?: ResponseStore;
   /** Our changes to Apollo's internals (apollo-internals/), per process; all on by default, as in production. */
   apolloInternals?: ApolloSwitches;
+  /** Subscriptions (graphql-ws on /graphql, SSE on /graphql/stream) with these limits; none when absent. The caller feeds `subscriptions.hub`. */
+  subscriptions?: SubscriptionOptions;
 }
 
 function signingKeyOf(name: string, o: Pick<GatewayServerOptions, 'signingKeys' | 'signingSecret'>): string {
@@ -126,10 +130,28 @@ export function createGatewayServer(options: GatewayServerOptions) {
         });
       }),
   });
-  gateway.onSchemaLoadOrUpdate(() => {
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
     loaded = true;
+    apiSchema = schema;
   });
   const limits = documentLimits(options.limits, production);
+  const verifyToken = createTokenVerifier(options.tokens);
+  // Payloads are answered through this very server (run), as queries of the subscriber's.
+  const subscriptions =
+    options.subscriptions &&
+    createSubscriptions({
+      supergraphSdl: sdl,
+      options: options.subscriptions,
+      logger,
+      metrics: options.metrics,
+      policy,
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
+      verify: verifyToken,
+      schema: () => apiSchema,
+      run: (query, variables, base): Promise<ExecutionResult> => server.execute(query, variables, base),
+    });
   const admission = options.admission?.limit ? new Admission(options.admission) : undefined;
   if (admission && options.metrics) admissionMetrics(options.metrics.registry, admission);
   const server = createGraphQLHttpServer<RequestContext>({
@@ -139,7 +161,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
     responseLimit: options.responseLimit ?? DEFAULT_BYTE_LIMIT,
     jsonPieces: options.jsonPieces,
     admission,
-    beforeBody: [authenticate(createTokenVerifier(options.tokens), logger), ...rateLimitPerClient(options.limits), refuseBadTokens],
+    beforeBody: [authenticate(verifyToken, logger), ...rateLimitPerClient(options.limits), refuseBadTokens],
     apollo: {
       gateway,
       validationRules: [KnownOperationTypes, ...limits.validationRules],
@@ -160,11 +182,15 @@ export function createGatewayServer(options: GatewayServerOptions) {
     // gateway's place behind the load balancer. Each subgraph's state is in the body.
     checks: { supergraph: () => loaded },
     readinessReport: async () => ({ subgraphs: await health.report(breakers.states()) }),
+    routes: subscriptions ? [subscriptions.transports.route] : [],
   });
+  subscriptions?.transports.attach(server.httpServer);
   return {
     ...server,
+    subscriptions,
     // After the drain: no fetch is in flight any more, so the pools' idle sockets can go.
     stop: async () => {
+      await subscriptions?.transports.stop();
       await server.stop();
       breakers.stop();
       await Promise.all(transports.map((t) => t.close()));

@@ -1,5 +1,5 @@
 import {
-  CONSUMERS, deadLetterExchange, deadLetterQueue, resyncExchange, resyncQueue, resyncRequestExchange, retryExchange, unroutedExchange, unroutedQueue,
+  CONSUMERS, deadLetterExchange, exchangeOf, isEventType, deadLetterQueue, resyncExchange, resyncQueue, resyncRequestExchange, retryExchange, unroutedExchange, unroutedQueue,
   type ConsumerQueue, type Exchange,
 } from '@cinema/events';
 import type { BrokerConfig } from 'rascal';
@@ -27,7 +27,12 @@ export interface TopologyOptions {
    * connection; not auto-delete, which would also drop it with its consumer while the connection
    * lives on). For observers that must see each event once per process, not once per service.
    */
-  observes?: { queue: string; exchanges: Exchange[] };
+  observes?: {
+    queue: string;
+    exchanges: Exchange[];
+    /** Only these routing keys (each bound on its exchange among `exchanges`); every event when absent. */
+    keys?: string[];
+  };
 }
 
 export const PUBLICATION = {
@@ -147,10 +152,13 @@ export function buildTopology(o: TopologyOptions): BrokerConfig {
     add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 50, contentType: 'application/json' } });
   }
   if (o.observes) {
-    const { queue, exchanges } = o.observes;
+    const { queue, exchanges, keys } = o.observes;
     check(exchanges);
     add('queues', { [queue]: { options: { durable: false, exclusive: true } } });
-    for (const exchange of exchanges) add('bindings', { [`${exchange}[#] -> ${queue}`]: {} });
+    for (const exchange of exchanges) {
+      const bound = keys ? keys.filter((k) => isEventType(k) && exchangeOf(k) === exchange) : ['#'];
+      if (bound.length > 0) add('bindings', { [`${exchange}[${bound.join(', ')}] -> ${queue}`]: {} });
+    }
     add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 100, contentType: 'application/json' } });
   }
   return { vhosts: { '/': vhost } };

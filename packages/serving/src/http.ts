@@ -6,6 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import express from 'express';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import { maskUnexpectedErrors } from './errors';
 import { graphqlRoute, isGraphQLPath, type AdmissionGate, type GraphQLStep } from './graphql-route';
@@ -47,6 +48,8 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   admission?: AdmissionGate;
   /** Largest answer sent on /graphql, in bytes (graphql-route.ts); unbounded when absent. */
   responseLimit?: number;
+  /** Paths served before everything else by a handler of their own (the gateway's subscription stream). */
+  routes?: Array<{ path: string; handle: (req: IncomingMessage, res: http.ServerResponse) => void }>;
 }
 
 export interface GraphQLHttpServer {
@@ -55,6 +58,12 @@ export interface GraphQLHttpServer {
   listen(port: number, host: string): Promise<string>;
   /** Stops accepting, drains in-flight requests, stops Apollo. */
   stop(): Promise<void>;
+  /**
+   * Runs one operation in-process through the same server (plugins, authorization, limits) with
+   * this base context, as a request would; for operations the process makes itself (the gateway's
+   * subscription payloads). Only after listen().
+   */
+  execute(query: string, variables: Record<string, unknown>, base: RequestContext): Promise<ExecutionResult>;
 }
 
 /**
@@ -68,7 +77,12 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   const app = express();
   app.disable('x-powered-by');
   let route: ReturnType<typeof graphqlRoute<C>> | undefined;
-  const httpServer = http.createServer((req, res) => (route && isGraphQLPath(req.url) ? void route(req, res) : app(req, res)));
+  const routes = new Map((options.routes ?? []).map((r) => [r.path, r.handle]));
+  const httpServer = http.createServer((req, res) => {
+    const own = routes.size > 0 ? routes.get(req.url?.split('?', 1)[0] ?? '') : undefined;
+    if (own) return own(req, res);
+    return route && isGraphQLPath(req.url) ? void route(req, res) : app(req, res);
+  });
 
   const apollo = new ApolloServer<C>({
     ...(options.apollo as ApolloServerOptions<C>),
@@ -130,6 +144,14 @@ export function createGraphQLHttpServer<C extends RequestContext>(
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/graphql`;
       logger.info({ url }, 'listening');
       return url;
+    },
+    async execute(query, variables, base) {
+      const response = await apollo.executeOperation({ query, variables }, { contextValue: await options.context(base) });
+      if (response.body.kind !== 'single') throw new Error('an in-process operation answered incrementally');
+      const { data, errors } = response.body.singleResult;
+      // As GraphQLErrors again (Apollo hands them formatted): transports serialize them with toJSON().
+      const revived = errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions }));
+      return { data: data as ExecutionResult['data'], ...(revived ? { errors: revived } : {}) };
     },
     async stop() {
       admission?.close();

@@ -1,6 +1,6 @@
-export { ADMIN_SCOPE, DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, forbidden, hasScope, IDENTITY_HEADER, identitySchema, type Identity } from './auth/identity';
+export { ADMIN_SCOPE, DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, forbidden, hasScope, IDENTITY_HEADER, identitySchema, unauthenticated, type Identity } from './auth/identity';
 export { authorizationPlugin } from './auth/policy-plugin';
-export { policyFromSdl, type Policy } from './auth/policy';
+export { policyFromSdl, violations, type Policy, type Violation } from './auth/policy';
 export { MAX_SIGNATURE_AGE_MS, NonceCache, requireGatewaySignature, SIGNATURE_HEADER, signatureProblem, signRequest } from './auth/request-signing';
 export { isSelfOrAdmin, requireAdmin, requireIdentity, requireSelfOrAdmin } from './auth/rules';
 export { badUserInput } from './errors';

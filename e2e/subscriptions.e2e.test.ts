@@ -1,0 +1,80 @@
+import { mintToken, must } from '@cinema/testing';
+import { startTestStack, type TestStack } from './support/test-stack';
+import { seedCinemaGraph } from './support/scenario';
+import { activeSubscriptions, collect, received, sseClient, wsClient } from './support/live-clients';
+
+jest.setTimeout(120_000);
+
+// Subscriptions on the whole stack: real gateway and subgraphs, real RabbitMQ, real FerretDB, and
+// the real graphql-ws and graphql-sse clients. A mutation through the gateway becomes an event; the
+// gateway's queue receives it and answers each subscriber's selection through the graph.
+let stack: TestStack;
+let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
+
+beforeAll(async () => {
+  stack = await startTestStack('subs', { serviceEnv: { gateway: { LOG_LEVEL: process.env.SUBS_LOG ?? 'warn' } }, output: (i) => (process.env.SUBS_LOG && i.startsWith('gateway') ? process.stderr : undefined) });
+  seed = await seedCinemaGraph(stack.gatewayUrl);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const REVIEW_ADDED = 'subscription($m: ID!) { reviewAdded(movieId: $m) { rating author { fullName } movie { title averageRating } } }';
+const ADD_REVIEW = 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }';
+
+describe('subscriptions through the gateway', () => {
+  it('graphql-ws: a review added through the gateway arrives answered across movies and users', async () => {
+    const client = wsClient(stack.gatewayUrl, `Bearer ${await mintToken({ sub: seed.ann })}`);
+    const sub = collect(client.iterate({ query: REVIEW_ADDED, variables: { m: seed.movieId } }));
+    await activeSubscriptions(stack.gatewayUrl, 1);
+    await must(stack.gatewayUrl, ADD_REVIEW, { i: { movieId: seed.movieId, authorId: seed.ann, rating: 3, body: 'Third look.' } });
+    const [payload] = await received(sub.seen, 1);
+    expect(payload).toEqual({ data: { reviewAdded: { rating: 3, author: { fullName: 'Ann Lee' }, movie: { title: 'Arrival', averageRating: 4 } } } });
+    await sub.stop();
+    await client.dispose();
+    await activeSubscriptions(stack.gatewayUrl, 0);
+  });
+
+  it('SSE: a movie update arrives, in order, each version once', async () => {
+    const client = sseClient(stack.gatewayUrl);
+    const sub = collect(client.iterate({ query: 'subscription($id: ID!) { movieUpdated(id: $id) { title } }', variables: { id: seed.movieId } }));
+    await activeSubscriptions(stack.gatewayUrl, 1);
+    for (const title of ['Arrival (1)', 'Arrival (2)', 'Arrival (3)']) {
+      await must(stack.gatewayUrl, 'mutation($id: ID!, $t: String!) { updateMovie(id: $id, input: { title: $t }) { id } }', { id: seed.movieId, t: title });
+    }
+    const seen = await received(sub.seen, 3);
+    // Each payload is the movie as the graph answers it when its event is delivered: never older than that event.
+    expect(seen.map((p) => (p.data as any).movieUpdated.title).at(-1)).toBe('Arrival (3)');
+    expect(seen).toHaveLength(3);
+    await sub.stop();
+    client.dispose();
+    await must(stack.gatewayUrl, 'mutation($id: ID!) { updateMovie(id: $id, input: { title: "Arrival" }) { id } }', { id: seed.movieId });
+  });
+
+  it('refuses what a query would refuse: protected fields without a token, a bad token, another user\'s e-mail', async () => {
+    const anonymous = wsClient(stack.gatewayUrl);
+    const refused = collect(anonymous.iterate({ query: 'subscription { bookingUpdated(id: "0123456789abcdef01234567") { status } }' }));
+    const err = (await refused.done) as Array<{ extensions?: { code?: string } }>;
+    expect(err.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    await anonymous.dispose();
+
+    const forged = wsClient(stack.gatewayUrl, `Bearer ${await mintToken({ sub: seed.ann, secret: 'another-secret-that-is-long-enough-000000' })}`);
+    collect(forged.iterate({ query: REVIEW_ADDED, variables: { m: seed.movieId } }));
+    expect((await forged.closed).code).toBe(4403);
+
+    const sse = await fetch(`${stack.gatewayUrl}/stream`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: 'Bearer x.y.z' }, body: JSON.stringify({ query: REVIEW_ADDED, variables: { m: seed.movieId } }) });
+    expect(sse.status).toBe(401);
+
+    // The author's e-mail is the author's own (users' rule): bob subscribing sees ann's review, not her address.
+    const bob = wsClient(stack.gatewayUrl, `Bearer ${await mintToken({ sub: seed.bob })}`);
+    const emails = collect(bob.iterate({ query: 'subscription($m: ID!) { reviewAdded(movieId: $m) { rating author { email } } }', variables: { m: seed.movieId } }));
+    await activeSubscriptions(stack.gatewayUrl, 1);
+    await must(stack.gatewayUrl, ADD_REVIEW, { i: { movieId: seed.movieId, authorId: seed.ann, rating: 2, body: 'Fourth look.' } });
+    const [payload] = await received(emails.seen, 1);
+    expect(JSON.stringify(payload)).not.toContain(`ann-${seed.tag}@example.com`);
+    expect(payload!.errors?.length).toBeGreaterThan(0);
+    await emails.stop();
+    await bob.dispose();
+    await activeSubscriptions(stack.gatewayUrl, 0);
+  });
+});

@@ -1,0 +1,135 @@
+import type { Logger } from '@cinema/config';
+import type { DomainEvent } from '@cinema/events';
+import type { Identity } from '@cinema/serving';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { ENTITY_ID_VARIABLE, matchQuery, type DerivedQuery } from './derive-query';
+import { valueAt, type LiveField } from './live-fields';
+import { LiveStream } from './live-stream';
+import type { SubscriptionMetrics } from './metrics';
+import { VersionGate } from './version-gate';
+
+/** Runs a query through the gateway's own executor as `identity` (null: anonymous). */
+export type Execute = (query: string, variables: Record<string, unknown>, identity: Identity | null) => Promise<ExecutionResult>;
+
+export const SOURCE_LOST = 'SUBSCRIPTION_SOURCE_LOST';
+
+interface Subscriber {
+  live: LiveField;
+  derived: DerivedQuery;
+  identity: Identity | null;
+  stream: LiveStream;
+  /** True while the client's connection holds more unsent bytes than allowed. */
+  congested: () => boolean;
+  gate: VersionGate;
+  /** Payloads of one subscriber go out one after the other, in the order their events arrived. */
+  chain: Promise<void>;
+}
+
+export interface HubOptions {
+  execute: Execute;
+  logger: Logger;
+  metrics: SubscriptionMetrics;
+  /** Payloads a subscriber may have waiting before it is cut off. */
+  maxQueued: number;
+  /** Largest payload, as JSON bytes: a larger one is replaced by a PAYLOAD_TOO_LARGE error. */
+  maxPayloadBytes: number;
+}
+
+/**
+ * Every live subscription of this process, indexed by field and argument, and what each event
+ * becomes: the subscribers whose argument it matches each get their selection set answered
+ * through the federated graph, as themselves (so the subgraphs' own rules apply to every payload).
+ * Subscribers asking the same thing as the same caller share one execution per event.
+ */
+export class SubscriptionHub {
+  private readonly byField = new Map<string, Map<string, Set<Subscriber>>>();
+  private up = false;
+
+  constructor(private readonly fields: Map<string, LiveField>, private readonly o: HubOptions) {}
+
+  get available() {
+    return this.up;
+  }
+
+  /** The link to the broker came (back) or went: on the way down, every subscriber is told and ended. */
+  setAvailable(up: boolean) {
+    if (this.up === up) return;
+    this.up = up;
+    if (up) return;
+    const lost = new GraphQLError('the event source of this subscription was lost: subscribe again, and refetch what you show (events may have been missed)', { extensions: { code: SOURCE_LOST } });
+    for (const byValue of this.byField.values()) for (const subs of byValue.values()) for (const s of subs) {
+      this.o.metrics.dropped.inc({ reason: 'source_lost' });
+      s.stream.last({ errors: [lost] });
+    }
+  }
+
+  open(live: LiveField, derived: DerivedQuery, identity: Identity | null, transport: { name: string; cut: () => void; congested: () => boolean }): LiveStream {
+    const onOverflow = transport.cut;
+    const stream = new LiveStream(this.o.maxQueued, () => {
+      this.o.metrics.dropped.inc({ reason: 'slow_client' });
+      onOverflow();
+    });
+    const s: Subscriber = { live, derived, identity, stream, congested: transport.congested, gate: new VersionGate(), chain: Promise.resolve() };
+    const byValue = this.byField.get(live.field) ?? this.byField.set(live.field, new Map()).get(live.field)!;
+    const set = byValue.get(derived.argumentValue) ?? byValue.set(derived.argumentValue, new Set()).get(derived.argumentValue)!;
+    set.add(s);
+    this.o.metrics.active.inc({ field: live.field, transport: transport.name });
+    stream.whenEnded(() => {
+      set.delete(s);
+      if (set.size === 0) byValue.delete(derived.argumentValue);
+      this.o.metrics.active.dec({ field: live.field, transport: transport.name });
+    });
+    return stream;
+  }
+
+  /** One event: matched against every field it feeds, answered once per distinct (query, caller). */
+  async onEvent(event: DomainEvent, receivedAt: number) {
+    const shared = new Map<string, Promise<ExecutionResult>>();
+    for (const live of this.fields.values()) {
+      if (!live.events.includes(event.type)) continue;
+      const byValue = this.byField.get(live.field);
+      if (!byValue || byValue.size === 0) continue;
+      const value = live.match.from === 'data' ? valueAt(event.data, live.match.path) : await this.entityValue(live, event.aggregateId);
+      const subs = value === undefined ? undefined : byValue.get(value);
+      for (const s of subs ?? []) {
+        if (!s.gate.admit(event.aggregateId, event.aggregateVersion)) {
+          this.o.metrics.dropped.inc({ reason: 'stale' });
+          continue;
+        }
+        s.chain = s.chain.then(() => this.deliver(s, event, receivedAt, shared));
+      }
+    }
+  }
+
+  private async entityValue(live: LiveField, id: string) {
+    const result = await this.o.execute(matchQuery(live), { [ENTITY_ID_VARIABLE]: id }, null).catch(() => undefined);
+    return valueAt(result?.data?.entity, live.match.path);
+  }
+
+  private async deliver(s: Subscriber, event: DomainEvent, receivedAt: number, shared: Map<string, Promise<ExecutionResult>>) {
+    if (s.stream.closed) return;
+    const variables = { ...s.derived.variables, [ENTITY_ID_VARIABLE]: event.aggregateId };
+    const key = JSON.stringify([s.derived.query, variables, s.identity ? [s.identity.sub, [...s.identity.scopes].sort()] : null]);
+    let pending = shared.get(key);
+    if (!pending) shared.set(key, (pending = this.o.execute(s.derived.query, variables, s.identity)));
+    let result: ExecutionResult;
+    try {
+      result = await pending;
+    } catch (err) {
+      this.o.logger.error({ err, correlationId: event.correlationId }, 'subscriptions: a payload could not be answered');
+      result = { errors: [new GraphQLError('this payload could not be answered', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+    }
+    if (JSON.stringify(result).length > this.o.maxPayloadBytes) {
+      this.o.metrics.dropped.inc({ reason: 'too_large' });
+      result = { errors: [new GraphQLError(`payload over ${this.o.maxPayloadBytes} bytes: select less`, { extensions: { code: 'PAYLOAD_TOO_LARGE' } })] };
+    }
+    if (s.congested() || !s.stream.push(result)) return void s.stream.cut();
+    const latency = (Date.now() - Date.parse(event.occurredAt)) / 1000;
+    this.o.metrics.delivered.inc({ field: s.live.field });
+    this.o.metrics.latency.observe({ field: s.live.field }, Math.max(0, latency));
+    this.o.logger.debug(
+      { correlationId: event.correlationId, eventId: event.eventId, type: event.type, entity: event.aggregateId, version: event.aggregateVersion, field: s.live.field, inGatewayMs: Date.now() - receivedAt },
+      'subscriptions: delivered',
+    );
+  }
+}
