@@ -91,8 +91,9 @@ export const gatewayEnv = z
     AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
     AMQP_USER_PREFIX: env.amqpUserPrefix(),
     // on: GraphQL subscriptions (graphql-ws on /graphql, SSE on /graphql/stream) fed by the domain
-    // events on a queue of this process (docs/subscriptions.md); needs AMQP_URL like the response cache.
-    SUBSCRIPTIONS: z.enum(['on', 'off']).default('on'),
+    // events on a queue of this process (docs/subscriptions.md); they need AMQP_URL like the response
+    // cache. auto: on, except in production without AMQP_URL (then off, said at start).
+    SUBSCRIPTIONS: z.enum(['on', 'off', 'auto']).default('auto'),
     // connection_init must arrive within this (else 4408); then per connection and per client (the
     // token's subject, or the address of an anonymous one) at most so many subscriptions.
     SUBSCRIPTION_INIT_TIMEOUT_MS: int(500, 60_000, 3_000),
@@ -121,7 +122,7 @@ export const gatewayEnv = z
     // Without it the cache would look for a local broker that is not there and stay off, quietly.
     if (c.NODE_ENV === 'production' && c.RESPONSE_CACHE === 'on' && !c.AMQP_URL) problem('AMQP_URL', 'is required in production with RESPONSE_CACHE=on');
     if (c.NODE_ENV === 'production' && c.SUBSCRIPTIONS === 'on' && !c.AMQP_URL) problem('AMQP_URL', 'is required in production with SUBSCRIPTIONS=on (or set SUBSCRIPTIONS=off)');
-    if ((c.RESPONSE_CACHE === 'on' || c.SUBSCRIPTIONS === 'on') && c.AMQP_URL) {
+    if ((c.RESPONSE_CACHE === 'on' || c.SUBSCRIPTIONS !== 'off') && c.AMQP_URL) {
       const login = env.brokerLoginProblem(c.AMQP_URL, `${c.AMQP_USER_PREFIX}gateway`, c.NODE_ENV === 'production');
       if (login) problem('AMQP_URL', login);
     }
@@ -196,7 +197,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     responseCache: c.RESPONSE_CACHE === 'on' ? { maxBytes: c.RESPONSE_CACHE_MAX_MB * 2 ** 20, ttlMs: c.RESPONSE_CACHE_TTL_S * 1000 } : undefined,
     amqpUrl: c.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     subscriptions:
-      c.SUBSCRIPTIONS === 'on'
+      c.SUBSCRIPTIONS === 'on' || (c.SUBSCRIPTIONS === 'auto' && (c.NODE_ENV !== 'production' || c.AMQP_URL))
         ? {
             initTimeoutMs: c.SUBSCRIPTION_INIT_TIMEOUT_MS,
             maxPerConnection: c.SUBSCRIPTION_MAX_PER_CONNECTION,

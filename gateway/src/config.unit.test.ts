@@ -119,4 +119,17 @@ describe('gateway configuration', () => {
     expect(loadGatewayConfig({ ...production, AMQP_URL: 'amqp://acme-gateway:p@broker', AMQP_USER_PREFIX: 'acme-' }).amqpUserPrefix).toBe('acme-');
     expect(messageOf({ ...secrets, RESPONSE_CACHE: 'yes' })).toMatch(/RESPONSE_CACHE/);
   });
+
+  it('serves subscriptions with bounded limits; in production only with a broker named', () => {
+    const dev = loadGatewayConfig({ ...secrets, SUBSCRIPTION_MAX_BUFFERED: '256kb', SUBSCRIPTION_MAX_PER_CONNECTION: '10' });
+    expect(dev.subscriptions).toMatchObject({ initTimeoutMs: 3_000, maxPerConnection: 10, maxPerClient: 1_000, maxQueued: 64, maxBufferedBytes: 256 * 1024, maxPayloadBytes: 256 * 1024 });
+    expect(loadGatewayConfig({ ...secrets, SUBSCRIPTIONS: 'off' }).subscriptions).toBeUndefined();
+    expect(messageOf({ ...secrets, SUBSCRIPTION_INIT_TIMEOUT_MS: '120000' })).toMatch(/SUBSCRIPTION_INIT_TIMEOUT_MS/);
+    expect(messageOf({ ...secrets, SUBSCRIPTION_MAX_PAYLOAD: 'lots' })).toMatch(/SUBSCRIPTION_MAX_PAYLOAD/);
+    const production = { GATEWAY_SIGNING_SECRET_USERS: secrets.GATEWAY_SIGNING_SECRET, NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' };
+    expect(loadGatewayConfig(production).subscriptions).toBeUndefined();
+    expect(messageOf({ ...production, SUBSCRIPTIONS: 'on' })).toMatch(/AMQP_URL: is required in production with SUBSCRIPTIONS=on/);
+    expect(loadGatewayConfig({ ...production, AMQP_URL: 'amqps://cinema-gateway:p@broker:5671' }).subscriptions).toBeDefined();
+    expect(messageOf({ ...production, AMQP_URL: 'amqp://guest:guest@broker:5672' })).toMatch(/AMQP_URL: logs in as guest/);
+  });
 });

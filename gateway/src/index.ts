@@ -68,6 +68,7 @@ async function main() {
   const heapMb = heapLimitDiffers();
   if (heapMb !== undefined) logger.warn({ heapLimitMb: heapMb, expected: GATEWAY_NODE_OPTIONS }, 'started without the gateway\'s heap limit: under load RSS grows to about twice as much (gateway/src/heap.ts)');
   if (config.production && !config.METRICS_TOKEN) logger.warn('METRICS_TOKEN is not set: /metrics is open on the client-facing port (block it at the load balancer)');
+  if (config.production && !config.subscriptions && config.SUBSCRIPTIONS === 'auto') logger.warn('subscriptions are off: production without AMQP_URL (set it, or SUBSCRIPTIONS=off to say so)');
   await server.listen(config.PORT, config.HOST);
   // Drain in-flight requests (their subgraph fetches included), then flush the spans.
   onShutdown(logger, [() => server.stop(), async () => invalidation?.stop(), async () => eventLink?.stop(), () => tracing.shutdown()]);
