@@ -1,7 +1,8 @@
 import { mintToken, must } from '@cinema/testing';
 import { startTestStack, type TestStack } from './support/test-stack';
 import { seedCinemaGraph } from './support/scenario';
-import { activeSubscriptions, collect, received, sseClient, wsClient } from './support/live-clients';
+import WebSocket from 'ws';
+import { activeSubscriptions, collect, metric, received, sseClient, wsClient, wsUrl } from './support/live-clients';
 
 jest.setTimeout(120_000);
 
@@ -12,7 +13,9 @@ let stack: TestStack;
 let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
 
 beforeAll(async () => {
-  stack = await startTestStack('subs', { serviceEnv: { gateway: { LOG_LEVEL: process.env.SUBS_LOG ?? 'warn' } }, output: (i) => (process.env.SUBS_LOG && i.startsWith('gateway') ? process.stderr : undefined) });
+  // Small bounds, so that a client that does not read is cut off after a few payloads.
+  const gateway = { LOG_LEVEL: process.env.SUBS_LOG ?? 'warn', SUBSCRIPTION_MAX_QUEUED: '4', SUBSCRIPTION_MAX_BUFFERED: '64kb' };
+  stack = await startTestStack('subs', { serviceEnv: { gateway }, output: (i) => (process.env.SUBS_LOG && i.startsWith('gateway') ? process.stderr : undefined) });
   seed = await seedCinemaGraph(stack.gatewayUrl);
 });
 afterAll(async () => {
@@ -76,5 +79,40 @@ describe('subscriptions through the gateway', () => {
     await emails.stop();
     await bob.dispose();
     await activeSubscriptions(stack.gatewayUrl, 0);
+  });
+
+  it('cuts off a client that does not read (WebSocket 1013) while another on the same field keeps receiving', async () => {
+    const { createMovie } = await must(stack.gatewayUrl, 'mutation { createMovie(input: { title: "Slow", durationMinutes: 90 }) { id } }');
+    const id = createMovie.id as string;
+    const fast = wsClient(stack.gatewayUrl);
+    const fastSub = collect(fast.iterate({ query: 'subscription($id: ID!) { movieUpdated(id: $id) { synopsis } }', variables: { id } }));
+    // The slow one, speaking the protocol by hand so that it can stop reading: 100 subscriptions of ~70 kB payloads,
+    // 7 MB an event (the kernel's socket buffers alone hold tens of MB on loopback).
+    const slow = new WebSocket(wsUrl(stack.gatewayUrl), 'graphql-transport-ws');
+    const closed = new Promise<number>((r) => slow.once('close', (code) => r(code)));
+    await new Promise((r) => slow.once('open', r));
+    slow.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((r) => slow.once('message', r));
+    const big = Array.from({ length: 14 }, (_, i) => `s${i}: synopsis`).join(' ');
+    for (let i = 0; i < 100; i++) slow.send(JSON.stringify({ id: `s${i}`, type: 'subscribe', payload: { query: `subscription($id: ID!) { movieUpdated(id: $id) { ${big} } }`, variables: { id } } }));
+    await activeSubscriptions(stack.gatewayUrl, 101);
+    // One payload read, to be sure what it weighs; then the slow client stops reading.
+    const first = new Promise<any>((r) => slow.once('message', (m: Buffer) => r(JSON.parse(String(m)))));
+    await must(stack.gatewayUrl, 'mutation($id: ID!) { updateMovie(id: $id, input: { synopsis: "x" }) { id } }', { id });
+    expect((await first).payload).toEqual({ data: { movieUpdated: Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`s${i}`, 'x'])) } });
+    slow.pause(); // stops reading its socket
+    const updates = 12;
+    for (let i = 0; i < updates; i++) {
+      await must(stack.gatewayUrl, 'mutation($id: ID!, $s: String!) { updateMovie(id: $id, input: { synopsis: $s }) { id } }', { id, s: `${i}`.padEnd(5_000, '.') });
+    }
+    const seen = await received(fastSub.seen, updates + 1, 30_000);
+    expect(seen.map((p) => ((p.data as any).movieUpdated.synopsis as string).replace(/\.+$/, '')).at(-1)).toBe(`${updates - 1}`);
+    // The slow one is cut once its unsent payloads pass the bound: its 100 subscriptions end, the fast one stays.
+    await activeSubscriptions(stack.gatewayUrl, 1, 30_000);
+    expect(await metric(stack.gatewayUrl, 'gateway_subscription_drops_total', 'reason="slow_client"')).toBeGreaterThanOrEqual(1);
+    slow.resume();
+    expect(await closed).toBe(1013);
+    await fastSub.stop();
+    await fast.dispose();
   });
 });

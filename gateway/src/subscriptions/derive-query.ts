@@ -1,12 +1,14 @@
-import { GraphQLError, Kind, print, visit, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, print, visit, type DocumentNode, type ExecutionResult, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { LiveField } from './live-fields';
 
 /** The variable carrying the event's aggregateId into the payload query (a name no client can use: `__` is reserved). */
 export const ENTITY_ID_VARIABLE = '__liveEntityId';
 
 export interface DerivedQuery {
-  /** `query($__liveEntityId: ID!, …) { <responseKey>: <entity>(id: $__liveEntityId) { <selection> } }` and its fragments. */
+  /** `query($__liveEntityId: ID!, …) { <entity>(id: $__liveEntityId) { <selection> } }` and its fragments. */
   query: string;
+  /** Where the payload goes in the subscriber's answer: its alias or field name (answer() moves it there). */
+  responseKey: string;
   /** The subscriber's variables the query still uses. */
   variables: Record<string, unknown>;
   /** The value the subscriber's argument has (compared with each event's match). */
@@ -15,8 +17,7 @@ export interface DerivedQuery {
 
 /**
  * The query answering one payload of a subscription: the subscriber's own selection set, asked of
- * the Query field the supergraph names for its field (`reviewAdded { … }` → `review(id) { … }`),
- * under the same response key, so the answer's `data` is the payload as is. Only what the selection
+ * the Query field the supergraph names for its field (`reviewAdded { … }` → `review(id) { … }`). Only what the selection
  * needs is kept (the fragments it reaches, the variables it uses): validation refuses anything unused.
  */
 export function deriveQuery(
@@ -47,12 +48,25 @@ export function deriveQuery(
   const definitions = (operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value));
   const query = [
     `query${operation.name ? ` ${operation.name.value}` : ''}($${ENTITY_ID_VARIABLE}: ID!${definitions.map((d) => `, ${print(d)}`).join('')}) {`,
-    `  ${field.alias?.value ?? field.name.value}: ${live.entity}(id: $${ENTITY_ID_VARIABLE})${field.selectionSet ? ` ${print(field.selectionSet)}` : ''}`,
+    `  ${live.entity}(id: $${ENTITY_ID_VARIABLE})${field.selectionSet ? ` ${print(field.selectionSet)}` : ''}`,
     '}',
     ...[...reached.values()].map((f) => print(f)),
   ].join('\n');
   const variables = Object.fromEntries(Object.entries(variableValues).filter(([k]) => used.has(k)));
-  return { query, variables, argumentValue };
+  return { query, responseKey: field.alias?.value ?? field.name.value, variables, argumentValue };
+}
+
+/**
+ * The payload as the subscriber asked for it: the entity's answer under the subscription's response
+ * key, errors' paths too. Moved rather than aliased in the query, so the query counts against the
+ * gateway's alias limit exactly as the subscriber's own document did.
+ */
+export function answer(result: ExecutionResult, entity: string, responseKey: string): ExecutionResult {
+  const data = result.data ? { [responseKey]: result.data[entity] ?? null } : result.data;
+  const errors = result.errors?.map((e) =>
+    e.path?.[0] === entity ? new GraphQLError(e.message, { path: [responseKey, ...e.path.slice(1)], extensions: e.extensions }) : e,
+  );
+  return { ...(data !== undefined ? { data } : {}), ...(errors ? { errors } : {}) };
 }
 
 function argumentOf(field: FieldNode, name: string, variables: Record<string, unknown>): string {

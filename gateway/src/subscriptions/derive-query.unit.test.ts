@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getOperationAST, parse } from 'graphql';
-import { deriveQuery, ENTITY_ID_VARIABLE, matchQuery } from './derive-query';
+import { getOperationAST, GraphQLError, parse } from 'graphql';
+import { answer, deriveQuery, ENTITY_ID_VARIABLE, matchQuery } from './derive-query';
 import { readLiveFields, valueAt } from './live-fields';
 
 const supergraph = readFileSync(join(__dirname, '..', '..', '..', 'schema', 'supergraph.graphql'), 'utf8');
@@ -36,9 +36,18 @@ describe('the query answering a payload', () => {
     expect(d.argumentValue).toBe('abc');
     expect(d.variables).toEqual({ n: 2 });
     expect(d.query).toContain(`query On($${ENTITY_ID_VARIABLE}: ID!, $n: Int) {`);
-    expect(d.query).toContain(`added: review(id: $${ENTITY_ID_VARIABLE}) {`);
+    expect(d.query).toContain(`  review(id: $${ENTITY_ID_VARIABLE}) {`);
+    expect(d.responseKey).toBe('added');
     expect(d.query).toContain('fragment R on Review');
     expect(d.query).not.toContain('Unused');
+  });
+
+  it('puts the answer under the subscriber\'s response key, errors\' paths included', () => {
+    const e = new GraphQLError('no', { path: ['review', 'author', 'email'], extensions: { code: 'FORBIDDEN' } });
+    const a = answer({ data: { review: { rating: 1, author: null } }, errors: [e] }, 'review', 'added');
+    expect(a.data).toEqual({ added: { rating: 1, author: null } });
+    expect(a.errors!.map((x) => [x.path, x.extensions.code])).toEqual([[['added', 'author', 'email'], 'FORBIDDEN']]);
+    expect(answer({ data: null }, 'review', 'added')).toEqual({ data: null });
   });
 
   it('takes a literal argument too, and refuses a root field behind a fragment', () => {

@@ -2,7 +2,7 @@ import type { Logger } from '@cinema/config';
 import type { DomainEvent } from '@cinema/events';
 import type { Identity } from '@cinema/serving';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { ENTITY_ID_VARIABLE, matchQuery, type DerivedQuery } from './derive-query';
+import { answer, ENTITY_ID_VARIABLE, matchQuery, type DerivedQuery } from './derive-query';
 import { valueAt, type LiveField } from './live-fields';
 import { LiveStream } from './live-stream';
 import type { SubscriptionMetrics } from './metrics';
@@ -114,7 +114,7 @@ export class SubscriptionHub {
     if (!pending) shared.set(key, (pending = this.o.execute(s.derived.query, variables, s.identity)));
     let result: ExecutionResult;
     try {
-      result = await pending;
+      result = answer(await pending, s.live.entity, s.derived.responseKey);
     } catch (err) {
       this.o.logger.error({ err, correlationId: event.correlationId }, 'subscriptions: a payload could not be answered');
       result = { errors: [new GraphQLError('this payload could not be answered', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
