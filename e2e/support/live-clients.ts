@@ -15,6 +15,8 @@ export function wsClient(gatewayUrl: string, authorization?: string): Client & {
     retryAttempts: 0,
     lazy: false,
     on: { closed: (e) => closed(e as { code: number; reason: string }) },
+    // Seen through `closed` instead of logged.
+    onNonLazyError: () => undefined,
   });
   return Object.assign(client, { closed: new Promise<{ code: number; reason: string }>((r) => (closed = r)) });
 }

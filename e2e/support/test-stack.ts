@@ -12,7 +12,7 @@ export const testBrokerAccess = (): BrokerAccess => JSON.parse(process.env.TEST_
  * namespace of its own (so it never meets `npm start` or another test file), and a client on the
  * same MongoDB for assertions. `stop` also drops the databases.
  */
-export async function startTestStack(name: string, extra: Pick<StackOptions, 'env' | 'serviceEnv' | 'compiled' | 'output'> = {}) {
+export async function startTestStack(name: string, extra: Pick<StackOptions, 'env' | 'serviceEnv' | 'compiled' | 'output' | 'gatewayWorkers'> = {}) {
   const run = randomBytes(3).toString('hex');
   const databases = { users: `e2e_${runId()}_users_${run}`, movies: `e2e_${runId()}_movies_${run}`, catalog: `e2e_${runId()}_catalog_${run}` };
   const namespace = testNamespace(name);
@@ -34,6 +34,7 @@ export async function startTestStack(name: string, extra: Pick<StackOptions, 'en
     serviceEnv: extra.serviceEnv,
     compiled: extra.compiled,
     output: extra.output,
+    gatewayWorkers: extra.gatewayWorkers,
   });
   const mongo = await new MongoClient(process.env.MONGO_URL!).connect();
   return {
