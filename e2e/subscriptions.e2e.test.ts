@@ -1,6 +1,7 @@
-import { mintToken, must } from '@cinema/testing';
+import { gql, mintToken, must } from '@cinema/testing';
 import { startTestStack, type TestStack } from './support/test-stack';
 import { seedCinemaGraph } from './support/scenario';
+import { book, CANCEL_BOOKING, person, statusOf, until, venue } from './support/bookings';
 import WebSocket from 'ws';
 import { activeSubscriptions, collect, metric, received, sseClient, wsClient, wsUrl } from './support/live-clients';
 
@@ -114,5 +115,38 @@ describe('subscriptions through the gateway', () => {
     expect(await closed).toBe(1013);
     await fastSub.stop();
     await fast.dispose();
+  });
+
+  it('screeningScheduled matches the city through the graph; bookingUpdated reaches the owner, never another user', async () => {
+    const url = stack.gatewayUrl;
+    const owner = await person(url, 100);
+    const other = await person(url, 0);
+    const elsewhere = await venue(url, { capacity: 10, price: 5 });
+    const { bookSeats } = (await book(url, owner, elsewhere.screeningId, [1])).data!;
+    await until(() => statusOf(url, bookSeats.id), (s) => s === 'CONFIRMED');
+
+    const client = (who: { headers: Record<string, string> }) => wsClient(url, who.headers.authorization);
+    const [here, there, mine, theirs] = [client(owner), client(owner), client(owner), client(other)];
+    const SCHEDULED = 'subscription($c: ID!) { screeningScheduled(cityId: $c) { isPremiere movie { title } cinema { city { id } } } }';
+    const BOOKING = 'subscription($id: ID!) { bookingUpdated(id: $id) { status seats screening { id } } }';
+    const subs = [
+      collect(here.iterate({ query: SCHEDULED, variables: { c: seed.cityId } })),
+      collect(there.iterate({ query: SCHEDULED, variables: { c: elsewhere.cityId } })),
+      collect(mine.iterate({ query: BOOKING, variables: { id: bookSeats.id } })),
+      collect(theirs.iterate({ query: BOOKING, variables: { id: bookSeats.id } })),
+    ];
+    await activeSubscriptions(url, 4);
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    await must(url, 'mutation($i: ScheduleScreeningInput!) { scheduleScreening(input: $i) { id } }', { i: { cinemaId: seed.cinemaId, movieId: seed.movieId, startsAt: inAMonth, isPremiere: false } });
+    expect(await received(subs[0]!.seen, 1)).toEqual([{ data: { screeningScheduled: { isPremiere: false, movie: { title: 'Arrival' }, cinema: { city: { id: seed.cityId } } } } }]);
+    expect((await gql(url, CANCEL_BOOKING, { id: bookSeats.id }, owner.headers)).errors).toBeUndefined();
+    expect(await received(subs[2]!.seen, 1)).toEqual([{ data: { bookingUpdated: { status: 'CANCELLED', seats: [1], screening: { id: elsewhere.screeningId } } } }]);
+    const [refused] = await received(subs[3]!.seen, 1);
+    expect(refused!.data).toEqual({ bookingUpdated: null });
+    expect(refused!.errors!.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    // Nothing for the other city.
+    expect(subs[1]!.seen).toEqual([]);
+    await Promise.all(subs.map((x) => x.stop()));
+    await Promise.all([here, there, mine, theirs].map((c) => c.dispose()));
   });
 });
