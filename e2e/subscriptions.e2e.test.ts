@@ -39,6 +39,31 @@ describe('subscriptions through the gateway', () => {
     await activeSubscriptions(stack.gatewayUrl, 0);
   });
 
+  it('binds the event queue to a routing key only while a subscription needs it', async () => {
+    await activeSubscriptions(stack.gatewayUrl, 0);
+    const bound = () => metric(stack.gatewayUrl, 'gateway_subscriptions_bound_keys');
+    const read = () => metric(stack.gatewayUrl, 'gateway_subscription_events_total', 'type="movie.updated"');
+    expect(await bound()).toBe(0);
+    const before = await read();
+    await must(stack.gatewayUrl, 'mutation($id: ID!) { updateMovie(id: $id, input: { genres: ["sci-fi"] }) { id } }', { id: seed.movieId });
+    const client = wsClient(stack.gatewayUrl);
+    const sub = collect(client.iterate({ query: 'subscription($id: ID!) { movieUpdated(id: $id) { genres } }', variables: { id: seed.movieId } }));
+    await activeSubscriptions(stack.gatewayUrl, 1);
+    expect(await bound()).toBe(2); // movie.updated, movie.deleted
+    // Nobody needed movie.updated when that update was published: the queue never received it.
+    expect(await read()).toBe(before);
+    await must(stack.gatewayUrl, 'mutation($id: ID!) { updateMovie(id: $id, input: { genres: ["sci-fi", "drama"] }) { id } }', { id: seed.movieId });
+    expect(await received(sub.seen, 1)).toEqual([{ data: { movieUpdated: { genres: ['sci-fi', 'drama'] } } }]);
+    expect(await read()).toBe(before + 1);
+    await sub.stop();
+    await client.dispose();
+    await activeSubscriptions(stack.gatewayUrl, 0);
+    for (const deadline = Date.now() + 5_000; (await bound()) !== 0; ) {
+      if (Date.now() > deadline) throw new Error('still bound after the last subscription left');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
   it('SSE: a movie update arrives, in order, each version once', async () => {
     const client = sseClient(stack.gatewayUrl);
     const sub = collect(client.iterate({ query: 'subscription($id: ID!) { movieUpdated(id: $id) { title } }', variables: { id: seed.movieId } }));

@@ -64,7 +64,9 @@ async function main() {
         live.metrics.linkUp.set(up ? 1 : 0);
         live.hub.setAvailable(up);
       },
+      onBindings: (count) => live.metrics.bindings.set(count),
     });
+  if (live && eventLink) live.hub.interest = eventLink.bindings;
   const heapMb = heapLimitDiffers();
   if (heapMb !== undefined) logger.warn({ heapLimitMb: heapMb, expected: GATEWAY_NODE_OPTIONS }, 'started without the gateway\'s heap limit: under load RSS grows to about twice as much (gateway/src/heap.ts)');
   if (config.production && !config.METRICS_TOKEN) logger.warn('METRICS_TOKEN is not set: /metrics is open on the client-facing port (block it at the load balancer)');

@@ -1,5 +1,5 @@
 import type { Logger } from '@cinema/config';
-import type { DomainEvent } from '@cinema/events';
+import type { DomainEvent, EventType } from '@cinema/events';
 import type { Identity } from '@cinema/serving';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { answer, ENTITY_ID_VARIABLE, matchQuery, type DerivedQuery } from './derive-query';
@@ -41,9 +41,17 @@ export interface HubOptions {
  * through the federated graph, as themselves (so the subgraphs' own rules apply to every payload).
  * Subscribers asking the same thing as the same caller share one execution per event.
  */
+/** What the hub needs from the event link: a routing key bound while a subscription needs it. */
+export interface EventInterest {
+  acquire(keys: readonly EventType[]): Promise<void>;
+  release(keys: readonly EventType[]): void;
+}
+
 export class SubscriptionHub {
   private readonly byField = new Map<string, Map<string, Set<Subscriber>>>();
   private up = false;
+  /** Set once the event link exists (index.ts); until then, and while the link is down, subscriptions are refused. */
+  interest: EventInterest | undefined;
 
   constructor(private readonly fields: Map<string, LiveField>, private readonly o: HubOptions) {}
 
@@ -63,7 +71,14 @@ export class SubscriptionHub {
     }
   }
 
-  open(live: LiveField, derived: DerivedQuery, identity: Identity | null, transport: { name: string; cut: () => void; congested: () => boolean }): LiveStream {
+  /** A live subscription, once the keys of its events are bound (so no event after this is missed); rejects if they cannot be. */
+  async open(live: LiveField, derived: DerivedQuery, identity: Identity | null, transport: { name: string; cut: () => void; congested: () => boolean }): Promise<LiveStream> {
+    const interest = this.interest;
+    if (!interest) throw new Error('no event link');
+    await interest.acquire(live.events).catch((err) => {
+      interest.release(live.events);
+      throw err;
+    });
     const onOverflow = transport.cut;
     const stream = new LiveStream(this.o.maxQueued, () => {
       this.o.metrics.dropped.inc({ reason: 'slow_client' });
@@ -78,12 +93,14 @@ export class SubscriptionHub {
       set.delete(s);
       if (set.size === 0) byValue.delete(derived.argumentValue);
       this.o.metrics.active.dec({ field: live.field, transport: transport.name });
+      interest.release(live.events);
     });
     return stream;
   }
 
   /** One event: matched against every field it feeds, answered once per distinct (query, caller). */
   async onEvent(event: DomainEvent, receivedAt: number) {
+    this.o.metrics.events.inc({ type: event.type });
     const shared = new Map<string, Promise<ExecutionResult>>();
     for (const live of this.fields.values()) {
       if (!live.events.includes(event.type)) continue;

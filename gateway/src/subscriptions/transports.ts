@@ -39,6 +39,7 @@ export interface TransportOptions {
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 const error = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
+const unavailable = () => error('subscriptions are unavailable: this gateway has no link to the events now; try again shortly', 'SUBSCRIPTION_SOURCE_UNAVAILABLE');
 type Opened = { stream: LiveStream; document: DocumentNode; schema: GraphQLSchema } | readonly GraphQLError[];
 
 /**
@@ -54,9 +55,9 @@ export function subscriptionTransports(o: TransportOptions) {
     return m ? o.verify(m[1]!).catch(() => 'bad' as const) : 'bad';
   };
 
-  function open(req: SubscribeRequest, identity: Identity | null, client: string, transport: { name: string; cut: () => void; congested: () => boolean }): Opened {
+  async function open(req: SubscribeRequest, identity: Identity | null, client: string, transport: { name: string; cut: () => void; congested: () => boolean }): Promise<Opened> {
     const c = o.context();
-    if (!c || !o.hub.available) return error('subscriptions are unavailable: this gateway has no link to the events now; try again shortly', 'SUBSCRIPTION_SOURCE_UNAVAILABLE');
+    if (!c || !o.hub.available) return unavailable();
     const prepared = prepareSubscription(req, identity, c);
     if (Array.isArray(prepared)) {
       o.metrics.dropped.inc({ reason: 'refused' });
@@ -64,13 +65,20 @@ export function subscriptionTransports(o: TransportOptions) {
     }
     const { live, derived, document } = prepared as Exclude<typeof prepared, readonly GraphQLError[]>;
     if (!quotas.take(client)) return error(`at most ${o.limits.maxPerClient} subscriptions per client`, 'TOO_MANY_SUBSCRIPTIONS');
-    const stream = o.hub.open(live, derived, identity, transport);
+    let stream: LiveStream;
+    try {
+      stream = await o.hub.open(live, derived, identity, transport);
+    } catch (err) {
+      quotas.release(client);
+      o.logger.warn({ err }, 'subscriptions: refused a subscription: its events could not be bound');
+      return unavailable();
+    }
     stream.whenEnded(() => quotas.release(client));
     return { stream, document, schema: c.schema };
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.limits.maxMessageBytes });
-  const connections = new WeakMap<object, { identity: Identity | null; client: string; streams: Set<LiveStream> }>();
+  const connections = new WeakMap<object, { identity: Identity | null; client: string; streams: Set<LiveStream>; opening: number; closed: boolean }>();
   const ws = useServer(
     {
       connectionInitWaitTimeout: o.limits.initTimeoutMs,
@@ -80,27 +88,33 @@ export function subscriptionTransports(o: TransportOptions) {
         const identity = await identify(p.Authorization ?? p.authorization);
         if (identity === 'bad') return false;
         const client = identity ? `sub:${identity.sub}` : `ip:${ctx.extra.request.socket.remoteAddress}`;
-        connections.set(ctx, { identity, client, streams: new Set() });
+        connections.set(ctx, { identity, client, streams: new Set(), opening: 0, closed: false });
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const c = connections.get(ctx)!;
-        if (c.streams.size >= o.limits.maxPerConnection) return error(`at most ${o.limits.maxPerConnection} subscriptions per connection`, 'TOO_MANY_SUBSCRIPTIONS');
+        if (c.streams.size + c.opening >= o.limits.maxPerConnection) return error(`at most ${o.limits.maxPerConnection} subscriptions per connection`, 'TOO_MANY_SUBSCRIPTIONS');
         const socket = ctx.extra.socket;
-        const opened = open(payload, c.identity, c.client, {
+        c.opening++;
+        const opened = await open(payload, c.identity, c.client, {
           name: 'ws',
           cut: () => socket.close(SLOW_CONSUMER_CLOSE, 'slow consumer: too many payloads unsent'),
           congested: () => socket.bufferedAmount > o.limits.maxBufferedBytes,
         });
+        c.opening--;
         if (Array.isArray(opened)) return opened;
         const { stream, document, schema } = opened as Exclude<Opened, readonly GraphQLError[]>;
+        // The client may have gone while its subscription was being opened.
+        if (c.closed) void stream.return();
         c.streams.add(stream);
         stream.whenEnded(() => c.streams.delete(stream));
         return { schema, document, contextValue: { stream } };
       },
       subscribe: (args) => (args.contextValue as { stream: LiveStream }).stream,
       onClose: (ctx) => {
-        for (const s of connections.get(ctx)?.streams ?? []) void s.return();
+        const c = connections.get(ctx);
+        if (c) c.closed = true;
+        for (const s of c?.streams ?? []) void s.return();
       },
     },
     wss,
@@ -115,7 +129,7 @@ export function subscriptionTransports(o: TransportOptions) {
       if (identity === 'bad') return refuse(error('the token does not verify', 'UNAUTHENTICATED'), 401);
       const res = req.context.res as ServerResponse;
       const client = identity ? `sub:${identity.sub}` : `ip:${req.raw.socket.remoteAddress}`;
-      const opened = open(params as SubscribeRequest, identity, client, {
+      const opened = await open(params as SubscribeRequest, identity, client, {
         name: 'sse',
         cut: () => res.destroy(),
         congested: () => res.writableLength > o.limits.maxBufferedBytes,

@@ -32,6 +32,12 @@ export interface TopologyOptions {
     exchanges: Exchange[];
     /** Only these routing keys (each bound on its exchange among `exchanges`); every event when absent. */
     keys?: string[];
+    /**
+     * Not exclusive but deleted by the broker this long after its last consumer left: for an
+     * observer that binds keys at run time, from a connection of its own (an exclusive queue may
+     * only be bound from the connection that declared it, which Rascal does not lend).
+     */
+    expiresMs?: number;
   };
 }
 
@@ -152,9 +158,10 @@ export function buildTopology(o: TopologyOptions): BrokerConfig {
     add('subscriptions', { [queue]: { queue, prefetch: o.prefetch ?? 50, contentType: 'application/json' } });
   }
   if (o.observes) {
-    const { queue, exchanges, keys } = o.observes;
+    const { queue, exchanges, keys, expiresMs } = o.observes;
     check(exchanges);
-    add('queues', { [queue]: { options: { durable: false, exclusive: true } } });
+    const options = expiresMs ? { durable: true, arguments: { 'x-expires': expiresMs } } : { durable: false, exclusive: true };
+    add('queues', { [queue]: { options } });
     for (const exchange of exchanges) {
       const bound = keys ? keys.filter((k) => isEventType(k) && exchangeOf(k) === exchange) : ['#'];
       if (bound.length > 0) add('bindings', { [`${exchange}[${bound.join(', ')}] -> ${queue}`]: {} });
