@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from '@cinema/config';
 import type { DomainEvent, EventType } from '@cinema/events';
 import type { Identity } from '@cinema/serving';
@@ -8,8 +9,10 @@ import { LiveStream } from './live-stream';
 import type { SubscriptionMetrics } from './metrics';
 import { VersionGate } from './version-gate';
 
-/** Runs a query through the gateway's own executor as `identity` (null: anonymous). */
-export type Execute = (query: string, variables: Record<string, unknown>, identity: Identity | null) => Promise<ExecutionResult>;
+/** Runs a query through the gateway's own executor as `identity` (null: anonymous), under this correlation id when given. */
+export type Execute = (query: string, variables: Record<string, unknown>, identity: Identity | null, correlationId?: string) => Promise<ExecutionResult>;
+
+const tracer = trace.getTracer('@cinema/gateway');
 
 export const SOURCE_LOST = 'SUBSCRIPTION_SOURCE_LOST';
 
@@ -118,6 +121,19 @@ export class SubscriptionHub {
     }
   }
 
+  /** The payload's execution in a span of its own naming the event (its subgraph fetches nest in it). */
+  private traced(event: DomainEvent, s: Subscriber, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
+    const attributes = { 'cinema.correlation_id': event.correlationId, 'messaging.message.id': event.eventId, 'cinema.event.type': event.type, 'graphql.subscription.field': s.live.field };
+    return tracer.startActiveSpan('subscription payload', { attributes }, (span) =>
+      run()
+        .catch((err) => {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
+          throw err;
+        })
+        .finally(() => span.end()),
+    );
+  }
+
   private async entityValue(live: LiveField, id: string) {
     const result = await this.o.execute(matchQuery(live), { [ENTITY_ID_VARIABLE]: id }, null).catch(() => undefined);
     return valueAt(result?.data?.entity, live.match.path);
@@ -128,7 +144,7 @@ export class SubscriptionHub {
     const variables = { ...s.derived.variables, [ENTITY_ID_VARIABLE]: event.aggregateId };
     const key = JSON.stringify([s.derived.query, variables, s.identity ? [s.identity.sub, [...s.identity.scopes].sort()] : null]);
     let pending = shared.get(key);
-    if (!pending) shared.set(key, (pending = this.o.execute(s.derived.query, variables, s.identity)));
+    if (!pending) shared.set(key, (pending = this.traced(event, s, () => this.o.execute(s.derived.query, variables, s.identity, event.correlationId))));
     let result: ExecutionResult;
     try {
       result = answer(await pending, s.live.entity, s.derived.responseKey);

@@ -38,7 +38,12 @@ export function createSubscriptions(o: {
 }) {
   const fields = readLiveFields(o.supergraphSdl);
   const metrics = subscriptionMetrics(o.metrics);
-  const execute: Execute = (query, variables, identity) => o.run(query, variables, { requestId: randomUUID(), identity, logger: o.logger });
+  // The event's correlation id as the request id (when it is one: printable, ≤ 128), so the payload's
+  // subgraph requests and log lines carry the correlation of the change that caused them.
+  const execute: Execute = (query, variables, identity, correlationId) => {
+    const requestId = correlationId && /^[\x21-\x7e]{1,128}$/.test(correlationId) ? correlationId : randomUUID();
+    return o.run(query, variables, { requestId, identity, logger: o.logger.child({ correlationId: requestId }) });
+  };
   const hub = new SubscriptionHub(fields, { execute, logger: o.logger, metrics, maxQueued: o.options.maxQueued, maxPayloadBytes: o.options.maxPayloadBytes });
   const transports = subscriptionTransports({
     hub,
