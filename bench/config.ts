@@ -4,18 +4,19 @@ export function benchConfig(argv = process.argv.slice(2)) {
   const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
   const rate = Number(argv.find((a) => a.startsWith('--events-rate='))?.slice(14) ?? 0);
   const count = Number(argv.find((a) => a.startsWith('--events-count='))?.slice(15) ?? 0);
+  const flag = (name: string) => Number(argv.find((a) => a.startsWith(name))?.slice(name.length) ?? 0);
   return {
     quick,
     /** `--only=…` picked the parts: a partial run, which must not overwrite the full report. */
     partial: only !== undefined,
     /**
-     * Which parts to run: gateway-only, system, events, bookings, optimisations, profile, traffic, and switches
+     * Which parts to run: gateway-only, system, events, bookings, subscriptions, optimisations, profile, traffic, and switches
      * (only when named: every on/off switch in the same rounds, deep query; bench/switches.ts). A full run
      * has them all; `--quick` (under three minutes) keeps the gateway-only setting, its on/off rows
      * (on the deep query only) and the event path, and leaves the whole-system gateway rows, profiles, traffic counts, the
      * opt-in rows and the workers' row out.
      */
-    parts: only ?? (quick ? ['gateway-only', 'events', 'optimisations'] : ['gateway-only', 'system', 'events', 'bookings', 'optimisations', 'profile', 'traffic']),
+    parts: only ?? (quick ? ['gateway-only', 'events', 'optimisations'] : ['gateway-only', 'system', 'events', 'bookings', 'subscriptions', 'optimisations', 'profile', 'traffic']),
     /** Every gateway measured this many times, interleaved (gateway-only.ts); a row is the median. */
     rounds: quick ? 1 : 3,
     seconds: quick ? 2 : 10,
@@ -29,6 +30,8 @@ export function benchConfig(argv = process.argv.slice(2)) {
      * and at the target's 200/s (what happens past saturation). See docs/decisions.md.
      */
     events: { rate: rate || 50, count: count || (quick ? 50 : 500), targetRate: 200, targetCount: quick ? 100 : 600, warmupCount: quick ? 200 : 2_000, floorMessages: quick ? 1_000 : 10_000, e2eEvents: quick ? 40 : 400, drainEvents: quick ? 1_000 : 5_000, bulkEvents: quick ? 500 : 2_000 },
+    /** Subscriptions (subscriptions.ts): 1 000 subscribers over 100 connections on one gateway worker, 50 updates/s. */
+    subscriptions: { connections: 100, perConnection: 10, movies: flag('--subscriptions-movies=') || 10, rate: flag('--subscriptions-rate=') || 50, sustainedRate: 15, seconds: quick ? 5 : 20 },
     /** The booking saga (bookings.ts): a steady rate for the latency to CONFIRMED, and a burst for bookings/s. */
     bookings: { rate: 20, count: quick ? 100 : 400, burst: quick ? 100 : 400 },
     /** The gateway gets core 1 alone; load generator and subgraphs share core 0. */

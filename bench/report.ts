@@ -131,6 +131,20 @@ function bookingRows(b: any) {
 `;
 }
 
+/** subscriptions.ts: event committed → payload received, with subscribers fanned out over connections. */
+function subscriptionRows(s: any) {
+  if (!s) return '_not run_';
+  const row = (m: any) =>
+    `| updateMovie at ${m.rate}/s asked (${m.achievedRate}/s achieved, ${m.mutations} mutations, ${m.mutationErrors} failed) | p50 ${m.committedToPayloadP50} ms, p99 ${m.committedToPayloadP99} ms (from sent: p50 ${m.sentToPayloadP50} ms, p99 ${m.sentToPayloadP99} ms; the gateway's own part: p50 ${m.inGateway.p50Ms} ms, p99 ${m.inGateway.p99Ms} ms) | ${m.deliveriesPerS} (${m.payloads} of ${m.expectedPayloads} payloads) | ${m.gatewayPeakRssMb} MB, ${m.gatewayCpuPct}% |`;
+  return `${s.subscribers} \`movieUpdated\` subscribers over ${s.connections} graphql-ws connections, ${s.movies} movies (each update fans out to ${s.subscribers / s.movies} subscribers), one gateway worker.
+
+| load | mutation answered (committed) → payload received | deliveries/s | gateway peak RSS, CPU (% of one core) |
+|---|---|---|---|
+${row(s.asked)}
+${row(s.sustained)}
+`;
+}
+
 function profileTable(name: string, p: any) {
   if (!p) return '';
   const rows = (xs: any[]) => xs.map((x) => `| ${x.name.replace(/\|/g, '\\|')} | ${x.pct} |`).join('\n');
@@ -220,6 +234,10 @@ ${ev.traced?.hops ? hopTable(ev) : ''}` : '_not run_'}
 ## Booking saga (real subgraphs, FerretDB, RabbitMQ)
 
 ${bookingRows(r.bookings)}
+
+## Subscriptions (real subgraphs, FerretDB, RabbitMQ, graphql-ws clients)
+
+${subscriptionRows(r.subscriptions)}
 
 ## Optimisations, each beside its "off"
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,bookings,optimisations,profile,traffic,switches]`
+ * `npm run bench [-- --quick] [-- --only=gateway-only,system,events,bookings,subscriptions,optimisations,profile,traffic,switches]`
  * Runs every measurement in ONE run (ratios only mean something side by side on a shared machine)
  * and writes bench/results/latest.json, docs/benchmarks.md and docs/benchmarks-chart.svg.
  */
@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { bookingBench } from './bookings';
+import { subscriptionBench } from './subscriptions';
 import { barChart } from './chart';
 import { benchConfig } from './config';
 import { eventPath } from './event-path';
@@ -110,6 +111,12 @@ async function main() {
     say('booking saga: bookSeats through the gateway → CONFIRMED (catalog → users → catalog over RabbitMQ)');
     results.bookings = await bookingBench(cfg);
     say(`bookings: ${JSON.stringify(results.bookings)}`);
+  }
+
+  if (has('subscriptions')) {
+    say('subscriptions: graphql-ws subscribers on one gateway worker while updateMovie runs through it');
+    results.subscriptions = await subscriptionBench(cfg);
+    say(`subscriptions: ${JSON.stringify(results.subscriptions)}`);
   }
 
   results.durationSeconds = Math.round((Date.now() - started) / 1000);

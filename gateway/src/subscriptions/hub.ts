@@ -160,6 +160,7 @@ export class SubscriptionHub {
     const latency = (Date.now() - Date.parse(event.occurredAt)) / 1000;
     this.o.metrics.delivered.inc({ field: s.live.field });
     this.o.metrics.latency.observe({ field: s.live.field }, Math.max(0, latency));
+    this.o.metrics.inGateway.observe({ field: s.live.field }, (Date.now() - receivedAt) / 1000);
     this.o.logger.debug(
       { correlationId: event.correlationId, eventId: event.eventId, type: event.type, entity: event.aggregateId, version: event.aggregateVersion, field: s.live.field, inGatewayMs: Date.now() - receivedAt },
       'subscriptions: delivered',

@@ -22,6 +22,13 @@ export function subscriptionMetrics(metrics?: ServiceMetrics) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    inGateway: new Histogram({
+      name: 'gateway_subscription_answer_seconds',
+      help: 'The gateway\'s own part: from the event read from the queue to its payload handed to the subscriber (the payload query included), by field',
+      labelNames: ['field'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    }),
     bindings: new Gauge({ name: 'gateway_subscriptions_bound_keys', help: 'Routing keys this process\'s event queue is bound to now (those live subscriptions need)', registers }),
     events: new Counter({ name: 'gateway_subscription_events_total', help: 'Events read from this process\'s subscription queue, by type', labelNames: ['type'], registers }),
     linkUp: new Gauge({ name: 'gateway_subscriptions_source_up', help: '1 while this process\'s event queue is bound and consumed, 0 otherwise', registers }),
