@@ -146,6 +146,12 @@ describe('catalog subgraph over HTTP', () => {
     const zoo = r.data!.catalog.find((x: { id: string }) => x.id === cinemaId);
     expect(zoo.premieres).toEqual([]);
     expect(zoo.screenings.map((s: { id: string }) => s.id)).not.toContain(premiereId);
+    // Still found by id (what screeningScheduled's payloads are asked of), cancelled, with its cinema's city.
+    const byId = await gql(c.url, 'query($id: ID!) { screening(id: $id) { id cancelledAt cinema { id city { id } } } }', { id: premiereId });
+    expect(byId.data!.screening).toMatchObject({ id: premiereId, cinema: { id: cinemaId, city: { id: cityId } } });
+    expect(byId.data!.screening.cancelledAt).not.toBeNull();
+    expect((await gql(c.url, 'query($id: ID!) { screening(id: $id) { id } }', { id: new ObjectId().toHexString() })).data).toEqual({ screening: null });
+    expect(errorCodes(await gql(c.url, 'query { screening(id: "nope") { id } }'))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('says an unknown city is unknown instead of answering an empty catalog', async () => {

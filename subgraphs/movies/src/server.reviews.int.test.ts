@@ -45,6 +45,15 @@ describe('movies subgraph over HTTP: reviews', () => {
     expect(new Date(r.data!.addReview.createdAt).toISOString()).toBe(r.data!.addReview.createdAt);
   });
 
+  it('answers review(id) (what reviewAdded\'s payloads are asked of): null for no such review, BAD_USER_INPUT for a malformed id', async () => {
+    const added = await gql(s.url, 'mutation($input: AddReviewInput!) { addReview(input: $input) { id } }', review({ rating: 2 }));
+    const id = added.data!.addReview.id as string;
+    const byId = await gql(s.url, 'query($id: ID!) { review(id: $id) { id rating movie { id } author { id } } }', { id });
+    expect(byId.data).toEqual({ review: { id, rating: 2, movie: { id: movieId }, author: { id: authorId } } });
+    expect((await gql(s.url, 'query { review(id: "0123456789abcdef01234567") { id } }')).data).toEqual({ review: null });
+    expect(errorCodes(await gql(s.url, 'query { review(id: "{\\"$ne\\": null}") { id } }'))).toEqual(['BAD_USER_INPUT']);
+  });
+
   // Overrides are functions: the movie ids only exist once beforeAll has run.
   it.each<[string, () => Record<string, unknown>, string]>([
     ['rating 0', () => ({ rating: 0 }), 'input.rating must be between 1 and 5'],
