@@ -5,10 +5,9 @@ import { exchangeOf, type DomainEvent, type EventType } from '@cinema/events';
 import { buildTopology, createBroker, qualify, readObserved, planeIdentity, type Broker } from '@cinema/messaging';
 import type { Channel as CallbackChannel, Connection as CallbackConnection } from 'amqplib/callback_api';
 import { Bindings, type Binder } from './bindings';
+import { SUBSCRIPTION_QUEUE_EXPIRES_MS, SUBSCRIPTION_QUEUE_PREFIX } from './queue';
 
 const RETRY_MS = 2_000;
-/** The queue outlives a lost link this long at most (then the broker deletes it). */
-const EXPIRES_MS = 30_000;
 
 type Message = Parameters<typeof readObserved>[0];
 type Ack = () => void;
@@ -79,10 +78,10 @@ export function startEventLink(o: EventLinkOptions): { bindings: Bindings; stop(
   };
 
   async function connect() {
-    const queue = `gateway:subscriptions:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const queue = `${SUBSCRIPTION_QUEUE_PREFIX}:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     let b: Broker | undefined;
     try {
-      b = await createBroker(buildTopology({ url: o.url, namespace: o.namespace, observes: { queue, exchanges, keys: [], expiresMs: EXPIRES_MS } }), o.logger);
+      b = await createBroker(buildTopology({ url: o.url, namespace: o.namespace, observes: { queue, exchanges, keys: [], expiresMs: SUBSCRIPTION_QUEUE_EXPIRES_MS } }), o.logger);
       const current = b;
       b.on('disconnect', () => void restart(current, 'broker connection lost'));
       // Bindings from a connection of our own, made by Rascal (same URL and user; amqplib's callback API).

@@ -1,5 +1,9 @@
 import { CONSUMERS, EVENTS, type ConsumerQueue, type EventType, type Exchange } from '@cinema/events';
+import { readFileSync } from 'node:fs';
 import { buildTopology } from '@cinema/messaging';
+import { readLiveFields } from '../../../gateway/src/subscriptions/live-fields';
+import { SUBSCRIPTION_QUEUE_EXPIRES_MS, SUBSCRIPTION_QUEUE_PREFIX } from '../../../gateway/src/subscriptions/queue';
+import { SUPERGRAPH_PATH } from '../supergraph';
 
 /**
  * What the broker holds, read from the Rascal topology every service declares at start
@@ -26,6 +30,14 @@ export const SERVICES = [...new Set<string>([...OWNERS, ...QUEUES.map((q) => CON
  */
 export const OBSERVER_QUEUE = 'gateway:response-cache:{instance}';
 
+/**
+ * The gateway's subscriptions read the events the supergraph's @fromEvents declare on a queue of
+ * each gateway process (gateway/src/subscriptions/event-link.ts), each key bound only while a live
+ * subscription needs it.
+ */
+export const SUBSCRIPTION_QUEUE = `${SUBSCRIPTION_QUEUE_PREFIX}:{instance}`;
+export const subscriptionKeys = (): EventType[] => [...new Set([...readLiveFields(readFileSync(SUPERGRAPH_PATH, 'utf8')).values()].flatMap((f) => f.events))];
+
 export const eventsOf = (owner: Exchange) => (Object.keys(EVENTS) as EventType[]).filter((t) => EVENTS[t].exchange === owner);
 export const queuesOf = (consumer: string) => QUEUES.filter((q) => CONSUMERS[q].consumer === consumer);
 export const queuesFedBy = (owner: Exchange) => QUEUES.filter((q) => CONSUMERS[q].owner === owner);
@@ -45,6 +57,8 @@ export function brokerObjects(): { exchanges: Record<string, ExchangeDecl>; queu
   }
   const gateway = buildTopology({ url: 'amqp://broker', observes: { queue: OBSERVER_QUEUE, exchanges: OWNERS } }).vhosts!['/']!;
   Object.assign(queues, gateway.queues);
+  const live = buildTopology({ url: 'amqp://broker', observes: { queue: SUBSCRIPTION_QUEUE, exchanges: OWNERS, keys: [], expiresMs: SUBSCRIPTION_QUEUE_EXPIRES_MS } }).vhosts!['/']!;
+  Object.assign(queues, live.queues);
   return { exchanges, queues };
 }
 

@@ -78,6 +78,8 @@ describe('event catalog (docs/asyncapi.yaml, docs/events.md)', () => {
     const md = renderCatalog()[1]!.content;
     expect(md).toContain('## Exchange `users`');
     expect(md).toMatch(/\| `user\.profile\.updated` \| 2 \| .* \| `movies:user:replicate` \(movies\)/);
-    expect(md).toMatch(/\| `review\.created` \| 1 \| .* \| `gateway:response-cache:\{instance\}` \(gateway\) \|/);
+    expect(md).toMatch(/\| `review\.created` \| 1 \| .* \| `gateway:response-cache:\{instance\}` \(gateway\), `gateway:subscriptions:\{instance\}` \(gateway\) \|/);
+    // The subscription queue reads only what a Subscription field's @fromEvents declares.
+    expect(md).toMatch(/\| `user\.created` \| 2 \| .* \| `movies:user:replicate` \(movies\), `gateway:response-cache:\{instance\}` \(gateway\) \|/);
   });
 });

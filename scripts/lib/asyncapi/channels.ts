@@ -11,7 +11,7 @@ import {
   unroutedQueue,
   type EventType,
 } from '@cinema/events';
-import { brokerObjects, eventsOf, exchangeBinding, OBSERVER_QUEUE, OWNERS, QUEUES, queueBinding } from './broker';
+import { brokerObjects, eventsOf, exchangeBinding, OBSERVER_QUEUE, OWNERS, QUEUES, queueBinding, SUBSCRIPTION_QUEUE, subscriptionKeys } from './broker';
 import { ref } from './json-schema';
 
 /** Ids the document uses (AsyncAPI ids allow letters, digits, `.`, `-` and `_`). */
@@ -109,6 +109,18 @@ export function channels() {
     parameters: { instance: { description: 'Host name, process id and a random suffix of one gateway process.' } },
     messages: eventMessages(OWNERS.flatMap(eventsOf)),
     bindings: { amqp: queueBinding(OBSERVER_QUEUE, decl(queues, OBSERVER_QUEUE), OWNERS.map((exchange) => ({ exchange, keys: ['#'] }))) },
+  };
+
+  out[queueChannel('gateway:subscriptions')] = {
+    address: SUBSCRIPTION_QUEUE,
+    title: 'gateway:subscriptions (one per gateway process)',
+    description:
+      'Each gateway process reads here the events its GraphQL subscriptions are made of (docs/subscriptions.md): a key is bound ' +
+      'while a live subscription needs it, unbound when the last one leaves. Not exclusive (bound at run time from a second ' +
+      'connection); the broker deletes it once unused for `x-expires`.',
+    parameters: { instance: { description: 'Host name, process id and a random suffix of one gateway process.' } },
+    messages: eventMessages(subscriptionKeys()),
+    bindings: { amqp: queueBinding(SUBSCRIPTION_QUEUE, decl(queues, SUBSCRIPTION_QUEUE), OWNERS.flatMap((exchange) => { const keys = subscriptionKeys().filter((k) => EVENTS[k].exchange === exchange); return keys.length ? [{ exchange, keys }] : []; })) },
   };
 
   out[PROGRESS_CHANNEL] = {

@@ -1,5 +1,5 @@
 import { CONSUMERS, resyncQueue, type EventType } from '@cinema/events';
-import { eventsOf, OWNERS, QUEUES } from './broker';
+import { eventsOf, OWNERS, QUEUES, subscriptionKeys } from './broker';
 import { eventChannel, messageKey, PROGRESS_CHANNEL, queueChannel, RESYNC_PROGRESS, RESYNC_REQUEST } from './channels';
 import { ref } from './json-schema';
 
@@ -57,6 +57,13 @@ export function operations() {
     channel: channelRef(queueChannel('gateway:response-cache')),
     summary: 'Each gateway process evicts the cached answers an event may change (RESPONSE_CACHE=on); an unknown event type clears its cache.',
     messages: eventRefs(queueChannel('gateway:response-cache'), OWNERS.flatMap(eventsOf)),
+    bindings: CONSUME,
+  };
+  out[id('gateway', 'serve-subscriptions')] = {
+    action: 'receive',
+    channel: channelRef(queueChannel('gateway:subscriptions')),
+    summary: "Each gateway process answers its live subscriptions' selections through the graph for every matching event (docs/subscriptions.md).",
+    messages: eventRefs(queueChannel('gateway:subscriptions'), subscriptionKeys()),
     bindings: CONSUME,
   };
   for (const owner of OWNERS) {
