@@ -46,10 +46,13 @@ describe('movies subgraph over HTTP: reviews', () => {
   });
 
   it('answers review(id) (what reviewAdded\'s payloads are asked of): null for no such review, BAD_USER_INPUT for a malformed id', async () => {
-    const added = await gql(s.url, 'mutation($input: AddReviewInput!) { addReview(input: $input) { id } }', review({ rating: 2 }));
+    // A movie and an author of its own: the tests below count the shared ones' reviews.
+    const filmId = await createMovie('Stalker');
+    const idaId = await s.knownUser('Ida');
+    const added = await gql(s.url, 'mutation($input: AddReviewInput!) { addReview(input: $input) { id } }', review({ movieId: filmId, authorId: idaId, rating: 2 }));
     const id = added.data!.addReview.id as string;
     const byId = await gql(s.url, 'query($id: ID!) { review(id: $id) { id rating movie { id } author { id } } }', { id });
-    expect(byId.data).toEqual({ review: { id, rating: 2, movie: { id: movieId }, author: { id: authorId } } });
+    expect(byId.data).toEqual({ review: { id, rating: 2, movie: { id: filmId }, author: { id: idaId } } });
     expect((await gql(s.url, 'query { review(id: "0123456789abcdef01234567") { id } }')).data).toEqual({ review: null });
     expect(errorCodes(await gql(s.url, 'query { review(id: "{\\"$ne\\": null}") { id } }'))).toEqual(['BAD_USER_INPUT']);
   });
