@@ -39,8 +39,8 @@ withKustomize('the base and every overlay build, validate and match the code', (
   }
   // Production creates its own Secrets; only the development overlay generates (fake) ones.
   expect(reports[0]!.kinds.Secret).toBeUndefined();
-  // Per subgraph: a signing key and a broker user; the gateway's JWT key and metrics token; three MongoDB URLs.
-  expect(reports[1]!.kinds.Secret).toBe(11);
+  // Per subgraph: a signing key and a broker user; the gateway's JWT key, metrics token and broker user; three MongoDB URLs.
+  expect(reports[1]!.kinds.Secret).toBe(12);
   expect(status).toBe(0);
 }, 120_000);
 

@@ -53,7 +53,7 @@ const mongo = (service: string): ExternalObject => ({
   samples: { MONGO_URL: `mongodb://${service}:sample@db-0.db,db-1.db,db-2.db/?replicaSet=rs0&authSource=admin` },
 });
 
-/** Each subgraph's broker user (never the operator's administrator): docs/kubernetes.md, "Broker users". */
+/** Each service's broker user (never the operator's administrator): docs/kubernetes.md, "Broker users". */
 const rabbitmq = (service: string): ExternalObject => ({
   kind: 'Secret',
   name: `${service}-rabbitmq`,
@@ -78,4 +78,6 @@ export const EXTERNAL_OBJECTS: ExternalObject[] = [
   rabbitmq('users'),
   rabbitmq('movies'),
   rabbitmq('catalog'),
+  // The gateway's own (subscriptions: docs/subscriptions.md).
+  rabbitmq('gateway'),
 ];
