@@ -15,7 +15,7 @@ let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
 
 beforeAll(async () => {
   // Small bounds, so that a client that does not read is cut off after a few payloads.
-  const gateway = { LOG_LEVEL: process.env.SUBS_LOG ?? 'warn', SUBSCRIPTION_MAX_QUEUED: '4', SUBSCRIPTION_MAX_BUFFERED: '64kb' };
+  const gateway = { LOG_LEVEL: process.env.SUBS_LOG ?? 'warn', SUBSCRIPTION_MAX_QUEUED: '4', SUBSCRIPTION_MAX_BUFFERED: '64kb', SUBSCRIPTION_MAX_PAYLOAD: '64kb' };
   stack = await startTestStack('subs', { serviceEnv: { gateway }, output: (i) => (process.env.SUBS_LOG && i.startsWith('gateway') ? process.stderr : undefined) });
   seed = await seedCinemaGraph(stack.gatewayUrl);
 });
@@ -107,25 +107,63 @@ describe('subscriptions through the gateway', () => {
     await activeSubscriptions(stack.gatewayUrl, 0);
   });
 
+  it('holds to its limits: connection_init in time, subscriptions per connection, payload size; POST is told where subscriptions are', async () => {
+    // No connection_init: closed with 4408 after SUBSCRIPTION_INIT_TIMEOUT_MS (3 s by default).
+    const mute = new WebSocket(wsUrl(stack.gatewayUrl), 'graphql-transport-ws');
+    const opened = Date.now();
+    expect(await new Promise((r) => mute.once('close', r))).toBe(4408);
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(2_500);
+
+    // 100 per connection (SUBSCRIPTION_MAX_PER_CONNECTION): the 101st is refused, the others live.
+    const client = wsClient(stack.gatewayUrl);
+    const subs = Array.from({ length: 100 }, () => collect(client.iterate({ query: 'subscription($id: ID!) { movieUpdated(id: $id) { id } }', variables: { id: seed.movieId } })));
+    await activeSubscriptions(stack.gatewayUrl, 100);
+    const extra = collect(client.iterate({ query: 'subscription($id: ID!) { movieUpdated(id: $id) { id } }', variables: { id: seed.movieId } }));
+    expect(((await extra.done) as Array<{ extensions?: { code?: string } }>).map((e) => e.extensions?.code)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
+    await Promise.all(subs.map((x) => x.stop()));
+    await activeSubscriptions(stack.gatewayUrl, 0);
+
+    // A payload over SUBSCRIPTION_MAX_PAYLOAD (64 kB here): an error in its place, the subscription goes on.
+    const { createMovie } = await must(stack.gatewayUrl, 'mutation { createMovie(input: { title: "Big", durationMinutes: 90 }) { id } }');
+    const fields = Array.from({ length: 14 }, (_, i) => `s${i}: synopsis`).join(' ');
+    const big = collect(client.iterate({ query: `subscription($id: ID!) { movieUpdated(id: $id) { ${fields} } }`, variables: { id: createMovie.id } }));
+    await activeSubscriptions(stack.gatewayUrl, 1);
+    const update = (synopsis: string) => must(stack.gatewayUrl, 'mutation($id: ID!, $s: String!) { updateMovie(id: $id, input: { synopsis: $s }) { id } }', { id: createMovie.id, s: synopsis });
+    await update('x'.repeat(5_000)); // 14 × 5 000 characters: over 64 kB
+    // (one after the other: a payload is the movie when it is answered, so a second update made at once could be it)
+    const [tooLarge] = await received(big.seen, 1);
+    await update('short');
+    const [, fits] = await received(big.seen, 2);
+    expect(tooLarge!.errors!.map((e) => e.extensions?.code)).toEqual(['PAYLOAD_TOO_LARGE']);
+    expect(tooLarge!.data).toBeUndefined();
+    expect((fits!.data as any).movieUpdated.s0).toBe('short');
+    await big.stop();
+    await client.dispose();
+
+    // A subscription posted as a query is refused with where to send it.
+    const posted = await gql(stack.gatewayUrl, 'subscription($id: ID!) { movieUpdated(id: $id) { id } }', { id: seed.movieId });
+    expect(posted.errors![0]!.message).toMatch(/WebSocket .* on \/graphql and over SSE on \/graphql\/stream/);
+  });
+
   it('cuts off a client that does not read (WebSocket 1013) while another on the same field keeps receiving', async () => {
     const { createMovie } = await must(stack.gatewayUrl, 'mutation { createMovie(input: { title: "Slow", durationMinutes: 90 }) { id } }');
     const id = createMovie.id as string;
     const fast = wsClient(stack.gatewayUrl);
     const fastSub = collect(fast.iterate({ query: 'subscription($id: ID!) { movieUpdated(id: $id) { synopsis } }', variables: { id } }));
-    // The slow one, speaking the protocol by hand so that it can stop reading: 100 subscriptions of ~70 kB payloads,
-    // 7 MB an event (the kernel's socket buffers alone hold tens of MB on loopback).
+    // The slow one, speaking the protocol by hand so that it can stop reading: 100 subscriptions of ~60 kB payloads,
+    // 6 MB an event (the kernel's socket buffers alone hold tens of MB on loopback).
     const slow = new WebSocket(wsUrl(stack.gatewayUrl), 'graphql-transport-ws');
     const closed = new Promise<number>((r) => slow.once('close', (code) => r(code)));
     await new Promise((r) => slow.once('open', r));
     slow.send(JSON.stringify({ type: 'connection_init' }));
     await new Promise((r) => slow.once('message', r));
-    const big = Array.from({ length: 14 }, (_, i) => `s${i}: synopsis`).join(' ');
+    const big = Array.from({ length: 12 }, (_, i) => `s${i}: synopsis`).join(' ');
     for (let i = 0; i < 100; i++) slow.send(JSON.stringify({ id: `s${i}`, type: 'subscribe', payload: { query: `subscription($id: ID!) { movieUpdated(id: $id) { ${big} } }`, variables: { id } } }));
     await activeSubscriptions(stack.gatewayUrl, 101);
     // One payload read, to be sure what it weighs; then the slow client stops reading.
     const first = new Promise<any>((r) => slow.once('message', (m: Buffer) => r(JSON.parse(String(m)))));
     await must(stack.gatewayUrl, 'mutation($id: ID!) { updateMovie(id: $id, input: { synopsis: "x" }) { id } }', { id });
-    expect((await first).payload).toEqual({ data: { movieUpdated: Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`s${i}`, 'x'])) } });
+    expect((await first).payload).toEqual({ data: { movieUpdated: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`s${i}`, 'x'])) } });
     slow.pause(); // stops reading its socket
     const updates = 12;
     for (let i = 0; i < updates; i++) {
