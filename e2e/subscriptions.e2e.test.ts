@@ -140,6 +140,11 @@ describe('subscriptions through the gateway', () => {
     await big.stop();
     await client.dispose();
 
+    // An SSE request body over SUBSCRIPTION_MAX_MESSAGE (64 kB) is refused unread past the bound.
+    const huge = await fetch(`${stack.gatewayUrl}/stream`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: `subscription { movieUpdated(id: "${seed.movieId}") { id } } ${'#'.repeat(100_000)}` }) });
+    expect(huge.status).toBe(400);
+    expect(await huge.text()).toMatch(/too large/);
+
     // A subscription posted as a query is refused with where to send it.
     const posted = await gql(stack.gatewayUrl, 'subscription($id: ID!) { movieUpdated(id: $id) { id } }', { id: seed.movieId });
     expect(posted.errors![0]!.message).toMatch(/WebSocket .* on \/graphql and over SSE on \/graphql\/stream/);

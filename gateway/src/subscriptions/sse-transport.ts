@@ -1,24 +1,27 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLError } from 'graphql';
-import { createHandler } from 'graphql-sse/lib/use/http';
+import { createHandler } from 'graphql-sse';
+import getRawBody from 'raw-body';
 import { isRefusal, refusal, type Admission } from './admission';
 import type { LiveStream } from './live-stream';
 import type { SubscribeRequest } from './prepare';
 
+type SseContext = { stream: LiveStream };
+
 /**
  * GraphQL over Server-Sent Events (graphql-sse's distinct connections mode: one subscription per
  * request). The token comes in the `Authorization` header; a refusal is an HTTP answer (401, 403,
- * 400) with the errors, before any event is sent.
+ * 400) with the errors, before any event is sent. graphql-sse's own Node adapter reads a body of
+ * any size, so this one (the same few lines) reads it with raw-body, bounded by SUBSCRIPTION_MAX_MESSAGE.
  */
 export function sseTransport(a: Admission) {
-  type SseContext = { stream: LiveStream };
-  return createHandler<SseContext>({
+  const handler = createHandler<IncomingMessage, { res: ServerResponse }, SseContext>({
     onSubscribe: async (req, params) => {
       const identity = await a.identify(req.headers.get('authorization') ?? undefined);
       const refuse = (errors: readonly GraphQLError[], status: number) =>
         [JSON.stringify({ errors }), { status, statusText: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } }] as const;
       if (identity === 'bad') return refuse(refusal('the token does not verify', 'UNAUTHENTICATED'), 401);
-      const res = req.context.res as ServerResponse;
+      const res = req.context.res;
       const client = identity ? `sub:${identity.sub}` : `ip:${req.raw.socket.remoteAddress}`;
       const opened = await a.open(params as SubscribeRequest, identity, client, {
         name: 'sse',
@@ -35,5 +38,23 @@ export function sseTransport(a: Admission) {
     },
     subscribe: (args) => args.contextValue.stream,
   });
-
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const [body, init] = await handler({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: { get: (key) => [req.headers[key]].flat().join('\n') || null },
+      // Over the bound: graphql-sse answers 400 with raw-body's message ("request entity too large").
+      body: () => getRawBody(req, { limit: a.limits.maxMessageBytes, length: req.headers['content-length'], encoding: 'utf8' }),
+      raw: req,
+      context: { res },
+    });
+    res.writeHead(init.status, init.statusText, init.headers);
+    if (!body || typeof body === 'string') return void res.end(body);
+    res.once('close', () => void body.return(undefined));
+    for await (const chunk of body) {
+      if (!res.writable) break;
+      await new Promise<void>((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
+    }
+    res.end();
+  };
 }
