@@ -107,6 +107,25 @@ describe('subscriptions through the gateway', () => {
     await activeSubscriptions(stack.gatewayUrl, 0);
   });
 
+  it('ends a connection when its token expires (WebSocket 4401; SSE: a last UNAUTHENTICATED error)', async () => {
+    // Tokens are accepted up to JWT_CLOCK_TOLERANCE_S (5 s) past exp, and no longer.
+    const token = `Bearer ${await mintToken({ sub: seed.ann, expiresIn: 1 })}`;
+    const ws = wsClient(stack.gatewayUrl, token);
+    const sse = sseClient(stack.gatewayUrl, token);
+    const query = { query: 'subscription($id: ID!) { movieUpdated(id: $id) { id } }', variables: { id: seed.movieId } };
+    const viaWs = collect(ws.iterate(query));
+    const viaSse = collect(sse.iterate(query));
+    await activeSubscriptions(stack.gatewayUrl, 2);
+    const started = Date.now();
+    expect((await ws.closed).code).toBe(4401);
+    await viaSse.done;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((viaSse.seen.at(-1) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await viaWs.done;
+    await activeSubscriptions(stack.gatewayUrl, 0);
+    sse.dispose();
+  });
+
   it('holds to its limits: connection_init in time, subscriptions per connection, payload size; POST is told where subscriptions are', async () => {
     // No connection_init: closed with 4408 after SUBSCRIPTION_INIT_TIMEOUT_MS (3 s by default).
     const mute = new WebSocket(wsUrl(stack.gatewayUrl), 'graphql-transport-ws');

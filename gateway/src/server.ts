@@ -149,6 +149,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
       validationRules: limits.validationRules,
       parseOptions: limits.parseOptions,
       verify: verifyToken,
+      tokenGraceMs: options.tokens.clockToleranceSeconds * 1000,
       schema: () => apiSchema,
       run: (query, variables, base): Promise<ExecutionResult> => server.execute(query, variables, base),
     });

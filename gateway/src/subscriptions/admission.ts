@@ -1,6 +1,7 @@
 import type { Logger } from '@cinema/config';
 import type { Identity } from '@cinema/serving';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { decodeJwt } from 'jose';
 import type { SubscriptionHub } from './hub';
 import type { LiveStream } from './live-stream';
 import type { SubscriptionMetrics } from './metrics';
@@ -26,6 +27,8 @@ export interface AdmissionOptions {
   verify(token: string): Promise<Identity>;
   /** The API schema once loaded, and the rest of what a subscription is checked against. */
   context(): (PrepareContext & { schema: GraphQLSchema }) | undefined;
+  /** The clock tolerance tokens are verified with (JWT_CLOCK_TOLERANCE_S), in ms. */
+  tokenGraceMs: number;
 }
 
 /** How a transport reaches its client: its name (metrics), how to cut it off, whether it is behind. */
@@ -55,6 +58,19 @@ export function subscriptionAdmission(o: AdmissionOptions) {
     const m = typeof header === 'string' ? BEARER.exec(header) : null;
     return m ? o.verify(m[1]!).catch(() => 'bad' as const) : 'bad';
   };
+  /**
+   * Calls `end` when the token in `header` expires (its `exp`, plus the clock tolerance tokens are
+   * verified with): a connection must not outlive its token, since payloads are answered as its
+   * identity. Returns what cancels it. Nothing for an anonymous connection.
+   */
+  const untilExpiry = (header: unknown, end: () => void): (() => void) => {
+    const m = typeof header === 'string' ? BEARER.exec(header) : null;
+    const exp = m ? decodeJwt(m[1]!).exp : undefined;
+    if (exp === undefined) return () => undefined;
+    const timer = setTimeout(end, Math.min(2 ** 31 - 1, Math.max(0, exp * 1000 + o.tokenGraceMs - Date.now())));
+    timer.unref();
+    return () => clearTimeout(timer);
+  };
 
   async function open(req: SubscribeRequest, identity: Identity | null, client: string, transport: TransportHooks): Promise<Opened | readonly GraphQLError[]> {
     const c = o.context();
@@ -78,7 +94,7 @@ export function subscriptionAdmission(o: AdmissionOptions) {
     return { stream, document, schema: c.schema };
   }
 
-  return { identify, open, limits: o.limits, logger: o.logger };
+  return { identify, untilExpiry, open, limits: o.limits, logger: o.logger };
 }
 
 export type Admission = ReturnType<typeof subscriptionAdmission>;

@@ -33,6 +33,8 @@ export function createSubscriptions(o: {
   validationRules: readonly ValidationRule[];
   parseOptions: ParseOptions;
   verify: (token: string) => Promise<Identity>;
+  /** JWT_CLOCK_TOLERANCE_S in ms: a connection ends this long after its token's exp. */
+  tokenGraceMs: number;
   schema: () => GraphQLSchema | undefined;
   run: (query: string, variables: Record<string, unknown>, base: { requestId: string; identity: Identity | null; logger: Logger }) => ReturnType<Execute>;
 }) {
@@ -51,6 +53,7 @@ export function createSubscriptions(o: {
     metrics,
     logger: o.logger,
     verify: o.verify,
+    tokenGraceMs: o.tokenGraceMs,
     context: () => {
       const schema = o.schema();
       return schema && { schema, policy: o.policy, fields, validationRules: o.validationRules, parseOptions: o.parseOptions };

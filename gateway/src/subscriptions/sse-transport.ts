@@ -17,7 +17,8 @@ type SseContext = { stream: LiveStream };
 export function sseTransport(a: Admission) {
   const handler = createHandler<IncomingMessage, { res: ServerResponse }, SseContext>({
     onSubscribe: async (req, params) => {
-      const identity = await a.identify(req.headers.get('authorization') ?? undefined);
+      const header = req.headers.get('authorization') ?? undefined;
+      const identity = await a.identify(header);
       const refuse = (errors: readonly GraphQLError[], status: number) =>
         [JSON.stringify({ errors }), { status, statusText: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } }] as const;
       if (identity === 'bad') return refuse(refusal('the token does not verify', 'UNAUTHENTICATED'), 401);
@@ -33,6 +34,9 @@ export function sseTransport(a: Admission) {
         return refuse(opened, code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : 400);
       }
       const { stream, document, schema } = opened;
+      // Its token expired: a last error, then the stream ends (the client subscribes again with a fresh one).
+      const cancel = a.untilExpiry(header, () => stream.last({ errors: refusal('token expired: subscribe again with a fresh token', 'UNAUTHENTICATED') }));
+      stream.whenEnded(cancel);
       res.once('close', () => void stream.return());
       return { schema, document, variableValues: params.variables ?? {}, contextValue: { stream } };
     },

@@ -6,6 +6,8 @@ import type { LiveStream } from './live-stream';
 
 /** WebSocket close code for a client cut off because it does not read (RFC 6455 "try again later"). */
 export const SLOW_CONSUMER_CLOSE = 1013;
+/** WebSocket close code once the connection's token expired (graphql-ws's "Unauthorized"). */
+export const TOKEN_EXPIRED_CLOSE = 4401;
 
 /**
  * graphql-ws (`graphql-transport-ws`) over a WebSocket server without a port of its own: the
@@ -15,17 +17,20 @@ export const SLOW_CONSUMER_CLOSE = 1013;
 export function wsTransport(a: Admission) {
   const { limits } = a;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
-  const connections = new WeakMap<object, { identity: Identity | null; client: string; streams: Set<LiveStream>; opening: number; closed: boolean }>();
+  const connections = new WeakMap<object, { identity: Identity | null; client: string; streams: Set<LiveStream>; opening: number; closed: boolean; cancel: () => void }>();
   const server = useServer(
     {
       connectionInitWaitTimeout: limits.initTimeoutMs,
       // false closes the socket with 4403: a token that does not verify is refused, never downgraded to anonymous.
       onConnect: async (ctx) => {
         const p = ctx.connectionParams ?? {};
-        const identity = await a.identify(p.Authorization ?? p.authorization);
+        const header = p.Authorization ?? p.authorization;
+        const identity = await a.identify(header);
         if (identity === 'bad') return false;
         const client = identity ? `sub:${identity.sub}` : `ip:${ctx.extra.request.socket.remoteAddress}`;
-        connections.set(ctx, { identity, client, streams: new Set(), opening: 0, closed: false });
+        const socket = ctx.extra.socket;
+        const cancel = a.untilExpiry(header, () => socket.close(TOKEN_EXPIRED_CLOSE, 'token expired: connect again with a fresh token'));
+        connections.set(ctx, { identity, client, streams: new Set(), opening: 0, closed: false, cancel });
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
@@ -51,6 +56,7 @@ export function wsTransport(a: Admission) {
       onClose: (ctx) => {
         const c = connections.get(ctx);
         if (c) c.closed = true;
+        c?.cancel();
         for (const s of c?.streams ?? []) void s.return();
       },
     },
