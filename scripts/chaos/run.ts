@@ -2,6 +2,7 @@ import { checkConsistency, isConsistent, type ConsistencyReport } from '../lib/c
 import { bookingWrites } from './booking-writes';
 import { cinemaWrites } from './cinema-writes';
 import { MutationLoad, type LoadStats } from './load';
+import { movieWatch } from './movie-watch';
 import type { SagaSeed } from './saga-seed';
 import type { Scenario } from './scenario';
 import type { ChaosStack } from './stack';
@@ -52,7 +53,10 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
   const created = made();
   const bookings = bookingWrites(created, o.saga);
   const workloads: Workload[] = [cinemaWrites(o.cinemaId, created), bookings];
-  const load = new MutationLoad(stack.gatewayUrl, stack.headers, { ratePerSecond: o.ratePerSecond, ops: workloads.flatMap((w) => w.ops) });
+  // Subscribers follow movies the load renames: delivered in order through the fault, resumed after it.
+  const watch = movieWatch(stack);
+  await watch.start();
+  const load = new MutationLoad(stack.gatewayUrl, stack.headers, { ratePerSecond: o.ratePerSecond, ops: [...workloads.flatMap((w) => w.ops), watch.op] });
   load.start();
   let extra: Awaited<ReturnType<Scenario['inject']>> = {};
   try {
@@ -73,7 +77,9 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
   const details = [...report.details, ...missing, ...crashes.map((c) => `unexpected: ${c}`)];
   const problem = await extra.check?.();
   if (problem) details.push(`unexpected: ${problem}`);
-  const lostAcks = missing.length;
+  const live = await watch.check().finally(() => watch.stop());
+  details.push(...live.lost.map((l) => `lost: ${l}`), ...live.unexpected.map((u) => `unexpected: ${u}`));
+  const lostAcks = missing.length + live.lost.length;
   return {
     name: scenario.name,
     load: load.stats,
@@ -82,10 +88,10 @@ export async function runScenario(stack: ChaosStack, scenario: Scenario, o: { fa
     events: (await eventsProduced(stack)) - eventsBefore,
     lost: report.lost + lostAcks,
     duplicated: report.duplicated,
-    unexpected: report.unexpected + (problem ? 1 : 0) + crashes.length,
+    unexpected: report.unexpected + (problem ? 1 : 0) + crashes.length + live.unexpected.length,
     convergedInMs,
     details,
-    note: extra.note,
+    note: [extra.note, live.note].filter(Boolean).join('\n    '),
   };
 }
 
