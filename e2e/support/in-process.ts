@@ -6,6 +6,7 @@ import { graphql, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '@cinema/serving';
 import type { Messaging } from '@cinema/messaging';
 import type { SubgraphEnv } from '@cinema/subgraph-runtime';
+import type { ServiceMetrics } from '@cinema/telemetry';
 import { amqpUrlFor, silentLogger, TEST_SIGNING_SECRET, testDatabase, testGatewaySecurity, testNamespace, testUserPrefix, type TestDatabase } from '@cinema/testing';
 import { createGatewayServer } from '../../gateway/src/server';
 import { createUsersServer } from '../../subgraphs/users/src/server';
@@ -50,7 +51,7 @@ export const committedSupergraph = () => readFileSync(join(__dirname, '..', '..'
  * the gateway calls them in-process; their events still travel through the real RabbitMQ (in a
  * namespace of this test's own).
  */
-export async function startInProcessGraph(options: { http?: boolean; bodyLimit?: string } = {}) {
+export async function startInProcessGraph(options: { http?: boolean; bodyLimit?: string; metrics?: ServiceMetrics } = {}) {
   const dbs: Record<'users' | 'movies' | 'catalog', TestDatabase> = {
     users: await testDatabase('ip_users'),
     movies: await testDatabase('ip_movies'),
@@ -90,6 +91,7 @@ export async function startInProcessGraph(options: { http?: boolean; bodyLimit?:
     logger: silentLogger,
     // The production default (gateway config BODY_LIMIT) when a test asks for it; else express's 1mb.
     bodyLimit: options.bodyLimit,
+    metrics: options.metrics,
     ...testGatewaySecurity(),
     ...(options.http
       ? { subgraphUrls }

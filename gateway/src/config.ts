@@ -67,6 +67,8 @@ export const gatewayEnv = z
     SUBGRAPH_CONNECTIONS: int(1, 10_000, 128),
     // on: identical subgraph reads in flight at the same moment share one request (with SUBGRAPH_FETCH=pool).
     DEDUPE_INFLIGHT: z.enum(['on', 'off']).default('on'),
+    // on: identical queries from clients in flight at the same moment share one execution and one answer (inbound-dedupe/).
+    INBOUND_DEDUPE: z.enum(['on', 'off']).default('on'),
     // on: each distinct entity representation is sent once per subgraph fetch; off for the bench's comparison.
     DEDUPE_REPRESENTATIONS: z.enum(['on', 'off']).default('on'),
     // on: Apollo's result shaping replaced by a walk compiled per operation (apollo-internals/); off for the bench's comparison.
@@ -189,6 +191,7 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
     production: c.NODE_ENV === 'production',
     dedupeRepresentations: c.DEDUPE_REPRESENTATIONS === 'on',
     dedupeInflight: c.DEDUPE_INFLIGHT === 'on',
+    inboundDedupe: c.INBOUND_DEDUPE === 'on',
     jsonPieces: c.GATEWAY_JSON_PIECES === 'on',
     subgraphResponseLimit: c.SUBGRAPH_RESPONSE_LIMIT,
     responseLimit: c.RESPONSE_LIMIT,

@@ -40,6 +40,7 @@ async function main() {
     subgraphPool: config.subgraphPool,
     dedupeRepresentations: config.dedupeRepresentations,
     dedupeInflight: config.dedupeInflight,
+    inboundDedupe: config.inboundDedupe,
     jsonPieces: config.jsonPieces,
     apolloInternals: config.apolloInternals,
     admission: config.admission,

@@ -14,6 +14,7 @@ import { createFetchTelemetry } from './fetch-telemetry';
 import { KnownOperationTypes } from './known-operation-types';
 import { documentLimits, rateLimitPerClient, type Limits } from './limits';
 import { dedupeInflight } from './inflight-dedupe';
+import { inboundDedupe } from './inbound-dedupe/inbound-dedupe';
 import { pooledFetcher } from './pooled-fetcher';
 import { SubgraphBreakers, type ResilienceOptions } from './resilience/breakers';
 import { responseCachePlugin } from './response-cache/plugin';
@@ -56,6 +57,8 @@ export interface GatewayServerOptions {
   subgraphPool?: { connections: number } | false;
   /** Identical subgraph reads in flight at once share one request (default true; needs subgraphPool). */
   dedupeInflight?: boolean;
+  /** Identical queries from clients in flight at once share one execution and answer (default true; inbound-dedupe/). */
+  inboundDedupe?: boolean;
   /** Each distinct entity representation once per subgraph fetch (default true). */
   dedupeRepresentations?: boolean;
   /** Answers serialized in pieces into one Buffer (serving's json-pieces.ts); default on. */
@@ -155,6 +158,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
     });
   const admission = options.admission?.limit ? new Admission(options.admission) : undefined;
   if (admission && options.metrics) admissionMetrics(options.metrics.registry, admission);
+  const dedupe = (options.inboundDedupe ?? true) ? inboundDedupe(options.metrics?.registry) : undefined;
   const server = createGraphQLHttpServer<RequestContext>({
     logger,
     production,
@@ -163,6 +167,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
     jsonPieces: options.jsonPieces,
     admission,
     beforeBody: [authenticate(verifyToken, logger), ...rateLimitPerClient(options.limits), refuseBadTokens],
+    share: dedupe?.sharing,
     apollo: {
       gateway,
       validationRules: [KnownOperationTypes, ...limits.validationRules],
@@ -172,6 +177,8 @@ export function createGatewayServer(options: GatewayServerOptions) {
         authorizationPlugin<RequestContext>(policy, { httpStatus: true }),
         demandControlPlugin({ directives: readCostDirectives(sdl), maxCost: options.limits.maxCost, metrics: options.metrics }),
         ...(options.responseCache ? [responseCachePlugin(options.responseCache, options.metrics)] : []),
+        // Last: it judges the answer as every plugin before it left it.
+        ...(dedupe ? [dedupe.plugin] : []),
       ],
     },
     context: (base) => base,

@@ -10,6 +10,7 @@ import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
 import type { Identity } from './auth/identity';
 import { errorBody } from './errors';
+import { InflightAnswers, withVerdict, writeAnswer, type AnswerSharing, type WrittenAnswer } from './shared-answers';
 
 /**
  * One request to /graphql as the steps before and after the body see it: the node:http request
@@ -69,6 +70,8 @@ export interface GraphQLRouteOptions<C extends BaseContext> {
   admission?: AdmissionGate;
   /** Largest answer sent, in bytes: a larger one is replaced by a RESPONSE_TOO_LARGE error (never cut short). */
   responseLimit?: number;
+  /** Identical requests in flight at once share one answer (shared-answers.ts); none when absent. */
+  share?: AnswerSharing;
 }
 
 /** Is this request for the GraphQL endpoint (`/graphql`, any query string)? */
@@ -87,6 +90,7 @@ export const isGraphQLPath = (url = '') => {
 export function graphqlRoute<C extends BaseContext>(o: GraphQLRouteOptions<C>) {
   const limit = bytes.parse(o.bodyLimit ?? '1mb') ?? 1_048_576;
   const trust = compileTrust(o.trustProxy ?? false);
+  const inflight = o.share && new InflightAnswers();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let ip: string | undefined;
     const x: GraphQLExchange = {
@@ -98,19 +102,48 @@ export function graphqlRoute<C extends BaseContext>(o: GraphQLRouteOptions<C>) {
       },
     };
     let admitted = false;
+    // Set while this request computes an answer others may be waiting for: called exactly once.
+    let lead: ((answer: WrittenAnswer | undefined) => void) | undefined;
+    let sharedAnswer: WrittenAnswer | undefined;
     try {
       for (const step of o.beforeBody) if ((await step(x), res.headersSent)) return;
+      let body: unknown;
+      let read = false;
+      if (o.share && inflight) {
+        // With sharing the body is read before admission: a request that gets another's answer
+        // executes nothing, so it needs no place in the window.
+        body = await readJsonBody(req, x, limit, o.beforeParse ?? []);
+        read = true;
+        if (res.headersSent) return;
+        const key = o.share.keyOf(x, body);
+        const waiting = key === undefined ? undefined : inflight.waitFor(key);
+        if (waiting) {
+          const answer = await waiting;
+          if (answer) {
+            o.share.shared?.();
+            return await o.around(req, res, async () => writeAnswer(res, answer));
+          }
+          // Not shareable (errors, a refusal, a failure): this request runs on its own.
+        } else if (key !== undefined) lead = inflight.lead(key);
+      }
       if (o.admission) {
         const entry = o.admission.enter(res);
         if (entry === 'full') return refuse(res, 503, 'Too many requests are waiting: retry shortly', 'SERVICE_UNAVAILABLE', { 'retry-after': '1' });
         admitted = entry === true || (await entry);
         if (!admitted) return; // the client left while waiting
       }
-      const body = await readJsonBody(req, x, limit, o.beforeParse ?? []);
+      if (!read) body = await readJsonBody(req, x, limit, o.beforeParse ?? []);
       if (res.headersSent) return;
       await o.around(req, res, async () => {
         for (const step of o.afterBody) if ((await step(x), res.headersSent)) return;
-        await answer(o, req, res, body, () => o.context(x));
+        if (!lead) return void (await answer(o, req, res, body, () => o.context(x)));
+        let verdict = { shareable: false };
+        const written = await answer(o, req, res, body, async () => {
+          const own = withVerdict(await o.context(x));
+          verdict = own.verdict;
+          return own.context;
+        });
+        if (written && verdict.shareable) sharedAnswer = written;
       });
     } catch (err) {
       const refusal = bodyRefusal(err);
@@ -119,13 +152,18 @@ export function graphqlRoute<C extends BaseContext>(o: GraphQLRouteOptions<C>) {
       const [status, message, code] = refusal ?? [500, 'Internal server error', 'INTERNAL_SERVER_ERROR'];
       refuse(res, status, message, code);
     } finally {
+      lead?.(sharedAnswer);
       if (admitted) o.admission!.leave();
     }
   };
 }
 
-/** Apollo's answer, written as @as-integrations/express5 wrote it (no ETag: answers are not cached by validators). */
-async function answer<C extends BaseContext>(o: GraphQLRouteOptions<C>, req: IncomingMessage, res: ServerResponse, body: unknown, context: () => Promise<C>) {
+/**
+ * Apollo's answer, written as @as-integrations/express5 wrote it (no ETag: answers are not cached by
+ * validators). Returns what it wrote when that was one complete 200 answer within the limit (what
+ * a request sharing it may get), else undefined.
+ */
+async function answer<C extends BaseContext>(o: GraphQLRouteOptions<C>, req: IncomingMessage, res: ServerResponse, body: unknown, context: () => Promise<C>): Promise<WrittenAnswer | undefined> {
   const { apollo } = o;
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -141,18 +179,21 @@ async function answer<C extends BaseContext>(o: GraphQLRouteOptions<C>, req: Inc
     // http.ts's stringifyResult makes a Buffer; a string is still written right.
     let body = response.body.string as string | Buffer;
     let length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    let whole = res.statusCode === 200;
     if (o.responseLimit !== undefined && length > o.responseLimit) {
       o.logger.warn({ bytes: length, limit: o.responseLimit }, 'answer over RESPONSE_LIMIT withheld');
       body = Buffer.from(JSON.stringify(responseTooLarge(length, o.responseLimit)));
       length = body.length;
       res.statusCode = 200; // as for any execution error: the operation ran
+      whole = false;
     }
     res.setHeader('content-length', length);
     res.end(body);
-    return;
+    return whole ? { status: 200, headers: [...response.headers], body } : undefined;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+  return undefined;
 }
 
 /**

@@ -14,6 +14,7 @@ import { healthRoutes, type ReadinessChecks, type ReadinessReport } from './heal
 import type { RequestContext } from './request-context';
 import { requestLogging } from './request-logging';
 import { jsonInPieces } from './json-pieces';
+import type { AnswerSharing } from './shared-answers';
 import { graphqlTelemetry, metricsRoute, traceRequests, type ServiceMetrics } from '@cinema/telemetry';
 
 export interface GraphQLHttpOptions<C extends RequestContext> {
@@ -50,6 +51,8 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   responseLimit?: number;
   /** Paths served before everything else by a handler of their own (the gateway's subscription stream). */
   routes?: Array<{ path: string; handle: (req: IncomingMessage, res: http.ServerResponse) => void }>;
+  /** Identical requests in flight at once share one answer (shared-answers.ts; the gateway's inbound deduplication). */
+  share?: AnswerSharing;
 }
 
 export interface GraphQLHttpServer {
@@ -123,6 +126,7 @@ export function createGraphQLHttpServer<C extends RequestContext>(
         logger,
         bodyLimit: options.bodyLimit,
         responseLimit: options.responseLimit,
+        share: options.share,
         trustProxy: options.trustProxy,
         beforeBody: options.beforeBody ?? [],
         beforeParse: options.beforeParse ?? [],

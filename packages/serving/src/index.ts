@@ -5,6 +5,7 @@ export { MAX_SIGNATURE_AGE_MS, NonceCache, requireGatewaySignature, SIGNATURE_HE
 export { isSelfOrAdmin, requireAdmin, requireIdentity, requireSelfOrAdmin } from './auth/rules';
 export { badUserInput } from './errors';
 export { refuse, type GraphQLStep } from './graphql-route';
+export { allowSharing, type AnswerSharing, type SharingRequest, type WrittenAnswer } from './shared-answers';
 export { reportDependencies, type ReadinessCheck } from './health';
 export { cause, createGraphQLHttpServer, type GraphQLHttpOptions, type GraphQLHttpServer } from './http';
 export type { RequestContext } from './request-context';
