@@ -3,7 +3,13 @@
  * gateway's requests, and the subgraphs' canned answers, repeat exactly), sized so that the deep
  * query's response is tens of KB like The Guild's benchmark.
  */
-export const SIZES = { movies: 20, reviewsPerMovie: 10, users: 50, cities: 2, cinemasPerCity: 2, screeningsPerMovie: 5 };
+/**
+ * 200 movies: the deep query reads the first 20 (the same answer whatever the size); the distinct
+ * workload (queries.ts) pages through all of them. Authors of the first 20 movies' reviews are as
+ * they always were; later movies get theirs scattered, so every page of 20 has its own order of
+ * authors (and with it its own entity fetches).
+ */
+export const SIZES = { movies: 200, reviewsPerMovie: 10, users: 50, cities: 2, cinemasPerCity: 2, screeningsPerMovie: 5 };
 
 const oid = (kind: number, i: number) => kind.toString(16).padStart(2, '0') + i.toString(16).padStart(22, '0');
 const ISO = '2030-01-01T20:00:00.000Z';
@@ -28,7 +34,7 @@ export const movies = Array.from({ length: SIZES.movies }, (_, i) => ({
 
 export const reviews = movies.flatMap((m, mi) =>
   Array.from({ length: SIZES.reviewsPerMovie }, (_, r) => {
-    const author = users[(mi * SIZES.reviewsPerMovie + r) % users.length]!;
+    const author = users[(mi < 20 ? mi * SIZES.reviewsPerMovie + r : mi * 37 + r * 13) % users.length]!;
     return { id: oid(3, mi * 100 + r), movieId: m.id, authorId: author.id, authorName: author.fullName, rating: 1 + ((mi + r) % 5), body: `Review ${r} of movie ${mi}: it was worth the ticket.`, createdAt: ISO };
   }),
 );

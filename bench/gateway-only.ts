@@ -4,11 +4,11 @@
  */
 import { freePort, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import type { BenchConfig } from './config';
-import { users } from './fake-data';
+import { movies, users } from './fake-data';
 import { GATEWAYS, type GatewayVariant } from './gateways';
 import { measure, type LoadResult } from './load';
 import { startNode, waitReady, type Server } from './processes';
-import { body, DEEP, SMALL, writeBody } from './queries';
+import { body, DEEP, DEEP_DISTINCT, SMALL, writeBody } from './queries';
 
 /** `rounds`: each round's req/s, in order (the other figures are medians over them); `cpuRounds`: its CPU %. */
 export type Row = { setting: string; workload: string; gateway: string; rounds?: number[]; cpuRounds?: number[] } & LoadResult;
@@ -20,14 +20,20 @@ export interface Target {
 
 export const workloads = (t: Target) => {
   let i = 0;
+  let n = 0;
   const small = body(SMALL, { id: t.smallId });
   return {
     small: small,
     deep: body(DEEP),
     // 9 reads for 1 sign-up.
     mix: () => (++i % 10 === 0 ? writeBody(String(process.pid)) : small),
+    // The deep query, a different page on every request (queries.ts); the in-memory data only.
+    distinct: () => body(DEEP_DISTINCT, { after: movies[n++ % movies.length]!.id }),
   };
 };
+
+/** The workloads of the whole-system setting: its seeded data has no 200 movies to page through. */
+export const SYSTEM_WORKLOADS = ['small', 'deep', 'mix'];
 
 /**
  * Every gateway, `cfg.rounds` times over: this machine's speed drifts by tens of percent within

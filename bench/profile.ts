@@ -53,7 +53,7 @@ export function summarize(profile: Profile, skipMs = 0, top = 12, untilMs = Infi
   return { busyPct: Math.round((busy / total) * 100), packages: rank(pkg), functions: rank(fn) };
 }
 
-export async function profileGateway(cfg: BenchConfig, g: GatewayVariant, target: Target, body: string) {
+export async function profileGateway(cfg: BenchConfig, g: GatewayVariant, target: Target, body: string | (() => string)) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -22,6 +22,15 @@ export const DEEP = /* GraphQL */ `query Deep {
   }
 }`;
 
+/**
+ * The deep query with a variable: `after` picks where the page of 20 movies starts. The "distinct"
+ * workload sends a different `after` on every request (cycling through the in-memory data's 200
+ * movies, so no two requests in flight at once agree), and with it a different set of movies,
+ * authors and screenings for every subgraph fetch: no deduplication, inbound or outbound, and no
+ * cache helps. What is left is each gateway's own work per request.
+ */
+export const DEEP_DISTINCT = DEEP.replace('query Deep {', 'query DeepDistinct($after: String) {').replace('movies(first: 20)', 'movies(first: 20, after: $after)');
+
 /** The write half of the read/write mix: sign-up is public, so every gateway can send it anonymously. */
 export const WRITE = /* GraphQL */ `mutation Write($i: CreateUserInput!) { createUser(input: $i) { id } }`;
 

@@ -77,7 +77,26 @@ function targets(rows: Row[], events: any) {
     const bound = db ? `. The database's own floor for the one write every event costs it is ${db}/s = ${pctOf(db)} of the broker's: the drain reaches ${Math.round(ratio(main, db) * 100)}% of that` : '';
     lines.push(`- end-to-end events/s ≥ 50% of the raw amqplib floor: ${verdict(e >= 0.5, `${Math.round(e * 1000) / 10}% (${events.drain ? 'outbox drain ' : ''}${main} vs ${floor} events/s; ${others})${bound}`)}`);
   }
+  lines.push(...issue26(get));
   return lines.join('\n');
+}
+
+/** Issue 26: identical operations against Hive as its makers run it; distinct ones against Hive (JIT) and stock. */
+function issue26(get: (w: string, g: string) => Row | undefined): string[] {
+  const lines: string[] = [];
+  const [od, md, oq, hq, sq] = [get('deep', 'ours'), get('deep', 'hive-makers'), get('distinct', 'ours'), get('distinct', 'hive'), get('distinct', 'stock')];
+  if (od && md) {
+    const d = roundRatio(od, md);
+    lines.push(`- deep query, identical operations ≥ 1.0× Hive as its makers run it: ${verdict(d.median >= 1, `${d.text} (medians ${od.rps} vs ${md.rps} req/s)`)}`);
+    lines.push(`- p99 no worse than Hive as its makers run it (deep): ${verdict(od.p99 <= md.p99, `${od.p99} vs ${md.p99} ms`)}`);
+  }
+  if (oq && hq && sq) {
+    const h = roundRatio(oq, hq), st = roundRatio(oq, sq);
+    lines.push(`- deep query, distinct operations ≥ 2× Hive (JIT): ${verdict(h.median >= 2, `${h.text} (medians ${oq.rps} vs ${hq.rps} req/s)`)}`);
+    lines.push(`- deep query, distinct operations ≥ 3× stock: ${verdict(st.median >= 3, `${st.text} (medians ${oq.rps} vs ${sq.rps} req/s)`)}`);
+    lines.push(`- p99 no worse than Hive (distinct): ${verdict(oq.p99 <= hq.p99, `${oq.p99} vs ${hq.p99} ms`)}`);
+  }
+  return lines;
 }
 
 /** One row per optimisation and workload: only it off, beside everything on (measured before and after). */
@@ -173,12 +192,16 @@ the machine is shared and noisy, so only ratios measured side by side mean anyth
     plus only the request signature our subgraphs require (\`bench/gateways/stock.ts\`).
   - \`hive\`: Hive Gateway's runtime (\`@graphql-hive/gateway\`) on node:http with graphql-jit, no logging, no landing page,
     plus an onFetch plugin that signs (\`bench/gateways/hive.ts\`). No response caching anywhere.
+  - \`hive-makers\`: the same, as Hive's makers run it in their public federation benchmark: graphql-jit and inbound
+    in-flight request deduplication (\`inboundInflightRequestDeduplication: true\`). Ours has its own on (\`INBOUND_DEDUPE\`).
 - **Settings**: *gateway-only* — the three subgraphs' real SDL over fixed in-memory data (\`bench/fake-subgraphs.ts\`); each
   distinct request is executed once and its JSON kept, so subgraphs cost a lookup; signatures are verified. *system* — the
   real subgraphs on FerretDB and RabbitMQ (bench databases, dropped at the start of every run and seeded through the API), ${r.config.systemConnections} connections.
 - **Workloads** (\`bench/queries.ts\`): *small* — \`user(id)\` plus its two reviews (users → movies); *deep* — 20 movies with
   10 reviews each, their authors (users) and the authors' reviews (back to movies), screenings with cinemas and cities
-  (catalog): every subgraph, a response of tens of KB, shaped like The Guild's; *mix* — 9 small reads to 1 public sign-up.
+  (catalog): every subgraph, a response of tens of KB, shaped like The Guild's; *mix* — 9 small reads to 1 public sign-up;
+  *distinct* (gateway-only) — the deep query with \`movies(after: $after)\`, a different page of the in-memory 200 movies
+  on every request (no two in flight agree, and every subgraph fetch differs too): no deduplication or cache helps.
 - **Rounds**: ${r.config.rounds ?? 1} time(s) over, because this machine's speed drifts by tens of percent within minutes. In a
   round all three gateways are started (the idle ones asleep on the same core) and each workload is measured on every
   gateway back to back, so the windows a ratio compares are seconds apart; the order turns each round (ours, stock,
@@ -253,7 +276,7 @@ ${ev?.projectionBulk ? `| projection applies a consumer's prefetch (50) in one b
 
 ## Profiles (gateway-only, \`node --cpu-prof\`)
 
-${['deep', 'small'].map((w) => `### ${w === 'deep' ? 'Deep query' : 'Small lookup'}\n\n${profileTable('ours', r.profiles?.[w]?.ours)}\n${profileTable('hive', r.profiles?.[w]?.hive)}`).join('\n')}
+${Object.entries({ deep: 'Deep query, identical operations', distinct: 'Deep query, distinct operations', small: 'Small lookup' }).map(([w, title]) => `### ${title}\n\n${Object.entries(r.profiles?.[w] ?? {}).map(([g, p]) => profileTable(g, p)).join('\n')}`).join('\n')}
 
 ${NOTES}
 `;

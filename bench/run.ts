@@ -12,7 +12,7 @@ import { subscriptionBench } from './subscriptions';
 import { barChart } from './chart';
 import { benchConfig } from './config';
 import { eventPath } from './event-path';
-import { benchGateways, startFakeSubgraphs, workloads, type Row, type Target } from './gateway-only';
+import { benchGateways, startFakeSubgraphs, SYSTEM_WORKLOADS, workloads, type Row, type Target } from './gateway-only';
 import { GATEWAYS } from './gateways';
 import { optimisations, toggles } from './optimisations';
 import { ROOT, pinning } from './processes';
@@ -69,11 +69,14 @@ async function main() {
         results.switches = await switches(cfg, fake.target);
       }
       if (has('profile')) {
-        say('profiles (--cpu-prof) of this gateway and Hive on the deep query and the small lookup');
-        const small = workloads(fake.target).small as string;
+        say('profiles (--cpu-prof) of this gateway and Hive on the deep query (identical and distinct) and the small lookup');
+        const w = workloads(fake.target);
+        const [ours, hive, makers] = [GATEWAYS[0]!, GATEWAYS[2]!, GATEWAYS[3]!];
+        const deep = body(DEEP);
         results.profiles = {
-          deep: { ours: await profileGateway(cfg, GATEWAYS[0]!, fake.target, body(DEEP)), hive: await profileGateway(cfg, GATEWAYS[2]!, fake.target, body(DEEP)) },
-          small: { ours: await profileGateway(cfg, GATEWAYS[0]!, fake.target, small), hive: await profileGateway(cfg, GATEWAYS[2]!, fake.target, small) },
+          deep: { ours: await profileGateway(cfg, ours, fake.target, deep), hive: await profileGateway(cfg, hive, fake.target, deep), 'hive-makers': await profileGateway(cfg, makers, fake.target, deep) },
+          distinct: { ours: await profileGateway(cfg, ours, fake.target, w.distinct), hive: await profileGateway(cfg, hive, fake.target, w.distinct) },
+          small: { ours: await profileGateway(cfg, ours, fake.target, w.small), hive: await profileGateway(cfg, hive, fake.target, w.small) },
         };
       }
     } finally {
@@ -86,7 +89,7 @@ async function main() {
     const sys = await startSystem({}, cfg.otherCpus);
     const target: Target = { urls: { users: sys.stack.urls.users, movies: sys.stack.urls.movies, catalog: sys.stack.urls.catalog }, smallId: sys.smallId };
     try {
-      results.rows.push(...(await benchGateways(cfg, 'system', target, GATEWAYS, cfg.systemConnections)));
+      results.rows.push(...(await benchGateways(cfg, 'system', target, GATEWAYS, cfg.systemConnections, SYSTEM_WORKLOADS)));
       // With the system part only: starting the whole system is slow, the gateway-only rows are the primary ones.
       if (has('optimisations') && !cfg.quick) {
         say('optimisations on/off, whole system');

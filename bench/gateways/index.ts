@@ -16,4 +16,6 @@ export const GATEWAYS: GatewayVariant[] = [
   { name: 'ours', label: 'this gateway', entry: 'gateway/src/index.ts', env: { LOG_LEVEL: 'warn', RATE_LIMIT: '0', NODE_OPTIONS: GATEWAY_NODE_OPTIONS } },
   { name: 'stock', label: 'stock @apollo/gateway', entry: 'bench/gateways/stock.ts' },
   { name: 'hive', label: 'Hive Gateway (JIT)', entry: 'bench/gateways/hive.ts' },
+  // As Hive's makers configure it for their benchmark: JIT and inbound in-flight deduplication.
+  { name: 'hive-makers', label: 'Hive Gateway as its makers run it (JIT + inbound dedupe)', entry: 'bench/gateways/hive.ts', env: { HIVE_INBOUND_DEDUPE: 'on' } },
 ];
