@@ -10,13 +10,14 @@ export function benchConfig(argv = process.argv.slice(2)) {
     /** `--only=…` picked the parts: a partial run, which must not overwrite the full report. */
     partial: only !== undefined,
     /**
-     * Which parts to run: gateway-only, system, events, bookings, subscriptions, optimisations, profile, traffic, and switches
+     * Which parts to run: gateway-only, system, events, bookings, subscriptions, optimisations, profile, traffic, cluster
+     * (one and two workers, deep identical and distinct; bench/cluster-scaling.ts), and switches
      * (only when named: every on/off switch in the same rounds, deep query; bench/switches.ts). A full run
      * has them all; `--quick` (under three minutes) keeps the gateway-only setting, its on/off rows
      * (on the deep query only) and the event path, and leaves the whole-system gateway rows, profiles, traffic counts, the
      * opt-in rows and the workers' row out.
      */
-    parts: only ?? (quick ? ['gateway-only', 'events', 'optimisations'] : ['gateway-only', 'system', 'events', 'bookings', 'subscriptions', 'optimisations', 'profile', 'traffic']),
+    parts: only ?? (quick ? ['gateway-only', 'events', 'optimisations'] : ['gateway-only', 'system', 'events', 'bookings', 'subscriptions', 'optimisations', 'profile', 'traffic', 'cluster']),
     /** Every gateway measured this many times, interleaved (gateway-only.ts); a row is the median. */
     rounds: quick ? 1 : 3,
     seconds: quick ? 2 : 10,

@@ -98,8 +98,9 @@ export const median = (xs: number[], digits = 1) => {
 
 /** One row from a gateway's rounds of one workload: medians, the highest RSS, every round's req/s, errors summed. */
 function combine(rs: LoadResult[]): LoadResult & { rounds: number[]; cpuRounds: number[] } {
-  const m = (k: keyof LoadResult) => median(rs.map((r) => r[k]));
-  const sum = (k: keyof LoadResult) => rs.reduce((a, r) => a + r[k], 0);
+  type Figure = Exclude<keyof LoadResult, 'peakRssEachMb'>;
+  const m = (k: Figure) => median(rs.map((r) => r[k]));
+  const sum = (k: Figure) => rs.reduce((a, r) => a + r[k], 0);
   return {
     rps: m('rps'), p50: m('p50'), p95: m('p95'), p99: m('p99'), cpuPct: m('cpuPct'), avgBytes: m('avgBytes'),
     errors: sum('errors'), non2xx: sum('non2xx'), requests: sum('requests'),

@@ -16,6 +16,8 @@ export interface LoadResult {
   peakRssMb: number;
   cpuPct: number;
   avgBytes: number;
+  /** Each process's peak RSS (the gateway's tree: with cluster.ts, the primary and each worker). */
+  peakRssEachMb?: number[];
 }
 
 export interface LoadSpec {

@@ -17,6 +17,7 @@ import { GATEWAY_NODE_OPTIONS } from '../gateway/src/heap';
 /** Switched off one at a time; every one is on by default in the product. */
 export const TOGGLES = [
   { name: 'pooled keep-alive subgraph connections (undici Pool; off = global fetch, which also turns coalescing off)', off: { SUBGRAPH_FETCH: 'fetch' }, workloads: ['small', 'deep'] },
+  { name: 'identical client queries in flight share one execution and answer (inbound deduplication)', off: { INBOUND_DEDUPE: 'off' }, workloads: ['small', 'deep'] },
   { name: 'identical in-flight subgraph reads coalesced', off: { DEDUPE_INFLIGHT: 'off' }, workloads: ['small', 'deep'] },
   { name: 'batched entity fetches: each distinct representation once', off: { DEDUPE_REPRESENTATIONS: 'off' }, workloads: ['deep'] },
   { name: "result shaping compiled per operation (profile: Apollo's computeResponse)", off: { GATEWAY_COMPILED_SHAPING: 'off' }, workloads: ['deep'] },
@@ -40,7 +41,7 @@ const env = (port: number, t: Target) => ({
   SUBGRAPH_URL_USERS: t.urls.users, SUBGRAPH_URL_MOVIES: t.urls.movies, SUBGRAPH_URL_CATALOG: t.urls.catalog,
 });
 
-async function withGateway<T>(entry: string, t: Target, cpus: string | undefined, fn: (url: string, pid: number) => Promise<T>, extra: NodeJS.ProcessEnv = {}) {
+export async function withGateway<T>(entry: string, t: Target, cpus: string | undefined, fn: (url: string, pid: number) => Promise<T>, extra: NodeJS.ProcessEnv = {}) {
   const port = await freePort();
   const server = startNode('ours', entry, { ...env(port, t), ...extra }, { cpus });
   try {

@@ -90,11 +90,22 @@ export function sampleResources(pid: number) {
   const pids = tree(pid);
   const sum = (f: (p: number) => number) => pids.reduce((s, p) => { try { return s + f(p); } catch { return s; } }, 0);
   const t0 = Date.now(), c0 = sum(ticks);
-  let peak = sum(rssKb);
-  const timer = setInterval(() => (peak = Math.max(peak, sum(rssKb))), 100);
+  let peak = 0;
+  // Each process's own peak too (cluster workers: the RSS of each).
+  const each = new Map<number, number>();
+  const sample = () => {
+    peak = Math.max(peak, sum(rssKb));
+    for (const p of pids) try { each.set(p, Math.max(each.get(p) ?? 0, rssKb(p))); } catch {}
+  };
+  sample();
+  const timer = setInterval(sample, 100);
   return () => {
     clearInterval(timer);
-    peak = Math.max(peak, sum(rssKb));
-    return { peakRssMb: Math.round(peak / 1024), cpuPct: Math.round(((sum(ticks) - c0) / 100 / ((Date.now() - t0) / 1000)) * 100) };
+    sample();
+    return {
+      peakRssMb: Math.round(peak / 1024),
+      cpuPct: Math.round(((sum(ticks) - c0) / 100 / ((Date.now() - t0) / 1000)) * 100),
+      peakRssEachMb: [...each.values()].filter((kb) => kb > 0).map((kb) => Math.round(kb / 1024)),
+    };
   };
 }

@@ -274,6 +274,10 @@ ${toggleRows(r.systemToggles, 'whole system')}
 ${ev ? `| pipelined publisher confirms (broker floor) | ${ev.serialFloor.endToEndPerS} msgs/s awaited one by one | ${ev.floor.endToEndPerS} msgs/s pipelined |` : ''}
 ${ev?.projectionBulk ? `| projection applies a consumer's prefetch (50) in one bulkWrite (${ev.projectionBulk.events} events, half new, on a collection of ${ev.projectionBulk.existing}) | ${ev.projectionBulk.oneByOnePerS} events/s, one guarded upsert each | ${ev.projectionBulk.bulkWritePerS} events/s |` : ''}` : '_not run_'}
 
+## Workers across cores (gateway/src/cluster.ts, both cores, the load generator and subgraphs on core 0 too)
+
+${clusterTable(r.cluster)}
+
 ## Profiles (gateway-only, \`node --cpu-prof\`)
 
 ${Object.entries({ deep: 'Deep query, identical operations', distinct: 'Deep query, distinct operations', small: 'Small lookup' }).map(([w, title]) => `### ${title}\n\n${Object.entries(r.profiles?.[w] ?? {}).map(([g, p]) => profileTable(g, p)).join('\n')}`).join('\n')}
@@ -281,6 +285,17 @@ ${Object.entries({ deep: 'Deep query, identical operations', distinct: 'Deep que
 ${NOTES}
 `;
   writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), md);
+}
+
+/** One and two workers side by side, round by round; each process's peak RSS (the primary's included). */
+function clusterTable(c: any): string {
+  if (!c) return '_not run_';
+  const rows = Object.entries(c).map(([w, x]: [string, any]) => {
+    const each = (rs: any[]) => rs.map((r) => r.rps).join(' / ');
+    const rss = (rs: any[]) => Math.max(...rs.flatMap((r) => r.peakRssEachMb ?? [r.peakRssMb]));
+    return `| ${w} | ${each(x.one)} | ${each(x.two)} | ${x.scalingEachRound.join('× / ')}× | ${x.scaling}× | ${rss(x.one)} | ${rss(x.two)} |`;
+  });
+  return ['| workload | 1 worker req/s, each round | 2 workers req/s, each round | 2 ÷ 1, each round | median | peak RSS MB, 1 worker | peak RSS MB per process, 2 workers |', '|---|--:|--:|--:|--:|--:|--:|', ...rows].join('\n');
 }
 
 /** Interpretation, written after reading the results and profiles; it names no number that is not above. */

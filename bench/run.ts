@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { bookingBench } from './bookings';
 import { subscriptionBench } from './subscriptions';
+import { clusterScaling } from './cluster-scaling';
 import { barChart } from './chart';
 import { benchConfig } from './config';
 import { eventPath } from './event-path';
@@ -51,7 +52,7 @@ async function main() {
   const has = (p: string) => cfg.parts.includes(p);
   if (has('system') || has('events') || has('bookings')) await resetBenchData();
 
-  if (has('gateway-only') || has('optimisations') || has('profile') || has('traffic') || has('switches')) {
+  if (has('gateway-only') || has('optimisations') || has('profile') || has('traffic') || has('switches') || has('cluster')) {
     say('gateway only: in-memory subgraphs');
     const fake = await startFakeSubgraphs(cfg);
     try {
@@ -67,6 +68,10 @@ async function main() {
       if (has('switches')) {
         say(`switches on/off, deep query, ${cfg.rounds} rounds with every variant in each`);
         results.switches = await switches(cfg, fake.target);
+      }
+      if (has('cluster')) {
+        say(`workers: one and two (cluster.ts) on both cores, deep identical and distinct, ${cfg.rounds} rounds`);
+        results.cluster = await clusterScaling(cfg, fake.target);
       }
       if (has('profile')) {
         say('profiles (--cpu-prof) of this gateway and Hive on the deep query (identical and distinct) and the small lookup');
