@@ -350,6 +350,12 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   admission window tried changed that beyond the drift (docs/decisions.md). The last profile's
   Apollo frames (\`GraphQLError\` under Apollo's shaping) fall in its final second, the shutdown: requests still
   queued when the load stopped, whose subgraph fetches the stop cut short.
+- **Inbound deduplication (issue 26):** identical queries in flight at once share one execution and one answer
+  (\`INBOUND_DEDUPE\`, docs/decisions.md), as Hive Gateway does when its makers benchmark it (the \`hive-makers\` row).
+  On identical operations the load generator, which receives every answer's bytes, is then the limit for both:
+  read the gateway's CPU column beside its req/s. The *distinct* workload is what each request costs when nothing
+  can be shared: there the profile puts the bytes first (parsing the subgraph answers, serializing the answer, and
+  their garbage collection) and Apollo's executor at about a tenth; the planner does not show (one plan per document).
 - **Reading the on/off rows:** the compiled walk and the pieces show on the deep query beyond the run's drift (the
   two "all on" figures). Admission control and the heap limit do not in req/s on the gateway alone, where their
   "off" falls between the two "all on" figures; by hand, in two interleaved rounds, admission gave +10–15% on
