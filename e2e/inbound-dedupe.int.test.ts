@@ -15,6 +15,8 @@ let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
 let as: { ann: Record<string, string>; bob: Record<string, string> };
 
 const shared = async () => (await metrics.registry.getSingleMetric('gateway_inbound_dedupe_shared_total')!.get()).values[0]?.value ?? 0;
+/** Operations Apollo executed (every outcome): a request answered with another's answer is not among them. */
+const executed = async () => (await metrics.graphqlRequests.get()).values.reduce((sum, v) => sum + v.value, 0);
 const email = (who: 'ann' | 'bob') => `${who}-${seed.tag}@example.com`;
 
 beforeAll(async () => {
@@ -48,6 +50,14 @@ describe('inbound deduplication', () => {
     }
     // Ann's copies shared; Bob's answers carry errors, which are never shared (each ran on its own).
     expect(await shared()).toBeGreaterThan(before);
+  });
+
+  it('never shares an answer with errors: identical refused queries in flight at once each run', async () => {
+    const [before, ran] = [await shared(), await executed()];
+    const answers = await Promise.all(Array.from({ length: 20 }, () => gql(graph.url, OWN, { id: seed.ann }, as.bob)));
+    for (const r of answers) expect(errorCodes(r)).toEqual(['FORBIDDEN']);
+    expect(await executed()).toBe(ran + 20);
+    expect(await shared()).toBe(before);
   });
 
   it('never shares a mutation: identical sign-ups in flight at once each run', async () => {
