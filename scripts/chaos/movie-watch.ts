@@ -99,10 +99,13 @@ export function movieWatch(stack: ChaosStack, o = { movies: 3, connections: 2 })
     },
     /** After convergence: one more rename per movie must reach every subscriber within `ms`. */
     async check(ms = 20_000): Promise<{ lost: string[]; unexpected: string[]; note: string }> {
-      const probes = watched.filter((m) => !m.busy);
-      for (const m of probes) {
-        const res = await send(RENAME, { id: m.id, t: `${m.name} #${++m.seq}` });
-        if (!res.data?.updateMovie) throw new Error(`chaos: the final rename failed: ${JSON.stringify(res.errors)}`);
+      // Every movie, those with a failed write too: the system is quiet now, so the probe is the last write.
+      const failed: string[] = [];
+      const probes: Watched[] = [];
+      for (const m of watched) {
+        const res = await send(RENAME, { id: m.id, t: `${m.name} #${++m.seq}` }).catch((err: Error) => ({ errors: [err.message] }) as { data?: any; errors?: unknown[] });
+        if (res.data?.updateMovie) probes.push(m);
+        else failed.push(`the final rename of movie ${m.id} failed once the system had converged: ${JSON.stringify(res.errors).slice(0, 200)}`);
       }
       const missing = () => probes.flatMap((m) => clients.map((_, c) => [c, m] as const)).filter(([c, m]) => (seen.get(`${c}/${m.id}`)?.last ?? -1) < m.seq);
       const deadline = Date.now() + ms;
@@ -114,7 +117,7 @@ export function movieWatch(stack: ChaosStack, o = { movies: 3, connections: 2 })
         `${ended.size ? `; ended and resubscribed: ${[...ended].map(([why, n]) => `${n} ${why}`).join(', ')}` : ''}`;
       return {
         lost: missing().map(([c, m]) => `subscriber ${c} never received movie ${m.id}'s last rename (#${m.seq}; last seen #${seen.get(`${c}/${m.id}`)?.last})`),
-        unexpected: back.length ? [`a subscriber saw a movie's title go back: ${back.slice(0, 3).join(', ')}`] : [],
+        unexpected: [...failed, ...(back.length ? [`a subscriber saw a movie's title go back: ${back.slice(0, 3).join(', ')}`] : [])],
         note,
       };
     },
