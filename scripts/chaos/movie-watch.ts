@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { gql } from '@cinema/testing';
 import type { Call, LoadOp } from './load';
 import type { ChaosStack } from './stack';
 import { tag } from './workload';
@@ -31,9 +32,7 @@ export function movieWatch(stack: ChaosStack, o = { movies: 3, connections: 2 })
   const seen = new Map<string, Seen>(); // `${connection}/${movieId}`
   const ended = new Map<string, number>(); // why subscriptions ended, counted
   let stopped = false;
-  const send = (query: string, variables: Record<string, unknown>) => fetch(stack.gatewayUrl, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...stack.headers }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(15_000),
-  }).then((r) => r.json() as Promise<{ data?: any; errors?: unknown[] }>);
+  const send = (query: string, variables: Record<string, unknown>) => gql(stack.gatewayUrl, query, variables, stack.headers, 15_000);
 
   function follow(client: Client, c: number, movie: Watched) {
     const key = `${c}/${movie.id}`;
@@ -103,7 +102,7 @@ export function movieWatch(stack: ChaosStack, o = { movies: 3, connections: 2 })
       const failed: string[] = [];
       const probes: Watched[] = [];
       for (const m of watched) {
-        const res = await send(RENAME, { id: m.id, t: `${m.name} #${++m.seq}` }).catch((err: Error) => ({ errors: [err.message] }) as { data?: any; errors?: unknown[] });
+        const res = await send(RENAME, { id: m.id, t: `${m.name} #${++m.seq}` }).catch((err: Error) => ({ data: undefined, errors: [{ message: err.message }] }));
         if (res.data?.updateMovie) probes.push(m);
         else failed.push(`the final rename of movie ${m.id} failed once the system had converged: ${JSON.stringify(res.errors).slice(0, 200)}`);
       }
