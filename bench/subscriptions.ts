@@ -19,8 +19,9 @@ const SUBSCRIPTION = 'subscription($id: ID!) { movieUpdated(id: $id) { id title 
 
 export async function subscriptionBench(cfg: BenchConfig) {
   const { connections, perConnection, movies: movieCount, rate, seconds } = cfg.subscriptions;
-  // One anonymous client from one address holds every subscription: the per-client limit is raised.
-  const sys = await startSystem({ SUBSCRIPTION_MAX_PER_CLIENT: String(connections * perConnection) });
+  // One anonymous client from one address holds every subscription, all opened at once: the per-client limits are raised.
+  const all = String(connections * perConnection);
+  const sys = await startSystem({ SUBSCRIPTION_MAX_PER_CLIENT: all, SUBSCRIPTION_SUBSCRIBE_RATE: all });
   const url = sys.stack.gatewayUrl;
   const clients: Client[] = [];
   try {

@@ -1,5 +1,5 @@
 import { get } from 'node:http';
-import { hostPort, must, TcpProxy } from '@cinema/testing';
+import { bearer, hostPort, mintToken, must, TcpProxy } from '@cinema/testing';
 import { loginUrl } from '../scripts/lib/broker-users';
 import { startTestStack, testBrokerAccess, type TestStack } from './support/test-stack';
 import { collect, received, sseClient, wsClient } from './support/live-clients';
@@ -8,6 +8,7 @@ jest.setTimeout(180_000);
 
 // Two gateway workers (each its own event queue) whose broker link goes through a TCP proxy, so the
 // link can be cut for this gateway alone: the shared RabbitMQ is never touched.
+const CHURN_RATE = 20;
 let stack: TestStack;
 let proxy: TcpProxy;
 let movieId: string;
@@ -19,7 +20,9 @@ beforeAll(async () => {
   const url = new URL(loginUrl(access, 'gateway'));
   url.hostname = '127.0.0.1';
   url.port = String(port);
-  stack = await startTestStack('subs-link', { gatewayWorkers: 2, serviceEnv: { gateway: { AMQP_URL: url.toString() } } });
+  // A small churn bound (per client and worker), for the last test; the others stay far below it.
+  const gateway = { AMQP_URL: url.toString(), SUBSCRIPTION_SUBSCRIBE_RATE: String(CHURN_RATE), SUBSCRIPTION_SUBSCRIBE_WINDOW_MS: '3000' };
+  stack = await startTestStack('subs-link', { gatewayWorkers: 2, serviceEnv: { gateway } });
   movieId = (await must(stack.gatewayUrl, 'mutation { createMovie(input: { title: "Link", durationMinutes: 90 }) { id } }')).createMovie.id;
 });
 afterAll(async () => {
@@ -110,5 +113,32 @@ describe('subscriptions across gateway workers and broker link losses', () => {
     }
     await ws.dispose();
     sse.dispose();
+  });
+
+  it('bounds subscribe/complete churn per client: beyond the rate, SUBSCRIBE_RATE_LIMITED with when to retry; other clients unaffected', async () => {
+    const churner = wsClient(stack.gatewayUrl, bearer(await mintToken({ sub: 'churner' })).authorization);
+    // Each subscription ended right after it was sent: the held limit never sees more than one.
+    for (let i = 0; i < CHURN_RATE; i++) {
+      const c = collect(churner.iterate(sub()));
+      await new Promise((r) => setTimeout(r, 50));
+      await c.stop();
+      expect(await c.done).toBeUndefined();
+    }
+    const refused = collect(churner.iterate(sub()));
+    const errors = (await refused.done) as Array<{ message: string; extensions?: { code?: string; retryAfterMs?: number } }>;
+    expect(errors.map((e) => e.extensions?.code)).toEqual(['SUBSCRIBE_RATE_LIMITED']);
+    expect(errors[0]!.extensions!.retryAfterMs).toBeGreaterThan(0);
+    expect(errors[0]!.extensions!.retryAfterMs).toBeLessThanOrEqual(3000);
+    // Another client (anonymous: its own address) subscribes and receives meanwhile.
+    const other = wsClient(stack.gatewayUrl);
+    const live = collect(other.iterate(sub()));
+    await updateUntilAll([live.seen]);
+    // Once the window has passed, the churner may subscribe again.
+    await new Promise((r) => setTimeout(r, errors[0]!.extensions!.retryAfterMs! + 100));
+    const again = collect(churner.iterate(sub()));
+    await updateUntilAll([again.seen]);
+    expect((again.seen.at(-1) as { data?: { movieUpdated?: { title?: string } } }).data?.movieUpdated?.title).toBe(`Link ${n}`);
+    await Promise.all([live.stop(), again.stop()]);
+    await Promise.all([churner.dispose(), other.dispose()]);
   });
 });

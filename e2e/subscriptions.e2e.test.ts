@@ -2,6 +2,7 @@ import { gql, mintToken, must } from '@cinema/testing';
 import { startTestStack, type TestStack } from './support/test-stack';
 import { seedCinemaGraph } from './support/scenario';
 import { book, CANCEL_BOOKING, person, statusOf, until, venue } from './support/bookings';
+import { request, type IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { activeSubscriptions, collect, metric, received, sseClient, wsClient, wsUrl } from './support/live-clients';
 
@@ -14,8 +15,10 @@ let stack: TestStack;
 let seed: Awaited<ReturnType<typeof seedCinemaGraph>>;
 
 beforeAll(async () => {
-  // Small bounds, so that a client that does not read is cut off after a few payloads.
-  const gateway = { LOG_LEVEL: process.env.SUBS_LOG ?? 'warn', SUBSCRIPTION_MAX_QUEUED: '4', SUBSCRIPTION_MAX_BUFFERED: '64kb', SUBSCRIPTION_MAX_PAYLOAD: '64kb' };
+  // Small bounds, so that a client that does not read is cut off after a few payloads. Every
+  // anonymous subscriber here is one client (127.0.0.1), hundreds of subscribes in a minute: the
+  // churn bound is tested in subscriptions-link.e2e.test.ts.
+  const gateway = { LOG_LEVEL: process.env.SUBS_LOG ?? 'warn', SUBSCRIPTION_MAX_QUEUED: '4', SUBSCRIPTION_MAX_BUFFERED: '64kb', SUBSCRIPTION_MAX_PAYLOAD: '64kb', SUBSCRIPTION_SUBSCRIBE_RATE: '2000' };
   stack = await startTestStack('subs', { serviceEnv: { gateway }, output: (i) => (process.env.SUBS_LOG && i.startsWith('gateway') ? process.stderr : undefined) });
   seed = await seedCinemaGraph(stack.gatewayUrl);
 });
@@ -166,7 +169,7 @@ describe('subscriptions through the gateway', () => {
 
     // A subscription posted as a query is refused with where to send it.
     const posted = await gql(stack.gatewayUrl, 'subscription($id: ID!) { movieUpdated(id: $id) { id } }', { id: seed.movieId });
-    expect(posted.errors![0]!.message).toMatch(/WebSocket .* on \/graphql and over SSE on \/graphql\/stream/);
+    expect(posted.errors![0]!.message).toMatch(/served on \/graphql over WebSocket .* and over SSE \(a request accepting text\/event-stream/);
   });
 
   it('cuts off a client that does not read (WebSocket 1013) while another on the same field keeps receiving', async () => {
@@ -202,6 +205,52 @@ describe('subscriptions through the gateway', () => {
     expect(await closed).toBe(1013);
     await fastSub.stop();
     await fast.dispose();
+  });
+
+  it('SSE: cuts off a client that does not read (its response ends) while another keeps receiving', async () => {
+    const { createMovie } = await must(stack.gatewayUrl, 'mutation { createMovie(input: { title: "Slow SSE", durationMinutes: 90 }) { id } }');
+    const id = createMovie.id as string;
+    const base = await metric(stack.gatewayUrl, 'gateway_subscriptions_active');
+    const cutBefore = await metric(stack.gatewayUrl, 'gateway_subscription_drops_total', 'reason="slow_client"');
+    const fast = sseClient(stack.gatewayUrl);
+    const fastSub = collect(fast.iterate({ query: 'subscription($id: ID!) { movieUpdated(id: $id) { synopsis } }', variables: { id } }));
+    // The slow one: a plain HTTP request on /graphql accepting an event stream, ~60 kB a payload,
+    // whose response is never read. The gateway holds what the kernel will not take, up to its bounds.
+    const big = Array.from({ length: 12 }, (_, i) => `s${i}: synopsis`).join(' ');
+    const req = request(stack.gatewayUrl, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', accept: 'text/event-stream' } });
+    req.on('error', () => undefined);
+    req.end(JSON.stringify({ query: `subscription($id: ID!) { movieUpdated(id: $id) { ${big} } }`, variables: { id } }));
+    const res = await new Promise<IncomingMessage>((r) => req.once('response', r));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    res.on('error', () => undefined);
+    res.pause();
+    const closed = new Promise<void>((r) => res.socket.once('close', () => r()));
+    await activeSubscriptions(stack.gatewayUrl, base + 2);
+    // Updates until the gateway cuts the slow one (the loopback's socket buffers take megabytes first), bounded.
+    let updates = 0;
+    while ((await metric(stack.gatewayUrl, 'gateway_subscription_drops_total', 'reason="slow_client"')) === cutBefore) {
+      if (updates >= 600) throw new Error(`the slow SSE client was not cut off after ${updates} payloads of ~60 kB`);
+      await must(stack.gatewayUrl, 'mutation($id: ID!, $s: String!) { updateMovie(id: $id, input: { synopsis: $s }) { id } }', { id, s: `${updates}`.padEnd(5_000, '.') });
+      updates++;
+    }
+    await activeSubscriptions(stack.gatewayUrl, base + 1, 30_000);
+    // Its response was ended: once it reads again, it reaches the end of what the gateway had sent.
+    res.resume();
+    await closed;
+    // One more after the cut: the fast one has every version, in order, each once.
+    await must(stack.gatewayUrl, 'mutation($id: ID!) { updateMovie(id: $id, input: { synopsis: "after" }) { id } }', { id });
+    // One payload per event, in order; each is the movie's state when answered (docs/subscriptions.md),
+    // so under this load one may already show the next version's synopsis: never an older one.
+    const seen = (await received(fastSub.seen, updates + 1, 30_000)).map((p) => ((p.data as any).movieUpdated.synopsis as string).replace(/\.+$/, ''));
+    expect(seen).toHaveLength(updates + 1);
+    expect(seen.slice(-2)).toEqual([`${updates - 1}`, 'after']);
+    const numbers = seen.slice(0, -1).map(Number);
+    expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
+    expect(numbers.every((v, i) => v >= i)).toBe(true);
+    console.log(`SSE slow client cut off after ${updates} payloads of ~60 kB; the fast one received all ${updates + 1}`);
+    await fastSub.stop();
+    fast.dispose();
   });
 
   it('screeningScheduled matches the city through the graph; bookingUpdated reaches the owner, never another user', async () => {

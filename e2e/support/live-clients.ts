@@ -4,7 +4,8 @@ import WebSocket from 'ws';
 
 /** Real subscription clients against a running gateway: graphql-ws over WebSocket, graphql-sse over HTTP. */
 export const wsUrl = (gatewayUrl: string) => gatewayUrl.replace(/^http/, 'ws');
-export const sseUrl = (gatewayUrl: string) => `${gatewayUrl}/stream`;
+/** SSE on /graphql itself (graphql-sse's client accepts only text/event-stream); /graphql/stream is tested by hand. */
+export const sseUrl = (gatewayUrl: string) => gatewayUrl;
 
 export function wsClient(gatewayUrl: string, authorization?: string): Client & { closed: Promise<{ code: number; reason: string }> } {
   let closed!: (e: { code: number; reason: string }) => void;

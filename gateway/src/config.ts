@@ -92,7 +92,7 @@ export const gatewayEnv = z
     AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL').optional(),
     AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
     AMQP_USER_PREFIX: env.amqpUserPrefix(),
-    // on: GraphQL subscriptions (graphql-ws on /graphql, SSE on /graphql/stream) fed by the domain
+    // on: GraphQL subscriptions (graphql-ws and SSE on /graphql, SSE also on /graphql/stream) fed by the domain
     // events on a queue of this process (docs/subscriptions.md); they need AMQP_URL like the response
     // cache. auto: on, except in production without AMQP_URL (then off, said at start).
     SUBSCRIPTIONS: z.enum(['on', 'off', 'auto']).default('auto'),
@@ -101,6 +101,10 @@ export const gatewayEnv = z
     SUBSCRIPTION_INIT_TIMEOUT_MS: int(500, 60_000, 3_000),
     SUBSCRIPTION_MAX_PER_CONNECTION: int(1, 10_000, 100),
     SUBSCRIPTION_MAX_PER_CLIENT: int(1, 1_000_000, 1_000),
+    // Subscribes per client within the window, however quickly each ends (SUBSCRIBE_RATE_LIMITED
+    // beyond): held subscriptions are bounded above, churn of subscribe/complete is bounded here.
+    SUBSCRIPTION_SUBSCRIBE_RATE: int(1, 1_000_000, 300),
+    SUBSCRIPTION_SUBSCRIBE_WINDOW_MS: int(100, 3_600_000, 10_000),
     // A subscriber whose client does not read: beyond this many unsent payloads, or this many unsent
     // bytes on its connection, the connection is closed (WebSocket 1013; the SSE response ends).
     SUBSCRIPTION_MAX_QUEUED: int(1, 10_000, 64),
@@ -205,6 +209,8 @@ export function loadGatewayConfig(e: NodeJS.ProcessEnv = process.env) {
             initTimeoutMs: c.SUBSCRIPTION_INIT_TIMEOUT_MS,
             maxPerConnection: c.SUBSCRIPTION_MAX_PER_CONNECTION,
             maxPerClient: c.SUBSCRIPTION_MAX_PER_CLIENT,
+            subscribeRate: c.SUBSCRIPTION_SUBSCRIBE_RATE,
+            subscribeWindowMs: c.SUBSCRIPTION_SUBSCRIBE_WINDOW_MS,
             maxQueued: c.SUBSCRIPTION_MAX_QUEUED,
             maxBufferedBytes: c.SUBSCRIPTION_MAX_BUFFERED,
             maxPayloadBytes: c.SUBSCRIPTION_MAX_PAYLOAD,

@@ -11,7 +11,7 @@ export const KnownOperationTypes: ValidationRule = (context) => ({
     const schema = context.getSchema();
     const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : undefined;
     if (node.operation === 'subscription' && schema.getSubscriptionType()) {
-      context.reportError(new GraphQLError('subscriptions are served over WebSocket (graphql-transport-ws) on /graphql and over SSE on /graphql/stream, not by POST', { nodes: [node] }));
+      context.reportError(new GraphQLError('subscriptions are served on /graphql over WebSocket (graphql-transport-ws) and over SSE (a request accepting text/event-stream; also on /graphql/stream), not as a query answered in JSON', { nodes: [node] }));
     } else if (!root) {
       context.reportError(new GraphQLError(`this gateway does not serve ${node.operation} operations`, { nodes: [node] }));
     }

@@ -79,7 +79,7 @@ export interface GatewayServerOptions {
   responseCache?: ResponseStore;
   /** Our changes to Apollo's internals (apollo-internals/), per process; all on by default, as in production. */
   apolloInternals?: ApolloSwitches;
-  /** Subscriptions (graphql-ws on /graphql, SSE on /graphql/stream) with these limits; none when absent. The caller feeds `subscriptions.hub`. */
+  /** Subscriptions (graphql-ws and SSE on /graphql, SSE also on /graphql/stream) with these limits; none when absent. The caller feeds `subscriptions.hub`. */
   subscriptions?: SubscriptionOptions;
 }
 
@@ -190,7 +190,7 @@ export function createGatewayServer(options: GatewayServerOptions) {
     // gateway's place behind the load balancer. Each subgraph's state is in the body.
     checks: { supergraph: () => loaded },
     readinessReport: async () => ({ subgraphs: await health.report(breakers.states()) }),
-    routes: subscriptions ? [subscriptions.transports.route] : [],
+    routes: subscriptions ? subscriptions.transports.routes : [],
   });
   subscriptions?.transports.attach(server.httpServer);
   return {

@@ -6,12 +6,15 @@ import type { SubscriptionHub } from './hub';
 import type { LiveStream } from './live-stream';
 import type { SubscriptionMetrics } from './metrics';
 import { prepareSubscription, type PrepareContext, type SubscribeRequest } from './prepare';
-import { ClientQuotas } from './quotas';
+import { ClientQuotas, SubscribeRate } from './quotas';
 
 export interface SubscriptionLimits {
   initTimeoutMs: number;
   maxPerConnection: number;
   maxPerClient: number;
+  /** Subscribes per client within `subscribeWindowMs`, however quickly each one ends (quotas.ts). */
+  subscribeRate: number;
+  subscribeWindowMs: number;
   /** Unsent bytes a connection may hold (ws bufferedAmount, the SSE response's writableLength). */
   maxBufferedBytes: number;
   /** Largest client message on the WebSocket (a subscribe's query and variables). */
@@ -53,6 +56,7 @@ export const isRefusal = (x: Opened | readonly GraphQLError[]): x is readonly Gr
  */
 export function subscriptionAdmission(o: AdmissionOptions) {
   const quotas = new ClientQuotas(o.limits.maxPerClient);
+  const churn = new SubscribeRate(o.limits.subscribeRate, o.limits.subscribeWindowMs);
   const identify = async (header: unknown): Promise<Identity | null | 'bad'> => {
     if (header === undefined || header === null) return null;
     const m = typeof header === 'string' ? BEARER.exec(header) : null;
@@ -75,6 +79,12 @@ export function subscriptionAdmission(o: AdmissionOptions) {
   async function open(req: SubscribeRequest, identity: Identity | null, client: string, transport: TransportHooks): Promise<Opened | readonly GraphQLError[]> {
     const c = o.context();
     if (!c || !o.hub.available) return unavailable();
+    // First, so that a client churning subscriptions costs a counter, not a check of each document.
+    const wait = await churn.take(client);
+    if (wait > 0) {
+      o.metrics.dropped.inc({ reason: 'rate_limited' });
+      return [new GraphQLError(`at most ${o.limits.subscribeRate} subscribes per client in ${o.limits.subscribeWindowMs / 1000} s: subscribe again in ${Math.ceil(wait / 1000)} s`, { extensions: { code: 'SUBSCRIBE_RATE_LIMITED', retryAfterMs: wait } })];
+    }
     const prepared = prepareSubscription(req, identity, c);
     if (Array.isArray(prepared)) {
       o.metrics.dropped.inc({ reason: 'refused' });

@@ -11,7 +11,7 @@ export function subscriptionMetrics(metrics?: ServiceMetrics) {
     delivered: new Counter({ name: 'gateway_subscription_deliveries_total', help: 'Payloads handed to a subscriber, by field', labelNames: ['field'], registers }),
     dropped: new Counter({
       name: 'gateway_subscription_drops_total',
-      help: 'What did not reach a subscriber, by reason: stale (a version already delivered), slow_client (cut off), too_large, source_lost (broker link lost), refused (at subscribe), invalid (not a trusted event)',
+      help: 'What did not reach a subscriber, by reason: stale (a version already delivered), slow_client (cut off), too_large, source_lost (broker link lost), refused (at subscribe), rate_limited (a client subscribing faster than SUBSCRIPTION_SUBSCRIBE_RATE allows), invalid (not a trusted event)',
       labelNames: ['reason'],
       registers,
     }),

@@ -55,9 +55,13 @@ export function sseTransport(a: Admission) {
     res.writeHead(init.status, init.statusText, init.headers);
     if (!body || typeof body === 'string') return void res.end(body);
     res.once('close', () => void body.return(undefined));
+    // Written without waiting for the socket: graphql-sse drains the subscription into a queue of
+    // its own, unbounded, so waiting here would hold a slow client's payloads there, out of sight.
+    // Left in the response instead, they count in its writableLength, which the hub checks before
+    // each payload (`congested`): past SUBSCRIPTION_MAX_BUFFERED the client is cut off.
     for await (const chunk of body) {
       if (!res.writable) break;
-      await new Promise<void>((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
+      res.write(chunk);
     }
     res.end();
   };

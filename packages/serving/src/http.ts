@@ -49,8 +49,11 @@ export interface GraphQLHttpOptions<C extends RequestContext> {
   admission?: AdmissionGate;
   /** Largest answer sent on /graphql, in bytes (graphql-route.ts); unbounded when absent. */
   responseLimit?: number;
-  /** Paths served before everything else by a handler of their own (the gateway's subscription stream). */
-  routes?: Array<{ path: string; handle: (req: IncomingMessage, res: http.ServerResponse) => void }>;
+  /**
+   * Requests served before everything else by a handler of their own (the gateway's subscription
+   * streams): those to `path` that `when` accepts (all of them without `when`).
+   */
+  routes?: Array<{ path: string; when?: (req: IncomingMessage) => boolean; handle: (req: IncomingMessage, res: http.ServerResponse) => void }>;
   /** Identical requests in flight at once share one answer (shared-answers.ts; the gateway's inbound deduplication). */
   share?: AnswerSharing;
 }
@@ -80,10 +83,13 @@ export function createGraphQLHttpServer<C extends RequestContext>(
   const app = express();
   app.disable('x-powered-by');
   let route: ReturnType<typeof graphqlRoute<C>> | undefined;
-  const routes = new Map((options.routes ?? []).map((r) => [r.path, r.handle]));
+  const routes = options.routes ?? [];
   const httpServer = http.createServer((req, res) => {
-    const own = routes.size > 0 ? routes.get(req.url?.split('?', 1)[0] ?? '') : undefined;
-    if (own) return own(req, res);
+    if (routes.length > 0) {
+      const path = req.url?.split('?', 1)[0] ?? '';
+      const own = routes.find((r) => r.path === path && (!r.when || r.when(req)));
+      if (own) return own.handle(req, res);
+    }
     return route && isGraphQLPath(req.url) ? void route(req, res) : app(req, res);
   });
 
