@@ -219,7 +219,7 @@ the machine is shared and noisy, so only ratios measured side by side mean anyth
 ## Machine
 
 ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}. Load average at start: \`${r.machine.loadAverageAtStart}\`
-(other work ran on this machine during the run).
+(the load average says whether other work shared the machine; the bench itself is not in it yet).
 
 ![req/s by workload and gateway](benchmarks-chart.svg)
 
