@@ -9,6 +9,12 @@ import { LiveStream } from './live-stream';
 import type { SubscriptionMetrics } from './metrics';
 import { VersionGate } from './version-gate';
 
+/** What subscribers asking the same thing share for one event: executions and finished payloads, by key. */
+interface Shared {
+  executions: Map<string, Promise<ExecutionResult>>;
+  payloads: Map<string, Promise<Payload>>;
+}
+
 /** Runs a query through the gateway's own executor as `identity` (null: anonymous), under this correlation id when given. */
 export type Execute = (query: string, variables: Record<string, unknown>, identity: Identity | null, correlationId?: string) => Promise<ExecutionResult>;
 
@@ -26,6 +32,18 @@ interface Subscriber {
   gate: VersionGate;
   /** Payloads of one subscriber go out one after the other, in the order their events arrived. */
   chain: Promise<void>;
+  /** Subscribers with the same query, variables and caller share one execution per event (made once, at subscribe). */
+  executionKey: string;
+  /** ... and, with the same field and response key too, one finished payload (moved, size-checked). */
+  payloadKey: string;
+  /** This subscriber's metric series, looked up once rather than per payload. */
+  series: { delivered: { inc(): void }; latency: { observe(v: number): void }; inGateway: { observe(v: number): void } };
+}
+
+/** One finished payload for every subscriber of a payloadKey, and whether it replaced one too large. */
+interface Payload {
+  result: ExecutionResult;
+  tooLarge: boolean;
 }
 
 export interface HubOptions {
@@ -87,7 +105,9 @@ export class SubscriptionHub {
       this.o.metrics.dropped.inc({ reason: 'slow_client' });
       onOverflow();
     });
-    const s: Subscriber = { live, derived, identity, stream, congested: transport.congested, gate: new VersionGate(), chain: Promise.resolve() };
+    const executionKey = JSON.stringify([derived.query, derived.variables, identity ? [identity.sub, [...identity.scopes].sort()] : null]);
+    const series = { delivered: this.o.metrics.delivered.labels(live.field), latency: this.o.metrics.latency.labels(live.field), inGateway: this.o.metrics.inGateway.labels(live.field) };
+    const s: Subscriber = { live, derived, identity, stream, congested: transport.congested, gate: new VersionGate(), chain: Promise.resolve(), executionKey, payloadKey: JSON.stringify([executionKey, live.entity, derived.responseKey]), series };
     const byValue = this.byField.get(live.field) ?? this.byField.set(live.field, new Map()).get(live.field)!;
     const set = byValue.get(derived.argumentValue) ?? byValue.set(derived.argumentValue, new Set()).get(derived.argumentValue)!;
     set.add(s);
@@ -104,7 +124,8 @@ export class SubscriptionHub {
   /** One event: matched against every field it feeds, answered once per distinct (query, caller). */
   async onEvent(event: DomainEvent, receivedAt: number) {
     this.o.metrics.events.inc({ type: event.type });
-    const shared = new Map<string, Promise<ExecutionResult>>();
+    // Per event: every key below is about this event's entity.
+    const shared: Shared = { executions: new Map(), payloads: new Map() };
     for (const live of this.fields.values()) {
       if (!live.events.includes(event.type)) continue;
       const byValue = this.byField.get(live.field);
@@ -139,12 +160,36 @@ export class SubscriptionHub {
     return valueAt(result?.data?.entity, live.match.path);
   }
 
-  private async deliver(s: Subscriber, event: DomainEvent, receivedAt: number, shared: Map<string, Promise<ExecutionResult>>) {
+  private async deliver(s: Subscriber, event: DomainEvent, receivedAt: number, shared: Shared) {
     if (s.stream.closed) return;
-    const variables = { ...s.derived.variables, [ENTITY_ID_VARIABLE]: event.aggregateId };
-    const key = JSON.stringify([s.derived.query, variables, s.identity ? [s.identity.sub, [...s.identity.scopes].sort()] : null]);
-    let pending = shared.get(key);
-    if (!pending) shared.set(key, (pending = this.traced(event, s, () => this.o.execute(s.derived.query, variables, s.identity, event.correlationId))));
+    let pending = shared.payloads.get(s.payloadKey);
+    if (!pending) shared.payloads.set(s.payloadKey, (pending = this.payload(s, event, shared)));
+    const { result, tooLarge } = await pending;
+    if (tooLarge) this.o.metrics.dropped.inc({ reason: 'too_large' });
+    if (s.congested() || !s.stream.push(result)) return void s.stream.cut();
+    const now = Date.now();
+    s.series.delivered.inc();
+    s.series.latency.observe(Math.max(0, (now - Date.parse(event.occurredAt)) / 1000));
+    s.series.inGateway.observe((now - receivedAt) / 1000);
+    if (this.o.logger.isLevelEnabled('debug')) {
+      this.o.logger.debug(
+        { correlationId: event.correlationId, eventId: event.eventId, type: event.type, entity: event.aggregateId, version: event.aggregateVersion, field: s.live.field, inGatewayMs: now - receivedAt },
+        'subscriptions: delivered',
+      );
+    }
+  }
+
+  /**
+   * The payload every subscriber of `s.payloadKey` receives for this event, made once: executed
+   * (shared by every subscriber of `s.executionKey`), moved under the response key, size-checked.
+   * The 100 subscribers of one movie cost one execution and one serialization, not 100.
+   */
+  private async payload(s: Subscriber, event: DomainEvent, shared: Shared): Promise<Payload> {
+    let pending = shared.executions.get(s.executionKey);
+    if (!pending) {
+      const variables = { ...s.derived.variables, [ENTITY_ID_VARIABLE]: event.aggregateId };
+      shared.executions.set(s.executionKey, (pending = this.traced(event, s, () => this.o.execute(s.derived.query, variables, s.identity, event.correlationId))));
+    }
     let result: ExecutionResult;
     try {
       result = answer(await pending, s.live.entity, s.derived.responseKey);
@@ -152,18 +197,7 @@ export class SubscriptionHub {
       this.o.logger.error({ err, correlationId: event.correlationId }, 'subscriptions: a payload could not be answered');
       result = { errors: [new GraphQLError('this payload could not be answered', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
     }
-    if (JSON.stringify(result).length > this.o.maxPayloadBytes) {
-      this.o.metrics.dropped.inc({ reason: 'too_large' });
-      result = { errors: [new GraphQLError(`payload over ${this.o.maxPayloadBytes} bytes: select less`, { extensions: { code: 'PAYLOAD_TOO_LARGE' } })] };
-    }
-    if (s.congested() || !s.stream.push(result)) return void s.stream.cut();
-    const latency = (Date.now() - Date.parse(event.occurredAt)) / 1000;
-    this.o.metrics.delivered.inc({ field: s.live.field });
-    this.o.metrics.latency.observe({ field: s.live.field }, Math.max(0, latency));
-    this.o.metrics.inGateway.observe({ field: s.live.field }, (Date.now() - receivedAt) / 1000);
-    this.o.logger.debug(
-      { correlationId: event.correlationId, eventId: event.eventId, type: event.type, entity: event.aggregateId, version: event.aggregateVersion, field: s.live.field, inGatewayMs: Date.now() - receivedAt },
-      'subscriptions: delivered',
-    );
+    if (JSON.stringify(result).length <= this.o.maxPayloadBytes) return { result, tooLarge: false };
+    return { result: { errors: [new GraphQLError(`payload over ${this.o.maxPayloadBytes} bytes: select less`, { extensions: { code: 'PAYLOAD_TOO_LARGE' } })] }, tooLarge: true };
   }
 }
