@@ -214,43 +214,49 @@ describe('subscriptions through the gateway', () => {
     const cutBefore = await metric(stack.gatewayUrl, 'gateway_subscription_drops_total', 'reason="slow_client"');
     const fast = sseClient(stack.gatewayUrl);
     const fastSub = collect(fast.iterate({ query: 'subscription($id: ID!) { movieUpdated(id: $id) { synopsis } }', variables: { id } }));
-    // The slow one: a plain HTTP request on /graphql accepting an event stream, ~60 kB a payload,
-    // whose response is never read. The gateway holds what the kernel will not take, up to its bounds.
-    const big = Array.from({ length: 12 }, (_, i) => `s${i}: synopsis`).join(' ');
-    const req = request(stack.gatewayUrl, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', accept: 'text/event-stream' } });
-    req.on('error', () => undefined);
-    req.end(JSON.stringify({ query: `subscription($id: ID!) { movieUpdated(id: $id) { ${big} } }`, variables: { id } }));
-    const res = await new Promise<IncomingMessage>((r) => req.once('response', r));
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-    res.on('error', () => undefined);
-    res.pause();
-    const closed = new Promise<void>((r) => res.socket.once('close', () => r()));
-    await activeSubscriptions(stack.gatewayUrl, base + 2);
-    // Updates until the gateway cuts the slow one (the loopback's socket buffers take megabytes first), bounded.
-    let updates = 0;
-    while ((await metric(stack.gatewayUrl, 'gateway_subscription_drops_total', 'reason="slow_client"')) === cutBefore) {
-      if (updates >= 600) throw new Error(`the slow SSE client was not cut off after ${updates} payloads of ~60 kB`);
-      await must(stack.gatewayUrl, 'mutation($id: ID!, $s: String!) { updateMovie(id: $id, input: { synopsis: $s }) { id } }', { id, s: `${updates}`.padEnd(5_000, '.') });
-      updates++;
+    try {
+      // The slow one: a plain HTTP request on /graphql accepting an event stream, ~60 kB a payload,
+      // whose response is never read. The gateway holds what the kernel will not take, up to its bounds.
+      const big = Array.from({ length: 12 }, (_, i) => `s${i}: synopsis`).join(' ');
+      const req = request(stack.gatewayUrl, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', accept: 'text/event-stream' } });
+      req.on('error', () => undefined);
+      req.end(JSON.stringify({ query: `subscription($id: ID!) { movieUpdated(id: $id) { ${big} } }`, variables: { id } }));
+      const res = await new Promise<IncomingMessage>((r) => req.once('response', r));
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+      res.on('error', () => undefined);
+      res.pause();
+      const closed = new Promise<void>((r) => res.socket.once('close', () => r()));
+      await activeSubscriptions(stack.gatewayUrl, base + 2);
+      // Updates until the gateway cuts the slow one (the loopback's socket buffers take megabytes first), bounded.
+      let updates = 0;
+      while ((await metric(stack.gatewayUrl, 'gateway_subscription_drops_total', 'reason="slow_client"')) === cutBefore) {
+        if (updates >= 600) throw new Error(`the slow SSE client was not cut off after ${updates} payloads of ~60 kB`);
+        await must(stack.gatewayUrl, 'mutation($id: ID!, $s: String!) { updateMovie(id: $id, input: { synopsis: $s }) { id } }', { id, s: `${updates}`.padEnd(5_000, '.') });
+        updates++;
+      }
+      await activeSubscriptions(stack.gatewayUrl, base + 1, 30_000);
+      // Its response was ended: once it reads again, it reaches the end of what the gateway had sent.
+      res.resume();
+      await closed;
+      // One more after the cut: the fast one has every version, in order, each once.
+      await must(stack.gatewayUrl, 'mutation($id: ID!) { updateMovie(id: $id, input: { synopsis: "after" }) { id } }', { id });
+      // One payload per event, in order; each is the movie's state when answered (docs/subscriptions.md),
+      // so under this load one may already show a later version's synopsis, "after" included: never an older one.
+      const seen = (await received(fastSub.seen, updates + 1, 30_000)).map((p) => ((p.data as any).movieUpdated.synopsis as string).replace(/\.+$/, ''));
+      expect(seen).toHaveLength(updates + 1);
+      expect(seen.at(-1)).toBe('after');
+      const firstAfter = seen.indexOf('after');
+      expect(seen.slice(firstAfter).every((v) => v === 'after')).toBe(true);
+      const numbers = seen.slice(0, firstAfter).map(Number);
+      expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
+      expect(numbers.every((v, i) => v >= i)).toBe(true);
+      console.log(`SSE slow client cut off after ${updates} payloads of ~60 kB; the fast one received all ${updates + 1}`);
+    } finally {
+      // Also when an expectation failed: a subscription left open would be counted by the next test.
+      await fastSub.stop();
+      fast.dispose();
     }
-    await activeSubscriptions(stack.gatewayUrl, base + 1, 30_000);
-    // Its response was ended: once it reads again, it reaches the end of what the gateway had sent.
-    res.resume();
-    await closed;
-    // One more after the cut: the fast one has every version, in order, each once.
-    await must(stack.gatewayUrl, 'mutation($id: ID!) { updateMovie(id: $id, input: { synopsis: "after" }) { id } }', { id });
-    // One payload per event, in order; each is the movie's state when answered (docs/subscriptions.md),
-    // so under this load one may already show the next version's synopsis: never an older one.
-    const seen = (await received(fastSub.seen, updates + 1, 30_000)).map((p) => ((p.data as any).movieUpdated.synopsis as string).replace(/\.+$/, ''));
-    expect(seen).toHaveLength(updates + 1);
-    expect(seen.slice(-2)).toEqual([`${updates - 1}`, 'after']);
-    const numbers = seen.slice(0, -1).map(Number);
-    expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
-    expect(numbers.every((v, i) => v >= i)).toBe(true);
-    console.log(`SSE slow client cut off after ${updates} payloads of ~60 kB; the fast one received all ${updates + 1}`);
-    await fastSub.stop();
-    fast.dispose();
   });
 
   it('screeningScheduled matches the city through the graph; bookingUpdated reaches the owner, never another user', async () => {
