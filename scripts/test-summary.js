@@ -10,5 +10,7 @@ if (!fs.existsSync(file)) {
   // Skipped tests (one that needs a tool or binary this machine lacks) on a line of their own: the last
   // line stays exactly "N passed, N failed".
   if (r.numPendingTests) console.log(`${r.numPendingTests} skipped`);
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  // A test file that failed to run (an error outside any test) counts as a failure too: jest's exit
+  // status is 1 then, and the line must not say "0 failed".
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
 }
