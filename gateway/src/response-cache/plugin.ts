@@ -1,6 +1,6 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { ServiceMetrics } from '@cinema/telemetry';
-import type { RequestContext } from '@cinema/serving';
+import { identityKey, type RequestContext } from '@cinema/serving';
 import { Kind, type SelectionNode } from 'graphql';
 import { Counter, Gauge } from 'prom-client';
 import { cacheTags } from './operation-types';
@@ -67,8 +67,7 @@ export function responseCachePlugin(store: ResponseStore, metrics?: ServiceMetri
             outcomes.inc({ outcome: 'not_cacheable' });
             return null;
           }
-          const who = rc.contextValue.identity;
-          const key = JSON.stringify([who ? [who.sub, [...who.scopes].sort()] : null, rc.queryHash, rc.operationName ?? null, rc.request.variables ?? {}]);
+          const key = JSON.stringify([identityKey(rc.contextValue.identity), rc.queryHash, rc.operationName ?? null, rc.request.variables ?? {}]);
           const noCache = rc.request.http?.headers.get('cache-control')?.includes('no-cache');
           const cached = noCache ? undefined : store.get(key);
           outcomes.inc({ outcome: cached ? 'hit' : 'miss' });

@@ -1,7 +1,7 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from '@cinema/config';
 import type { DomainEvent, EventType } from '@cinema/events';
-import type { Identity } from '@cinema/serving';
+import { identityKey, type Identity } from '@cinema/serving';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { answer, ENTITY_ID_VARIABLE, matchQuery, type DerivedQuery } from './derive-query';
 import { valueAt, type LiveField } from './live-fields';
@@ -105,7 +105,7 @@ export class SubscriptionHub {
       this.o.metrics.dropped.inc({ reason: 'slow_client' });
       onOverflow();
     });
-    const executionKey = JSON.stringify([derived.query, derived.variables, identity ? [identity.sub, [...identity.scopes].sort()] : null]);
+    const executionKey = JSON.stringify([derived.query, derived.variables, identityKey(identity)]);
     const series = { delivered: this.o.metrics.delivered.labels(live.field), latency: this.o.metrics.latency.labels(live.field), inGateway: this.o.metrics.inGateway.labels(live.field) };
     const s: Subscriber = { live, derived, identity, stream, congested: transport.congested, gate: new VersionGate(), chain: Promise.resolve(), executionKey, payloadKey: JSON.stringify([executionKey, live.entity, derived.responseKey]), series };
     const byValue = this.byField.get(live.field) ?? this.byField.set(live.field, new Map()).get(live.field)!;

@@ -1,4 +1,4 @@
-export { ADMIN_SCOPE, DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, forbidden, hasScope, IDENTITY_HEADER, identitySchema, unauthenticated, type Identity } from './auth/identity';
+export { ADMIN_SCOPE, DEV_AUDIENCE, DEV_ISSUER, encodeIdentity, forbidden, identityKey, hasScope, IDENTITY_HEADER, identitySchema, unauthenticated, type Identity } from './auth/identity';
 export { authorizationPlugin } from './auth/policy-plugin';
 export { policyFromSdl, violations, type Policy, type Violation } from './auth/policy';
 export { MAX_SIGNATURE_AGE_MS, NonceCache, requireGatewaySignature, SIGNATURE_HEADER, signatureProblem, signRequest } from './auth/request-signing';

@@ -22,6 +22,12 @@ export const identitySchema = z.object({
   scopes: z.array(z.string().min(1).max(128)).max(64),
 });
 
+/**
+ * The caller as part of a sharing or cache key: `sub` and its scopes in a stable order (the same
+ * caller whatever order its token listed them in), null when anonymous.
+ */
+export const identityKey = (identity: Identity | null): [string, string[]] | null => (identity ? [identity.sub, [...identity.scopes].sort()] : null);
+
 /** base64url(JSON): header-safe for any `sub` an identity provider may issue. */
 export const encodeIdentity = (identity: Identity): string =>
   Buffer.from(JSON.stringify({ sub: identity.sub, scopes: identity.scopes })).toString('base64url');
