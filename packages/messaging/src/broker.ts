@@ -18,6 +18,8 @@ export async function createBroker(config: BrokerConfig, logger: Logger): Promis
     // broker is down, would leak one and keep the process alive after shutdown: shut it down.
     const failed = err as { broker?: symbol } & Record<symbol, Broker | undefined>;
     const partial = typeof failed?.broker === 'symbol' ? failed[failed.broker] : undefined;
+    // It has none of the listeners below: a late error of its connection would be thrown instead.
+    partial?.on('error', (e: Error) => logger.warn({ err: e }, 'broker error while giving up a failed start'));
     await partial?.shutdown().catch(() => undefined);
     throw err;
   }

@@ -5,7 +5,9 @@
  * process (seen in a chaos soak when the broker stopped). Rascal's Vhost is not public API, so this
  * reaches it by its file, as the patch does.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { hostPort, TcpProxy } from '@cinema/testing';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const configure = require('rascal/lib/config/configure');
@@ -19,10 +21,14 @@ const rascal = require('rascal');
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 type Channel = { connection: { once(e: string, f: () => void): void; close(cb: (e?: Error) => void): void } };
-type VhostApi = { getConfirmChannel(cb: (err?: Error, ch?: Channel) => void): void; shutdown(cb: () => void): void };
+type VhostApi = {
+  getConfirmChannel(cb: (err?: Error, ch?: Channel) => void): void;
+  shutdown(cb: () => void): void;
+  on(event: string, f: (...args: unknown[]) => void): void;
+};
 
-async function vhost(): Promise<VhostApi> {
-  const config = rascal.withDefaultConfig({ vhosts: { '/': { connection: { url, retry: false } } } });
+async function vhost(through = url, retry: unknown = false): Promise<VhostApi> {
+  const config = rascal.withDefaultConfig({ vhosts: { '/': { connection: { url: through, retry } } } });
   const ready = await promisify(validate)(await promisify(configure)(config));
   return promisify(Vhost.create)((ready as { vhosts: Record<string, unknown> }).vhosts['/'], {});
 }
@@ -49,5 +55,40 @@ test('a confirm channel asked for as the connection closes fails through its cal
   } finally {
     process.off('uncaughtException', onUncaught);
     await Promise.race([new Promise<void>((r) => v.shutdown(() => r())), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  }
+});
+
+/**
+ * The second change: a vhost shut down while it was reconnecting. Unpatched, the reconnect already
+ * under way finished after the shutdown and kept its connection: nothing closed it, it held the
+ * process open, and its later loss raised an 'error' with no listener left (seen as an unhandled
+ * "Unexpected close" in a jest worker). Broker#nuke shuts vhosts down without forewarning them, so
+ * the patch also marks the vhost as shutting down in `shutdown`.
+ */
+test('a reconnect under way when the vhost shuts down closes its connection instead of keeping it', async () => {
+  const proxy = new TcpProxy(hostPort(url, 5672));
+  await proxy.start();
+  const uncaught: Error[] = [];
+  const onUncaught = (err: Error) => uncaught.push(err);
+  process.on('uncaughtException', onUncaught);
+  try {
+    const v = await vhost(proxy.urlThrough(url), { min: 50, max: 100, strategy: 'linear' });
+    const errors: unknown[] = [];
+    v.on('error', (err) => errors.push(err));
+    expect(proxy.openConnections).toBe(2); // the client's side and the broker's side of one connection
+    // Drop the connection, then slow every byte: Rascal's first reconnect starts at once and its
+    // handshake (several round trips, each 2 × 150 ms) is still under way when the vhost shuts down.
+    proxy.reset();
+    proxy.delay(150);
+    await sleep(200);
+    expect(proxy.openConnections).toBe(2); // the reconnect, connecting
+    await new Promise<void>((r) => v.shutdown(() => r()));
+    proxy.pass();
+    await sleep(3_000); // past the handshake and the topology checks, and a retry's backoff
+    expect(proxy.openConnections).toBe(0);
+    expect(uncaught.map(String)).toEqual([]);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    await proxy.stop();
   }
 });

@@ -99,6 +99,11 @@ export class TcpProxy {
     this.mode = 'blackhole';
   }
 
+  /** Client connections open through the proxy now (a test's way to see a connection leak). */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   stallOpenConnections(): void {
     for (const s of this.sockets) this.stalled.add(s);
   }
