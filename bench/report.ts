@@ -44,7 +44,7 @@ function roundRatio(a: Row, b: Row) {
   return { median: middle, text: each.length > 1 ? `${middle}× in the median round (every round, lowest first: ${each.join('×, ')}×)` : `${middle}×` };
 }
 
-function targets(rows: Row[], events: any) {
+function targets(rows: Row[], events: any, cluster?: any) {
   const get = (w: string, g: string) => rows.find((r) => r.setting === 'gateway-only' && r.workload === w && r.gateway === g);
   const lines: string[] = [];
   const [od, hd, sd, os, hs] = [get('deep', 'ours'), get('deep', 'hive'), get('deep', 'stock'), get('small', 'ours'), get('small', 'hive')];
@@ -78,6 +78,11 @@ function targets(rows: Row[], events: any) {
     lines.push(`- end-to-end events/s ≥ 50% of the raw amqplib floor: ${verdict(e >= 0.5, `${Math.round(e * 1000) / 10}% (${events.drain ? 'outbox drain ' : ''}${main} vs ${floor} events/s; ${others})${bound}`)}`);
   }
   lines.push(...issue26(get));
+  const d = cluster?.distinct;
+  if (d?.scalingEachRound) {
+    const each = [...d.scalingEachRound].sort((a: number, b: number) => a - b);
+    lines.push(`- two workers on two cores ≥ 1.8× one worker on one core (distinct operations, the load generator and subgraphs sharing core 0): ${verdict(d.scaling >= 1.8, `${d.scaling}× in the median round (every round, lowest first: ${each.join('×, ')}×)`)}`);
+  }
   return lines.join('\n');
 }
 
@@ -233,7 +238,7 @@ ${table(rows.filter((x) => x.setting === 'system')) || '_not run_'}
 
 ## Targets (response caching off everywhere)
 
-${targets(rows, ev)}
+${targets(rows, ev, r.cluster)}
 
 ## Subgraph traffic per query (counting proxies in front of the subgraphs, one warm request)
 
@@ -274,7 +279,7 @@ ${toggleRows(r.systemToggles, 'whole system')}
 ${ev ? `| pipelined publisher confirms (broker floor) | ${ev.serialFloor.endToEndPerS} msgs/s awaited one by one | ${ev.floor.endToEndPerS} msgs/s pipelined |` : ''}
 ${ev?.projectionBulk ? `| projection applies a consumer's prefetch (50) in one bulkWrite (${ev.projectionBulk.events} events, half new, on a collection of ${ev.projectionBulk.existing}) | ${ev.projectionBulk.oneByOnePerS} events/s, one guarded upsert each | ${ev.projectionBulk.bulkWritePerS} events/s |` : ''}` : '_not run_'}
 
-## Workers across cores (gateway/src/cluster.ts, both cores, the load generator and subgraphs on core 0 too)
+## Workers across cores (gateway/src/cluster.ts; the load generator and subgraphs on core 0 throughout)
 
 ${clusterTable(r.cluster)}
 
@@ -287,15 +292,24 @@ ${NOTES}
   writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), md);
 }
 
-/** One and two workers side by side, round by round; each process's peak RSS (the primary's included). */
+/** One worker on one core, one on both, two on both, round by round; per CPU-second; each process's peak RSS (the primary's included). */
 function clusterTable(c: any): string {
   if (!c) return '_not run_';
+  const each = (rs: any[]) => rs.map((r) => r.rps).join(' / ');
+  const rss = (rs: any[]) => Math.max(...rs.flatMap((r) => r.peakRssEachMb ?? [r.peakRssMb]));
+  const cpu = (rs: any[]) => rs.map((r) => r.cpuPct).join(' / ');
   const rows = Object.entries(c).map(([w, x]: [string, any]) => {
-    const each = (rs: any[]) => rs.map((r) => r.rps).join(' / ');
-    const rss = (rs: any[]) => Math.max(...rs.flatMap((r) => r.peakRssEachMb ?? [r.peakRssMb]));
-    return `| ${w} | ${each(x.one)} | ${each(x.two)} | ${x.scalingEachRound.join('× / ')}× | ${x.scaling}× | ${rss(x.one)} | ${rss(x.two)} |`;
+    if (!x.oneCore) return `| ${w} | | ${each(x.one)} | ${each(x.two)} | | | ${x.scaling}× | | ${rss(x.one)} | ${rss(x.two)} |`; // an older run's shape
+    const perCpu = (k: string) => median(x.perCpuSecond[k]);
+    return `| ${w} | ${each(x.oneCore)} (${cpu(x.oneCore)}%) | ${each(x.one)} (${cpu(x.one)}%) | ${each(x.two)} (${cpu(x.two)}%) | ${x.scalingEachRound.join('× / ')}× | **${x.scaling}×** | ${x.overOneOnBoth}× | ${perCpu('oneCore')} / ${perCpu('one')} / ${perCpu('two')} | ${rss(x.oneCore)} | ${rss(x.two)} |`;
   });
-  return ['| workload | 1 worker req/s, each round | 2 workers req/s, each round | 2 ÷ 1, each round | median | peak RSS MB, 1 worker | peak RSS MB per process, 2 workers |', '|---|--:|--:|--:|--:|--:|--:|', ...rows].join('\n');
+  return [
+    'Req/s each round, with the gateway\'s CPU (% of one core, all its processes) in brackets. "Across cores" is two workers on both cores ÷ one worker on core 1 alone, round by round; "÷ 1 on both" divides by one worker given both cores instead (its garbage collector\'s threads then run on the other core). Req per CPU-second: median round, in the order of the columns.',
+    '',
+    '| workload | 1 worker, 1 core | 1 worker, 2 cores | 2 workers, 2 cores | across cores, each round | median | ÷ 1 on both (median) | req per CPU-second (1 / 1 on both / 2) | peak RSS MB, 1 worker | peak RSS MB per process, 2 workers |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows,
+  ].join('\n');
 }
 
 /** Interpretation, written after reading the results and profiles; it names no number that is not above. */
