@@ -299,12 +299,11 @@ function clusterTable(c: any): string {
   const rss = (rs: any[]) => Math.max(...rs.flatMap((r) => r.peakRssEachMb ?? [r.peakRssMb]));
   const cpu = (rs: any[]) => rs.map((r) => r.cpuPct).join(' / ');
   const rows = Object.entries(c).map(([w, x]: [string, any]) => {
-    if (!x.oneCore) return `| ${w} | | ${each(x.one)} | ${each(x.two)} | | | ${x.scaling}× | | ${rss(x.one)} | ${rss(x.two)} |`; // an older run's shape
     const perCpu = (k: string) => median(x.perCpuSecond[k]);
     return `| ${w} | ${each(x.oneCore)} (${cpu(x.oneCore)}%) | ${each(x.one)} (${cpu(x.one)}%) | ${each(x.two)} (${cpu(x.two)}%) | ${x.scalingEachRound.join('× / ')}× | **${x.scaling}×** | ${x.overOneOnBoth}× | ${perCpu('oneCore')} / ${perCpu('one')} / ${perCpu('two')} | ${rss(x.oneCore)} | ${rss(x.two)} |`;
   });
   return [
-    'Req/s each round, with the gateway\'s CPU (% of one core, all its processes) in brackets. "Across cores" is two workers on both cores ÷ one worker on core 1 alone, round by round; "÷ 1 on both" divides by one worker given both cores instead (its garbage collector\'s threads then run on the other core). Req per CPU-second: median round, in the order of the columns.',
+    'Req/s each round, with the gateway\'s CPU (% of one core, all its processes) in brackets. "Across cores" is two workers on both cores ÷ one worker on core 1 alone, round by round; "÷ 1 on both" divides by one worker given both cores instead (its garbage collector\'s threads then run on the other core). Req per CPU-second: the median over the rounds, in the order of the columns.',
     '',
     '| workload | 1 worker, 1 core | 1 worker, 2 cores | 2 workers, 2 cores | across cores, each round | median | ÷ 1 on both (median) | req per CPU-second (1 / 1 on both / 2) | peak RSS MB, 1 worker | peak RSS MB per process, 2 workers |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
