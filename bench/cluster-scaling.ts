@@ -5,7 +5,7 @@
  * apart: one worker on core 1 alone (as every gateway in the comparison runs), one worker given both
  * cores, and two workers on both cores. "Across cores" is two workers on two cores against one worker
  * on one core. One worker given both cores is not that baseline: its garbage collector's helper
- * threads run on the other core (it used 115–125% of a core in the runs of issue 26),
+ * threads run on the other core (it used 97–126% of a core in the runs of issue 26),
  * so "two workers against it" measures what a second worker adds on this machine, not scaling. The
  * load generator and the in-memory subgraphs stay on core 0 throughout, so "two cores" is two cores
  * shared with them: the scaling figure is a floor. Requests per CPU-second say what a request costs
@@ -17,11 +17,12 @@ import { measure, type LoadResult } from './load';
 import { withGateway } from './optimisations';
 
 type Config = 'oneCore' | 'one' | 'two';
-const CONFIGS: Record<Config, { entry: string; cpus: string }> = {
-  oneCore: { entry: 'gateway/src/index.ts', cpus: '1' },
+/** One worker on the comparison's gateway core; one worker, and two, on both cores. */
+const configs = (cfg: BenchConfig): Record<Config, { entry: string; cpus: string }> => ({
+  oneCore: { entry: 'gateway/src/index.ts', cpus: cfg.gatewayCpus },
   one: { entry: 'gateway/src/index.ts', cpus: '0-1' },
   two: { entry: 'gateway/src/cluster.ts', cpus: '0-1' },
-};
+});
 
 /** Requests per CPU-second of the gateway's processes: what a request costs, whatever bounded the window. */
 const perCpuSecond = (r: LoadResult) => (r.cpuPct > 0 ? Math.round((r.rps / (r.cpuPct / 100)) * 10) / 10 : 0);
@@ -39,7 +40,7 @@ export async function clusterScaling(cfg: BenchConfig, t: Target) {
     // The order turns each round, as in the gateway comparison.
     const turn = (round - 1) % all.length;
     for (const c of [...all.slice(turn), ...all.slice(0, turn)]) {
-      await withGateway(CONFIGS[c].entry, t, CONFIGS[c].cpus, async (url, pid) => {
+      await withGateway(configs(cfg)[c].entry, t, configs(cfg)[c].cpus, async (url, pid) => {
         for (const [name, body] of Object.entries(load)) {
           const r = await measure(spec(url, body), pid);
           runs[name]![c].push(r);

@@ -305,7 +305,7 @@ function clusterTable(c: any): string {
   return [
     'Req/s each round, with the gateway\'s CPU (% of one core, all its processes) in brackets. "Across cores" is two workers on both cores ÷ one worker on core 1 alone, round by round; "÷ 1 on both" divides by one worker given both cores instead (its garbage collector\'s threads then run on the other core). Req per CPU-second: the median over the rounds, in the order of the columns.',
     '',
-    '| workload | 1 worker, 1 core | 1 worker, 2 cores | 2 workers, 2 cores | across cores, each round | median | ÷ 1 on both (median) | req per CPU-second (1 / 1 on both / 2) | peak RSS MB, 1 worker | peak RSS MB per process, 2 workers |',
+    '| workload | 1 worker, 1 core | 1 worker, 2 cores | 2 workers, 2 cores | across cores, each round | median | ÷ 1 on both (median) | req per CPU-second (1 / 1 on both / 2) | peak RSS MB, 1 worker on 1 core | peak RSS MB per process, 2 workers |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
   ].join('\n');
@@ -392,8 +392,9 @@ const NOTES = `## What the numbers say (by hand, from the runs of issue 6's gate
   Its propagation rows follow 200 sign-ups of warm-up, not 2 000, to stay under three minutes: on a stack that
   fresh, 200/s is past what the write path sustains (a fresh stack's first 1 000 at 200/s: p50 18.5 ms), so a quick
   run's verdict at 200/s says little; the full run's is the one to read.
-- **Workers:** the comparison gives every gateway one worker on one core; the cluster row gives ours both cores (the
-  load generator shares one of them) with one worker and with two, each beside the other.
+- **Workers:** the comparison gives every gateway one worker on one core; the workers' table measures ours with one
+  worker on that core, one worker given both cores and two workers on both (the load generator and the in-memory
+  subgraphs share core 0 throughout), each beside the others in every round.
 - **Event path, what changed it** (issue 6's event work, measured by hand on this stack before and after):
   (1) FerretDB's SQLite backend never used its \`_id\` index and deadlocked at 100 concurrent updates; our build
   patches both (docs/decisions.md): an update by \`{_id, version}\` went from 11.8 to 0.9 ms with 3 000

@@ -99,7 +99,7 @@ export class TcpProxy {
     this.mode = 'blackhole';
   }
 
-  /** Client connections open through the proxy now (a test's way to see a connection leak). */
+  /** Sockets open through the proxy now, both sides of each connection (a test's way to see a leak). */
   get openConnections(): number {
     return this.sockets.size;
   }
