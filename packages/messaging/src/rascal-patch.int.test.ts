@@ -69,6 +69,15 @@ test('a confirm channel asked for as the connection closes fails through its cal
 async function reconnecting(retry: unknown = { min: 1000, max: 60000, factor: 2, strategy: 'exponential' }) {
   const proxy = new TcpProxy(hostPort(url, 5672));
   await proxy.start();
+  try {
+    return { proxy, errors: await shutDownWhileReconnecting(proxy, retry) };
+  } catch (err) {
+    await proxy.stop(); // a failed step leaves nothing open for the next test
+    throw err;
+  }
+}
+
+async function shutDownWhileReconnecting(proxy: TcpProxy, retry: unknown): Promise<unknown[]> {
   const v = await vhost(proxy.urlThrough(url), retry);
   const errors: unknown[] = [];
   v.on('error', (err) => errors.push(err));
@@ -82,7 +91,7 @@ async function reconnecting(retry: unknown = { min: 1000, max: 60000, factor: 2,
   // Bounded: a channel request left waiting for the connection would hold the shutdown forever.
   const shutDown = await Promise.race([new Promise<string>((r) => v.shutdown(() => r('shut down'))), sleep(2_000, 'still shutting down')]);
   expect(shutDown).toBe('shut down');
-  return { proxy, errors };
+  return errors;
 }
 
 test('a reconnect under way when the vhost shuts down closes its connection instead of keeping it', async () => {
