@@ -30,17 +30,18 @@ const perCpuSecond = (r: LoadResult) => (r.cpuPct > 0 ? Math.round((r.rps / (r.c
 export async function clusterScaling(cfg: BenchConfig, t: Target) {
   const w = workloads(t);
   const load = { deep: w.deep, distinct: w.distinct } as const;
+  const setups = configs(cfg);
+  const all = Object.keys(setups) as Config[];
   const runs: Record<string, Record<Config, LoadResult[]>> = {
     deep: { oneCore: [], one: [], two: [] },
     distinct: { oneCore: [], one: [], two: [] },
   };
   const spec = (url: string, body: string | (() => string)) => ({ url, body, connections: cfg.connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds });
-  const all: Config[] = ['oneCore', 'one', 'two'];
   for (let round = 1; round <= cfg.rounds; round++) {
     // The order turns each round, as in the gateway comparison.
     const turn = (round - 1) % all.length;
     for (const c of [...all.slice(turn), ...all.slice(0, turn)]) {
-      await withGateway(configs(cfg)[c].entry, t, configs(cfg)[c].cpus, async (url, pid) => {
+      await withGateway(setups[c].entry, t, setups[c].cpus, async (url, pid) => {
         for (const [name, body] of Object.entries(load)) {
           const r = await measure(spec(url, body), pid);
           runs[name]![c].push(r);

@@ -66,19 +66,21 @@ test('a confirm channel asked for as the connection closes fails through its cal
  * the patch also marks the vhost as shutting down in `shutdown`.
  */
 // Rascal's own retry (its baseline): the first reconnect at once, the next one 1–2 s after a failure.
-async function reconnecting(retry: unknown = { min: 1000, max: 60000, factor: 2, strategy: 'exponential' }) {
+const RETRY = { min: 1000, max: 60000, factor: 2, strategy: 'exponential' };
+
+async function reconnecting() {
   const proxy = new TcpProxy(hostPort(url, 5672));
   await proxy.start();
   try {
-    return { proxy, errors: await shutDownWhileReconnecting(proxy, retry) };
+    return { proxy, errors: await shutDownWhileReconnecting(proxy) };
   } catch (err) {
     await proxy.stop(); // a failed step leaves nothing open for the next test
     throw err;
   }
 }
 
-async function shutDownWhileReconnecting(proxy: TcpProxy, retry: unknown): Promise<unknown[]> {
-  const v = await vhost(proxy.urlThrough(url), retry);
+async function shutDownWhileReconnecting(proxy: TcpProxy): Promise<unknown[]> {
+  const v = await vhost(proxy.urlThrough(url), RETRY);
   const errors: unknown[] = [];
   v.on('error', (err) => errors.push(err));
   expect(proxy.openConnections).toBe(2); // the client's side and the broker's side of one connection
