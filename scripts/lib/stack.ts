@@ -73,14 +73,23 @@ export const serviceArgs = (s: ServiceName, compiled = false, entry = 'index') =
  * not wait for it), but a stack handed to a test or a user must have declared its queues, or the
  * first events would find no queue bound for them.
  */
-async function healthy(port: number): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(1_000) });
-  if (!res.ok) return false;
-  const body = (await res.json()) as { dependencies?: Record<string, string> };
-  return Object.values(body.dependencies ?? {}).every((state) => state === 'ok');
+/** Ready, dependencies included; `said` keeps what the last probe heard, for a start that times out. */
+async function healthy(port: number, said: { last: string }): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(1_000) });
+    const text = await res.text();
+    said.last = `${res.status} ${text}`;
+    if (!res.ok) return false;
+    const body = JSON.parse(text) as { dependencies?: Record<string, string> };
+    return Object.values(body.dependencies ?? {}).every((state) => state === 'ok');
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    said.last = e.cause?.code ?? e.message;
+    return false;
+  }
 }
 
-function launch(instance: InstanceName, env: NodeJS.ProcessEnv, { output, compiled, gatewayWorkers = 1 }: StackOptions, onExit: (code: number | null) => void) {
+function launch(instance: InstanceName, env: NodeJS.ProcessEnv, { output, compiled, gatewayWorkers = 1 }: StackOptions, onExit: (code: number | null, stderr: string) => void) {
   const service = serviceOf(instance);
   // One process per service (node + the tsx loader), so a signal reaches the service itself. The
   // IPC channel closes when this process dies, however it dies: the service then shuts down too.
@@ -96,7 +105,11 @@ function launch(instance: InstanceName, env: NodeJS.ProcessEnv, { output, compil
     child.stdout!.resume();
     child.stderr!.resume();
   }
-  child.once('exit', onExit);
+  // The end of what it said on stderr, so a start-up failure names its reason in the test's output
+  // (CI keeps that, not the log files).
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-600)));
+  child.once('exit', (code) => onExit(code, stderr.trim()));
   return child;
 }
 
@@ -133,14 +146,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   failed.catch(() => undefined);
   const start = (instance: InstanceName, env: NodeJS.ProcessEnv) => {
     envs.set(instance, env);
-    const onExit = (code: number | null) => {
+    const onExit = (code: number | null, stderr: string) => {
       if (stopping || killed.has(instance)) return;
-      if (starting) startupFailure(new Error(`${instance} exited during start-up (code ${code})`));
+      if (starting) startupFailure(new Error(`${instance} exited during start-up (code ${code})${stderr ? `: ${stderr}` : ''}`));
       else options.onExit?.(instance, code);
     };
     processes.set(instance, launch(instance, env, options, onExit));
   };
-  const ready = (i: InstanceName) => waitFor(`${i} on port ${portOf(i)}`, () => healthy(portOf(i)), 60_000);
+  const ready = async (i: InstanceName) => {
+    const said = { last: 'nothing yet' };
+    await waitFor(`${i} on port ${portOf(i)}`, () => healthy(portOf(i), said), 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}; its readiness probe last heard: ${said.last}`);
+    });
+  };
   const stop = async () => {
     stopping = true;
     await Promise.all([...processes.values()].map((child) => exited(child, 'SIGTERM')));

@@ -4,11 +4,43 @@ import type { Logger } from 'pino';
 export type Broker = BrokerAsPromised;
 
 /**
+ * How long one attempt to connect and declare the topology may take. amqplib bounds the connection
+ * and its handshake (Rascal's socket timeout); nothing bounds the declarations after it. A broker
+ * that accepted the connection and then stopped answering would otherwise hold the caller's start
+ * for good: a service would serve without messaging until restarted.
+ */
+export const BROKER_SETUP_TIMEOUT_MS = 20_000;
+
+export class BrokerSetupTimeoutError extends Error {}
+
+/**
+ * Connects and declares `config`'s topology, within `setupTimeoutMs`. An attempt that overruns is
+ * given up (the caller retries); if it completes later, what it made is shut down at once.
+ */
+export async function createBroker(config: BrokerConfig, logger: Logger, setupTimeoutMs = BROKER_SETUP_TIMEOUT_MS): Promise<Broker> {
+  const attempt = createBrokerUnbounded(config, logger);
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BrokerSetupTimeoutError(`the broker did not finish connecting and declaring the topology within ${setupTimeoutMs / 1000}s`)), setupTimeoutMs);
+  });
+  try {
+    return await Promise.race([attempt, overrun]);
+  } catch (err) {
+    if (err instanceof BrokerSetupTimeoutError) {
+      attempt.then((late) => late.shutdown()).catch((e: Error) => logger.warn({ err: e }, 'giving up a broker start that overran'));
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Creates the Rascal broker and attaches the listeners Rascal requires: without them an amqplib
  * error would crash the process instead of being recovered from. Rascal reconnects by itself and
  * re-applies the topology (`vhost_initialised`).
  */
-export async function createBroker(config: BrokerConfig, logger: Logger): Promise<Broker> {
+async function createBrokerUnbounded(config: BrokerConfig, logger: Logger): Promise<Broker> {
   let broker: Broker;
   try {
     broker = await BrokerAsPromised.create(withDefaultConfig(config));

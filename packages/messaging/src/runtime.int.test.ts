@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { exitWithin, freePort, silentLogger, testDatabase, type TestDatabase } from '@cinema/testing';
+import { amqpUrl, eventually, exitWithin, freePort, hostPort, silentLogger, TcpProxy, testDatabase, testNamespace, type TestDatabase } from '@cinema/testing';
 import { Messaging } from './runtime';
 
 let t: TestDatabase;
@@ -39,5 +39,40 @@ describe('messaging while the broker is unreachable', () => {
     expect(out).toContain('stopped');
     // Rascal left a keep-alive interval behind each failed attempt: the process never ended.
     expect(await exitWithin(child, 10_000)).toBe(0);
+  }, 45_000);
+});
+
+describe('messaging while the broker answers too slowly to set up', () => {
+  it('gives up an attempt that overruns its bound, connects on the next, and closes what the late one made', async () => {
+    const proxy = new TcpProxy(hostPort(amqpUrl(), 5672));
+    await proxy.start();
+    // Every chunk a second late, then the first attempt's connection goes silent for good (the
+    // broker took it and stopped answering) while new connections pass.
+    proxy.delay(1_000);
+    const messaging = new Messaging({
+      url: proxy.urlThrough(amqpUrl()),
+      namespace: testNamespace('setup-bound'),
+      logger: silentLogger,
+      setupTimeoutMs: 1_500,
+      owns: { exchange: 'users', outboxes: [t.db.collection('users')], snapshot: async function* () {}, count: async () => 0, leases: t.db.collection('resync_leases') },
+    });
+    try {
+      messaging.start();
+      await new Promise((r) => setTimeout(r, 1_200));
+      proxy.stallOpenConnections();
+      proxy.pass();
+      const started = Date.now();
+      await messaging.ready();
+      // Unbounded, the silent attempt would hold the start until amqplib's 10 s handshake timeout
+      // (or for good, had the handshake finished before the broker went silent).
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(messaging.connected).toBe(true);
+      // Nothing of the given-up attempt stays open: one connection is left (two sockets in the
+      // proxy, the client's side and the broker's).
+      expect(await eventually(() => proxy.openConnections === 2, 20_000)).toBe(true);
+    } finally {
+      await messaging.stop();
+      await proxy.stop();
+    }
   }, 45_000);
 });

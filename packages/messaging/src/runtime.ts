@@ -2,7 +2,7 @@ import { type ConsumerQueue, type DomainEvent, type Exchange, type ReplicaQueue,
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { Logger } from 'pino';
-import { BrokerUnavailableError, createBroker, publishConfirmed, type Broker } from './broker';
+import { BrokerSetupTimeoutError, BrokerUnavailableError, createBroker, publishConfirmed, type Broker } from './broker';
 import { planeIdentity, type PlaneIdentity } from './broker-user';
 import { ConfirmPublisher } from './confirm-publisher';
 import { startConsumer, type ConsumerOptions } from './consumer';
@@ -29,6 +29,8 @@ export interface MessagingOptions {
   sweepIntervalMs?: number;
   /** Told about every publish and every consumed message (metrics). */
   observer?: MessagingObserver;
+  /** One connection attempt's bound, topology included (broker.ts; tests shorten it). */
+  setupTimeoutMs?: number;
 }
 
 /**
@@ -117,10 +119,11 @@ export class Messaging {
     const topology = buildTopology({ url: o.url, namespace: o.namespace, owns: o.owns?.exchange, consumes: o.consumes?.map((c) => c.queue) });
     for (let attempt = 0, delay = 500; !this.stopped; attempt++, delay = Math.min(delay * 2, 10_000)) {
       try {
-        this.broker = await createBroker(topology, o.logger);
+        this.broker = await createBroker(topology, o.logger, o.setupTimeoutMs);
         break;
       } catch (err) {
-        if (attempt % 5 === 0) o.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot connect to the broker, or an owner has not declared its exchanges yet; retrying');
+        // An overrun is rare and says the broker is sick, not merely down: always on record.
+        if (attempt % 5 === 0 || err instanceof BrokerSetupTimeoutError) o.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot connect to the broker, or an owner has not declared its exchanges yet; retrying');
         await this.pause(delay);
       }
     }
