@@ -124,7 +124,13 @@ describe('hostile messages on a real consumer queue', () => {
     await eventually(() => retries - retriesBefore >= 10, 15_000);
     proxy.pass();
     const total = () => versions.reduce((n, e) => n + (outcomes.get(e.eventId)?.length ?? 0), 0);
-    expect(await eventually(() => total() === 150, 40_000)).toBe(true);
+    // Convergence within the product's own bounds: a write that was on a connection the reset
+    // dropped unseen waits out the socket timeout (writes are never given up early: projection.ts),
+    // then its events take their retry's defer (5 s at most). Seen once in a clean-clone CI run:
+    // not all 150 handled 40 s after the database came back.
+    const window = MONGO_CLIENT_OPTIONS.socketTimeoutMS + 20_000;
+    await eventually(() => total() === 150, window);
+    expect({ handled: total(), perVersion: versions.map((e) => outcomes.get(e.eventId)?.length ?? 0) }).toEqual({ handled: 150, perVersion: [30, 30, 30, 30, 30] });
     expect(retries - retriesBefore).toBeGreaterThanOrEqual(10);
     expect(await profile(id)).toMatchObject({ fullName: 'S5', version: 5 });
     expect(appliedOnce(versions)).toEqual([]);
@@ -132,5 +138,5 @@ describe('hostile messages on a real consumer queue', () => {
     summary.record('redelivery storm: retries while the database was away', `${retries - retriesBefore} retries`);
     expect(await raw.deadLetters(QUEUE)).toEqual([]);
     expect(movies.connected).toBe(true);
-  }, 70_000);
+  }, MONGO_CLIENT_OPTIONS.socketTimeoutMS + 50_000);
 });
