@@ -13,7 +13,7 @@
  */
 import type { BenchConfig } from './config';
 import { median, workloads, type Target } from './gateway-only';
-import { measure, type LoadResult } from './load';
+import { measure, perCpuSecond, type LoadResult } from './load';
 import { withGateway } from './optimisations';
 
 type Config = 'oneCore' | 'one' | 'two';
@@ -24,8 +24,7 @@ const configs = (cfg: BenchConfig): Record<Config, { entry: string; cpus: string
   two: { entry: 'gateway/src/cluster.ts', cpus: '0-1' },
 });
 
-/** Requests per CPU-second of the gateway's processes: what a request costs, whatever bounded the window. */
-const perCpuSecond = (r: LoadResult) => (r.cpuPct > 0 ? Math.round((r.rps / (r.cpuPct / 100)) * 10) / 10 : 0);
+const perCpu = (r: LoadResult) => perCpuSecond(r.rps, r.cpuPct);
 
 export async function clusterScaling(cfg: BenchConfig, t: Target) {
   const w = workloads(t);
@@ -57,7 +56,7 @@ export async function clusterScaling(cfg: BenchConfig, t: Target) {
       const scaling = ratios(two, oneCore);
       // On this machine: does a second worker help a worker that already has both cores (its GC threads on the other)?
       const overOneOnBoth = ratios(two, one);
-      const cpuSeconds = { oneCore: oneCore.map(perCpuSecond), one: one.map(perCpuSecond), two: two.map(perCpuSecond) };
+      const cpuSeconds = { oneCore: oneCore.map(perCpu), one: one.map(perCpu), two: two.map(perCpu) };
       return [name, { oneCore, one, two, scalingEachRound: scaling, scaling: median(scaling, 2), overOneOnBothEachRound: overOneOnBoth, overOneOnBoth: median(overOneOnBoth, 2), perCpuSecond: cpuSeconds }];
     }),
   );

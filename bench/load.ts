@@ -20,6 +20,12 @@ export interface LoadResult {
   peakRssEachMb?: number[];
 }
 
+/**
+ * Requests per CPU-second of a gateway's processes (req/s ÷ their CPU share, `cpuPct` in % of one
+ * core): what a request costs, whatever else took the core meanwhile. 0 when no CPU was seen.
+ */
+export const perCpuSecond = (rps: number, cpuPct: number) => (cpuPct > 0 ? Math.round((rps / (cpuPct / 100)) * 10) / 10 : 0);
+
 export interface LoadSpec {
   url: string;
   /** One body for every request, or a function making each one (the mix). */

@@ -8,6 +8,7 @@
 import type { BenchConfig } from './config';
 import { benchGateways, median, type Row, type Target } from './gateway-only';
 import { GATEWAYS, type GatewayVariant } from './gateways';
+import { perCpuSecond } from './load';
 
 /** The switches whose keep-or-remove this decides, each alone off (names are the environment's). */
 export const SWITCHES: Record<string, NodeJS.ProcessEnv> = {
@@ -27,7 +28,7 @@ const variant = (name: string, off: NodeJS.ProcessEnv = {}): GatewayVariant => (
  * request much less so, which makes that ratio the steadier one on a shared machine.
  */
 function summary(rows: Row[]) {
-  const perCpu = (r: Row) => r.rounds!.map((rps, i) => Math.round((rps / Math.max(1, r.cpuRounds![i]!)) * 100));
+  const perCpu = (r: Row) => r.rounds!.map((rps, i) => perCpuSecond(rps, r.cpuRounds![i]!));
   const ratio = (a: number[], b: number[]) => a.map((x, i) => Math.round((x / b[i]!) * 100) / 100);
   const on = rows.find((r) => r.gateway === 'all on')!;
   return rows.map((r) => {
