@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { bookingBench } from './bookings';
 import { subscriptionBench } from './subscriptions';
 import { clusterScaling } from './cluster-scaling';
+import { machineCeiling } from './machine-ceiling';
 import { barChart } from './chart';
 import { benchConfig } from './config';
 import { eventPath } from './event-path';
@@ -72,6 +73,8 @@ async function main() {
       if (has('cluster')) {
         say(`workers: one and two (cluster.ts) on both cores, deep identical and distinct, ${cfg.rounds} rounds`);
         results.cluster = await clusterScaling(cfg, fake.target);
+        say(`this machine's own ceiling on two cores: a gateway-shaped kernel alone on core ${cfg.gatewayCpus}, then on both cores, ${cfg.rounds} rounds`);
+        results.clusterCeiling = await machineCeiling(cfg);
       }
       if (has('profile')) {
         say('profiles (--cpu-prof) of this gateway and Hive on the deep query (identical and distinct) and the small lookup');
