@@ -71,9 +71,9 @@ export const serviceArgs = (s: ServiceName, compiled = false, entry = 'index') =
 /**
  * Ready, and its dependencies up too: a subgraph serves before its broker link is (readiness does
  * not wait for it), but a stack handed to a test or a user must have declared its queues, or the
- * first events would find no queue bound for them.
+ * first events would find no queue bound for them. `said` keeps what the last probe heard, for the
+ * error of a start that times out.
  */
-/** Ready, dependencies included; `said` keeps what the last probe heard, for a start that times out. */
 async function healthy(port: number, said: { last: string }): Promise<boolean> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(1_000) });
