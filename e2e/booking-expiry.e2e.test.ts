@@ -44,9 +44,13 @@ it('expires a booking users never answered, releases its seats, and refunds the 
   const message = await held;
   expect(JSON.parse(message.content.toString())).toMatchObject({ type: 'booking.expired', aggregateId: id });
 
-  // users comes back and answers the request: the late debit.
+  // users comes back and answers the request: the late debit. Ready means connected to the broker;
+  // its consumers start right after, each retried on a backoff (0.5 s doubling) if its start fails.
   await stack.restart('users');
-  expect(await until(() => creditsOf(url, ann.id), (c) => c !== 50)).toBe(30);
+  const debited = await until(() => creditsOf(url, ann.id), (c) => c !== 50, 30_000).catch((err: Error) => {
+    throw new Error(`${err.message}\nusers' log, last lines:\n${stack.logTail('users')}`);
+  });
+  expect(debited).toBe(30);
   await new Promise((r) => setTimeout(r, 500));
   expect(await statusOf(url, id)).toBe('EXPIRED'); // the debit cannot bring it back
 

@@ -57,6 +57,8 @@ export interface Stack {
   kill(instance: InstanceName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a killed process again with the same environment and waits until it is ready. */
   restart(instance: InstanceName): Promise<void>;
+  /** The last few kB a process wrote (stdout and stderr, its restarts included): for a failing test's message. */
+  logTail(instance: InstanceName): string;
   stop(): Promise<void>;
 }
 
@@ -89,7 +91,13 @@ async function healthy(port: number, said: { last: string }): Promise<boolean> {
   }
 }
 
-function launch(instance: InstanceName, env: NodeJS.ProcessEnv, { output, compiled, gatewayWorkers = 1 }: StackOptions, onExit: (code: number | null, stderr: string) => void) {
+function launch(
+  instance: InstanceName,
+  env: NodeJS.ProcessEnv,
+  { output, compiled, gatewayWorkers = 1 }: StackOptions,
+  onExit: (code: number | null, stderr: string) => void,
+  onOutput: (chunk: Buffer) => void,
+) {
   const service = serviceOf(instance);
   // One process per service (node + the tsx loader), so a signal reaches the service itself. The
   // IPC channel closes when this process dies, however it dies: the service then shuts down too.
@@ -109,9 +117,13 @@ function launch(instance: InstanceName, env: NodeJS.ProcessEnv, { output, compil
   // (CI keeps that, not the log files).
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-600)));
+  child.stdout!.on('data', onOutput);
+  child.stderr!.on('data', onOutput);
   child.once('exit', (code) => onExit(code, stderr.trim()));
   return child;
 }
+
+const LOG_TAIL_CHARS = 4_000;
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports } = options;
@@ -127,6 +139,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const portOf = (instance: InstanceName) => instancePorts(serviceOf(instance))[instancesOf(serviceOf(instance)).indexOf(instance)]!;
 
   const envs = new Map<InstanceName, NodeJS.ProcessEnv>();
+  const tails = new Map<InstanceName, string>();
   const killed = new Set<InstanceName>();
   const exited = (child: ChildProcess, signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {
@@ -151,7 +164,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (starting) startupFailure(new Error(`${instance} exited during start-up (code ${code})${stderr ? `: ${stderr}` : ''}`));
       else options.onExit?.(instance, code);
     };
-    processes.set(instance, launch(instance, env, options, onExit));
+    const keep = (chunk: Buffer) => tails.set(instance, ((tails.get(instance) ?? '') + chunk.toString()).slice(-LOG_TAIL_CHARS));
+    processes.set(instance, launch(instance, env, options, onExit, keep));
   };
   const ready = async (i: InstanceName) => {
     const said = { last: 'nothing yet' };
@@ -191,5 +205,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { gatewayUrl: urls.gateway, urls, processes, instancesOf, kill, restart, stop };
+  const logTail = (instance: InstanceName) => tails.get(instance) ?? '';
+  return { gatewayUrl: urls.gateway, urls, processes, instancesOf, kill, restart, logTail, stop };
 }
