@@ -1,6 +1,6 @@
 /**
  * What two cores give this machine on work shaped like a gateway worker's, with nothing else running:
- * parse and serialize an answer of about the deep query's size (~90 KB), keeping the last few alive as
+ * parse and serialize a 112 KB answer (the deep query's is 87–136 KB), keeping the last few alive as
  * requests in flight do, so the garbage collector's copying and the memory traffic count too. The same
  * kernel runs for `seconds` alone on the gateway's core, then one copy on each core at once. Their ratio
  * is the most two workers could reach here before the load generator and the in-memory subgraphs take

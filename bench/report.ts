@@ -316,7 +316,7 @@ function clusterTable(c: any): string {
 /** bench/machine-ceiling.ts: what two cores give this machine on gateway-shaped work, nothing else running. */
 function ceilingLine(c: any): string {
   if (!c) return '';
-  return `\nThis machine's own ceiling (bench/machine-ceiling.ts): a kernel shaped like a worker's work (parse and serialize a ~90 KB answer, the last 16 kept alive) did ${c.alone.join(' / ')} iterations alone on the gateway's core and ${c.both.join(' / ')} on both cores at once, round by round: **${c.ratio}×** (${c.eachRound.join('× / ')}×). Two workers cannot pass that here, and the load generator and subgraphs take part of core 0 besides.`;
+  return `\nThis machine's own ceiling (bench/machine-ceiling.ts): a kernel shaped like a worker's work (parse and serialize a 112 KB answer, the last 16 kept alive) did ${c.alone.join(' / ')} iterations alone on the gateway's core and ${c.both.join(' / ')} on both cores at once, round by round: **${c.ratio}×** (${c.eachRound.join('× / ')}×). Two workers cannot pass that here, and the load generator and subgraphs take part of core 0 besides.`;
 }
 
 /** Interpretation, written after reading the results and profiles; it names no number that is not above. */
