@@ -95,7 +95,7 @@ function launch(
   instance: InstanceName,
   env: NodeJS.ProcessEnv,
   { output, compiled, gatewayWorkers = 1 }: StackOptions,
-  onExit: (code: number | null, stderr: string) => void,
+  onExit: (code: number | null) => void,
   onOutput: (chunk: Buffer) => void,
 ) {
   const service = serviceOf(instance);
@@ -113,13 +113,10 @@ function launch(
     child.stdout!.resume();
     child.stderr!.resume();
   }
-  // The end of what it said on stderr, so a start-up failure names its reason in the test's output
-  // (CI keeps that, not the log files).
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-600)));
+  // Its output's tail too, so a failure names its reason in the test's output (CI keeps that, not the log files).
   child.stdout!.on('data', onOutput);
   child.stderr!.on('data', onOutput);
-  child.once('exit', (code) => onExit(code, stderr.trim()));
+  child.once('exit', onExit);
   return child;
 }
 
@@ -140,6 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const envs = new Map<InstanceName, NodeJS.ProcessEnv>();
   const tails = new Map<InstanceName, string>();
+  const logTail = (instance: InstanceName) => tails.get(instance) ?? '';
   const killed = new Set<InstanceName>();
   const exited = (child: ChildProcess, signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {
@@ -159,9 +157,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   failed.catch(() => undefined);
   const start = (instance: InstanceName, env: NodeJS.ProcessEnv) => {
     envs.set(instance, env);
-    const onExit = (code: number | null, stderr: string) => {
+    const onExit = (code: number | null) => {
       if (stopping || killed.has(instance)) return;
-      if (starting) startupFailure(new Error(`${instance} exited during start-up (code ${code})${stderr ? `: ${stderr}` : ''}`));
+      const said = logTail(instance).slice(-600).trim();
+      if (starting) startupFailure(new Error(`${instance} exited during start-up (code ${code})${said ? `: ${said}` : ''}`));
       else options.onExit?.(instance, code);
     };
     const keep = (chunk: Buffer) => tails.set(instance, ((tails.get(instance) ?? '') + chunk.toString()).slice(-LOG_TAIL_CHARS));
@@ -205,6 +204,5 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  const logTail = (instance: InstanceName) => tails.get(instance) ?? '';
   return { gatewayUrl: urls.gateway, urls, processes, instancesOf, kill, restart, logTail, stop };
 }
