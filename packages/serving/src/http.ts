@@ -2,12 +2,12 @@ import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerOptions } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import express from 'express';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
+import { drainPlugin } from './drain';
 import { maskUnexpectedErrors } from './errors';
 import { graphqlRoute, isGraphQLPath, type AdmissionGate, type GraphQLStep } from './graphql-route';
 import { healthRoutes, type ReadinessChecks, type ReadinessReport } from './health';
@@ -104,8 +104,9 @@ export function createGraphQLHttpServer<C extends RequestContext>(
     // The process owns shutdown (onShutdown: stop HTTP, then consumers, then connections).
     stopOnTerminationSignals: false,
     plugins: [
-      // Leaves time, within the process's shutdown budget, to stop messaging and close connections.
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
+      // The grace leaves time, within the process's shutdown budget, to stop messaging and close
+      // connections; the linger is for requests already sent on an idle connection (drain.ts).
+      drainPlugin(httpServer, { graceMs: 5_000, lingerMs: 1_000 }),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
