@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Pool } from 'undici';
 import { freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
 import { startToyGraph } from '@cinema/testing/toy-graph';
 
@@ -60,6 +61,49 @@ describe('gateway process', () => {
       child.kill('SIGTERM');
       const code = await new Promise((r) => child.once('exit', r));
       expect(code).toBe(0);
+      await toy.subgraph.stop();
+    }
+  }, 90_000);
+
+  it('on SIGTERM under keep-alive load, answers every request already sent and exits 0 (drain.ts)', async () => {
+    const toy = await startToyGraph();
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
+      env: { ...process.env, ...secrets, PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn', RATE_LIMIT: '0' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    const origin = `http://127.0.0.1:${port}`;
+    const pool = new Pool(origin, { connections: 20, keepAliveTimeout: 30_000 });
+    const outcomes = new Map<string, number>();
+    const count = (k: string) => outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+    try {
+      const body = JSON.stringify({ query: '{ hello(name: "drain") }' });
+      const ask = async () => {
+        const res = await pool.request({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const answer = (await res.body.json()) as { data?: unknown };
+        return res.statusCode === 200 && JSON.stringify(answer.data) === '{"hello":"hello, drain"}' ? 'answered' : `status ${res.statusCode}`;
+      };
+      for (const deadline = Date.now() + 50_000; (await ask().catch(() => 'down')) !== 'answered'; await new Promise((r) => setTimeout(r, 250))) {
+        if (Date.now() > deadline) throw new Error('the gateway did not answer within 50 s');
+      }
+      let gone = false;
+      void exited.then(() => (gone = true));
+      // Twenty keep-alive clients, each sending its next request the moment an answer arrives.
+      const clients = Array.from({ length: 20 }, async () => {
+        while (!gone) {
+          await ask().then(count, (err: { code?: string }) => (count(err.code ?? String(err)), new Promise((r) => setTimeout(r, 20))));
+        }
+      });
+      await new Promise((r) => setTimeout(r, 1_500));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await Promise.all(clients);
+      // Before drain.ts, requests sent on a connection the drain closed failed with UND_ERR_SOCKET / ECONNRESET.
+      expect([...outcomes.keys()].sort()).toEqual(['ECONNREFUSED', 'answered']);
+    } finally {
+      child.kill('SIGKILL');
+      await pool.close();
       await toy.subgraph.stop();
     }
   }, 90_000);
