@@ -58,7 +58,7 @@ export const gatewayEnv = z
     // While a worker's event loop is ≥ 90% busy, only a window of requests runs at once (at least
     // this many; it widens when it starves the core) and the rest wait in order
     // (admission/admission.ts). 0: no limit. Beyond ADMISSION_QUEUE waiting: 503.
-    ADMISSION_LIMIT: int(0, 10_000, 8),
+    ADMISSION_LIMIT: int(0, 10_000, 4),
     ADMISSION_QUEUE: int(1, 1_000_000, 1_000),
     // cluster.ts only: how many gateway processes share the port (default: the usable cores).
     GATEWAY_WORKERS: int(1, 256, availableParallelism()),

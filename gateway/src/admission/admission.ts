@@ -9,10 +9,13 @@
  * window of requests runs and the rest wait in arrival order. The window adapts: a fixed one
  * either starves the core (requests also wait on subgraphs: at 16, a small lookup left a fifth of
  * the core idle) or admits everything. When a sample finds the loop NOT busy although requests had
- * to wait, the window was too small and doubles; each busy sample narrows it by one, down to
- * `limit`. While the loop is not busy everyone is let in at once, so a worker that waits on slow
- * subgraphs is never capped. Beyond `maxQueued` waiting, a request is refused at once (503,
- * Retry-After) instead of queueing without bound. A client that leaves while waiting loses its place.
+ * to wait, the window was too small and doubles; each busy sample narrows it by a quarter, down to
+ * `limit`. Narrowing by one per sample let a few idle samples (a subgraph slow for a moment) hold
+ * the window at 20–75 for seconds on end, so a busy worker ran nearly as if uncapped: on distinct
+ * deep queries, a quarter and a floor of 4 served ~20% more than one and 8 (docs/decisions.md).
+ * While the loop is not busy everyone is let in at once, so a worker that waits on slow subgraphs
+ * is never capped. Beyond `maxQueued` waiting, a request is refused at once (503, Retry-After)
+ * instead of queueing without bound. A client that leaves while waiting loses its place.
  */
 import type { ServerResponse } from 'node:http';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
@@ -99,7 +102,7 @@ export class Admission {
   /** One sample of the event loop's utilization (0–1): the timer's, or a test's. */
   observe(utilization: number): void {
     this.busy = utilization >= (this.o.busyAbove ?? 0.9);
-    if (this.busy) this.window = Math.max(this.o.limit, this.window - 1);
+    if (this.busy) this.window = Math.max(this.o.limit, Math.floor(this.window * 0.75));
     else if (this.queued) this.window = Math.min(this.o.maxLimit ?? 4_096, this.window * 2);
     this.queued = false;
     if (!this.busy) while (this.waiting.length) this.admitNext();

@@ -57,7 +57,7 @@ describe('admission control', () => {
     expect(a.state).toMatchObject({ running: 7, waiting: 0, busy: false });
   });
 
-  it('the window doubles when holding requests back left the loop idle, and narrows by one per busy sample down to the limit', () => {
+  it('the window doubles when holding requests back left the loop idle, and narrows by a quarter per busy sample down to the limit', () => {
     const a = make(4);
     a.observe(BUSY);
     expect(a.state.window).toBe(4);
@@ -67,11 +67,20 @@ describe('admission control', () => {
     for (let i = 0; i < 5; i++) a.enter(res()); // the fifth waits
     a.observe(IDLE);
     expect(a.state.window).toBe(8);
-    a.observe(BUSY);
-    a.observe(BUSY);
-    expect(a.state.window).toBe(6);
-    for (let i = 0; i < 10; i++) a.observe(BUSY);
-    expect(a.state.window).toBe(4);
+    // A busy sample, requests until one has to wait, then an idle sample: the window was too small.
+    const starve = () => {
+      a.observe(BUSY);
+      while (a.enter(res()) === true);
+      a.observe(IDLE);
+    };
+    starve(); // 8 → 6 → 12
+    starve(); // 12 → 9 → 18
+    starve(); // 18 → 13 → 26
+    expect(a.state.window).toBe(26);
+    const narrowed: number[] = [];
+    for (let i = 0; i < 7; i++) a.observe(BUSY), narrowed.push(a.state.window);
+    // Back at the limit within tenths of a second; by one per sample it took 22 samples.
+    expect(narrowed).toEqual([19, 14, 10, 7, 5, 4, 4]);
   });
 
   it('limit 0 is off', () => {
