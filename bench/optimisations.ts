@@ -22,7 +22,8 @@ export const TOGGLES = [
   { name: 'batched entity fetches: each distinct representation once', off: { DEDUPE_REPRESENTATIONS: 'off' }, workloads: ['deep'] },
   { name: "result shaping compiled per operation (profile: Apollo's computeResponse)", off: { GATEWAY_COMPILED_SHAPING: 'off' }, workloads: ['deep'] },
   { name: 'answers serialized in pieces (profile: the first touch of one large string)', off: { GATEWAY_JSON_PIECES: 'off' }, workloads: ['small', 'deep'] },
-  { name: 'admission control: an adaptive window of requests while the worker is out of CPU', off: { ADMISSION_LIMIT: '0' }, workloads: ['small', 'deep'] },
+  // Distinct operations are where it matters: identical ones share an answer before admission.
+  { name: 'admission control: an adaptive window of requests while the worker is out of CPU', off: { ADMISSION_LIMIT: '0' }, workloads: ['small', 'deep', 'distinct'] },
   { name: 'old generation limited to 1 GB (V8 sizes its growth from the limit: RSS)', off: { NODE_OPTIONS: '' }, workloads: ['deep'] },
 ] as const;
 
@@ -58,33 +59,34 @@ const timed = async (f: () => Promise<unknown>) => { const t = performance.now()
 type Toggled = Record<string, LoadResult>;
 
 /** On/off rows for the switches, on any setting (gateway-only or the whole system). */
-export async function toggles(cfg: BenchConfig, t: Target, connections = cfg.connections) {
+export async function toggles(cfg: BenchConfig, t: Target, connections = cfg.connections, available: readonly string[] = ['small', 'deep', 'distinct']) {
   const load = workloads(t);
+  const here = (names: readonly string[]) => names.filter((w) => available.includes(w));
   // --quick: shorter windows too (a gateway start-up per switch is most of its time).
-  const spec = (url: string, b: string) => ({ url, body: b, connections, seconds: cfg.quick ? 1 : cfg.seconds, warmupSeconds: cfg.quick ? 0.5 : cfg.warmupSeconds });
+  const spec = (url: string, b: string | (() => string)) => ({ url, body: b, connections, seconds: cfg.quick ? 1 : cfg.seconds, warmupSeconds: cfg.quick ? 0.5 : cfg.warmupSeconds });
   const run = (names: readonly string[], extra: NodeJS.ProcessEnv = {}) =>
     withGateway('gateway/src/index.ts', t, cfg.gatewayCpus, async (url, pid) => {
       const out: Toggled = {};
-      for (const w of names) {
-        out[w] = await measure(spec(url, load[w as 'small' | 'deep']), pid);
+      for (const w of here(names)) {
+        out[w] = await measure(spec(url, load[w as 'small' | 'deep' | 'distinct']), pid);
         process.stderr.write(`  ${extra && Object.keys(extra).length ? JSON.stringify(extra) : 'all on'} ${w}: ${out[w]!.rps} req/s p99 ${out[w]!.p99} ms\n`);
       }
       return out;
     }, extra);
-  const allOn = await run(['small', 'deep']);
+  const allOn = await run(['small', 'deep', 'distinct']);
   const rows = [];
   // --quick: each switch on the deep query only (every one lists it), to stay under three minutes.
   for (const toggle of TOGGLES) rows.push({ name: toggle.name, switch: toggle.off, off: await run(cfg.quick ? ['deep'] : toggle.workloads, toggle.off) });
   // --quick (under three minutes, a gateway start-up takes seconds): no opt-in rows, no second "all on".
   const optIn = [];
   for (const o of cfg.quick ? [] : OPT_IN) optIn.push({ name: o.name, switch: o.on, on: await run(o.workloads, o.on) });
-  const allOnAgain = cfg.quick ? undefined : await run(['small', 'deep']);
+  const allOnAgain = cfg.quick ? undefined : await run(['small', 'deep', 'distinct']);
   return { allOn, allOnAgain, rows, optIn };
 }
 
 export async function optimisations(cfg: BenchConfig, t: Target) {
   const deep = body(DEEP);
-  const spec = (url: string, b: string) => ({ url, body: b, connections: cfg.connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds });
+  const spec = (url: string, b: string | (() => string)) => ({ url, body: b, connections: cfg.connections, seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds });
   // Plan cache: the first deep query after start plans, parses and validates; later ones hit the caches.
   // Then, in the same process (a start-up costs seconds), APQ: the hash instead of the query text
   // (registered once; Apollo Server keeps it in memory).

@@ -101,7 +101,7 @@ async function main() {
       // With the system part only: starting the whole system is slow, the gateway-only rows are the primary ones.
       if (has('optimisations') && !cfg.quick) {
         say('optimisations on/off, whole system');
-        results.systemToggles = await toggles(cfg, target, cfg.systemConnections);
+        results.systemToggles = await toggles(cfg, target, cfg.systemConnections, SYSTEM_WORKLOADS);
       }
       if (has('traffic')) {
         say('subgraph traffic per query, whole system');
