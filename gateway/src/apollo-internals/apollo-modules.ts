@@ -21,13 +21,21 @@ export const PATCH_MARKER = 'cinema-graph patch: result-shaping seam';
  * resultShaping.js as patched: `computeResponse` is Apollo's own last step (the merged subgraph
  * answers shaped into the client's), untouched; the patch adds `shapeResponse`, which
  * executeQueryPlan.js calls instead, and `setResponseShaper`, which decides what shapeResponse runs
- * (computeResponse while nothing, or undefined, is set).
+ * (computeResponse while nothing, or undefined, is set); and `operationFor`, through which
+ * executeQueryPlan.js builds the federation Operation it shapes with, and `setOperationStore`, which
+ * may keep one per parsed operation (a new one per request while none is set).
  */
 export interface ResultShaping {
   computeResponse: ComputeResponse;
   shapeResponse: ComputeResponse;
   setResponseShaper(shaper: ComputeResponse | undefined): void;
+  /** How executeQueryPlan.js gets the Operation it shapes with: `build()` unless a store is set. */
+  operationFor(schema: object, operationNode: object, build: () => Operation): Operation;
+  setOperationStore(store: OperationStore | undefined): void;
 }
+
+/** Given the API schema, the parsed operation (graphql-js AST, kept by Apollo Server) and how to build it. */
+export type OperationStore = (schema: object, operationNode: object, build: () => Operation) => Operation;
 export const resultShaping = () => require(RESULT_SHAPING) as ResultShaping;
 
 /** The files the patch changes that do not carry its marker ('' when it is applied), read without loading them. */

@@ -5,7 +5,7 @@
  * unwrapped level by level, and a `{ updated, isInvalid }` object per value. On the deep query it was
  * ~21% of the gateway's time, before the garbage it leaves.
  *
- * Here the operation's selections are compiled once per request into plain records (tens of nodes,
+ * Here the operation's selections are compiled once per operation into plain records (tens of nodes,
  * against the thousands of values they then shape), and the answer is walked with them, in the same
  * order and with the same merging as Apollo's walk. Only answers that shape cleanly take this path:
  * whatever Apollo answers with an error or a null bubbled up (a null non-null field, a bad
@@ -14,7 +14,7 @@
  * error keeps Apollo's wording and path. index.ts installs it (GATEWAY_COMPILED_SHAPING, config.ts).
  */
 import * as fed from '@apollo/federation-internals';
-import { getOwn, type ComputeResponse } from './apollo-modules';
+import { getOwn, type ComputeResponse, type OperationStore } from './apollo-modules';
 
 type Schema = fed.Schema;
 type Vars = Record<string, unknown>;
@@ -171,8 +171,42 @@ function shapeValue(shape: Shape, output: unknown, input: unknown, hasSelections
   return input;
 }
 
+/**
+ * One federation Operation per parsed operation and API schema, for the patch's operationFor.
+ * Apollo built one per request from the graphql-js AST (1.9% of the gateway's time on distinct deep
+ * queries); Apollo Server keeps that AST per document, so it keys a WeakMap. Nothing writes to an
+ * Operation once built: the executor reads its variable definitions, the shaping its selections.
+ */
+export function operationStore(): OperationStore {
+  const byNode = new WeakMap<object, { schema: object; operation: fed.Operation }>();
+  return (schema, node, build) => {
+    const kept = byNode.get(node);
+    if (kept?.schema === schema) return kept.operation;
+    const operation = build();
+    byNode.set(node, { schema, operation });
+    return operation;
+  };
+}
+
 /** The compiled walk, or Apollo's `original` whenever the walk gives up. */
 export function compiledComputeResponse(original: ComputeResponse): ComputeResponse {
+  // Compiled once per Operation (per operation, with operationStore): GIVE_UP when the operation
+  // itself makes the walk give up (introspection), so Apollo's walk answers it at once.
+  const compiled = new WeakMap<fed.Operation, Selection[] | GiveUp>();
+  const compile = (operation: fed.Operation, schema: Schema) => {
+    let selections = compiled.get(operation);
+    if (selections === undefined) {
+      try {
+        selections = compileSet(schema, operation.selectionSet);
+      } catch (e) {
+        if (e !== GIVE_UP) throw e;
+        selections = GIVE_UP;
+      }
+      compiled.set(operation, selections);
+    }
+    if (selections instanceof GiveUp) throw GIVE_UP;
+    return selections;
+  };
   return function computeResponse(args) {
     const { operation, variables, input } = args;
     if (!input) return { data: input, errors: [] };
@@ -182,7 +216,7 @@ export function compiledComputeResponse(original: ComputeResponse): ComputeRespo
       const run: Run = { schema, variables: () => (vars ??= { __proto__: null, ...operation.collectDefaultedVariableValues(), ...variables }) };
       const data = newObject();
       const root = schema.schemaDefinition.rootType(operation.rootKind)!;
-      applySet(compileSet(schema, operation.selectionSet), input as Record<string, unknown>, data, root, run);
+      applySet(compile(operation, schema), input as Record<string, unknown>, data, root, run);
       return { data, errors: [] };
     } catch (e) {
       if (e !== GIVE_UP) throw e;

@@ -1,6 +1,6 @@
 import { buildSchema, operationFromDocument } from '@apollo/federation-internals';
 import { parse } from 'graphql';
-import { compiledComputeResponse } from './compiled-result-shaping';
+import { compiledComputeResponse, operationStore } from './compiled-result-shaping';
 import { resultShaping } from './apollo-modules';
 
 // Apollo's own (the patch adds a seam beside it and never replaces it).
@@ -83,4 +83,51 @@ describe('compiled result shaping: the same answer as Apollo, or Apollo\'s own',
     const r = both('{ me { id } }', undefined as unknown as Input);
     expect(r.actual).toBe(r.expected);
   });
+
+  it('compiles once per Operation: one Operation shaped request after request, with other variables, types and inputs, answers as Apollo each time', () => {
+    const query = 'query ($hide: Boolean!) { movie(id: "1") { id @skip(if: $hide) title } node(id: "1") { id ... on Movie { title } ... on User { name } } }';
+    const operation = operationFromDocument(schema, parse(query), { validate: true });
+    const fallback = jest.fn(apolloComputeResponse);
+    const shape = compiledComputeResponse(fallback);
+    const introspectionHandling = () => null;
+    const user = { __typename: 'User', id: 'u1', name: 'Ann' };
+    const requests: Array<[Record<string, unknown>, Input, boolean]> = [
+      [{ hide: false }, { movie: movie('1'), node: movie('2') }, false],
+      [{ hide: true }, { movie: movie('3'), node: user }, false], // the other fragment applies now
+      [{ hide: false }, { movie: { __typename: 'Movie', id: null, title: 'x' }, node: user }, true], // this input gives up…
+      [{ hide: false }, { movie: movie('4'), node: movie('5') }, false], // …and the next one does not
+    ];
+    for (const [variables, input, givesUp] of requests) {
+      fallback.mockClear();
+      const expected = apolloComputeResponse({ operation, variables, input, introspectionHandling });
+      expect(JSON.stringify(shape({ operation, variables, input, introspectionHandling }))).toBe(JSON.stringify(expected));
+      expect(fallback.mock.calls.length > 0).toBe(givesUp);
+    }
+  });
+
+  it('an operation the walk cannot take (introspection) goes to Apollo every time', () => {
+    const operation = operationFromDocument(schema, parse('{ __schema { queryType { name } } movie(id: "1") { id } }'), { validate: true });
+    const fallback = jest.fn(apolloComputeResponse);
+    const shape = compiledComputeResponse(fallback);
+    for (let i = 0; i < 2; i++) shape({ operation, input: { movie: movie('1') }, introspectionHandling: () => ({ queryType: { name: 'Query' } }) });
+    expect(fallback).toHaveBeenCalledTimes(2);
+  });
 });
+
+describe('operationStore: one Operation per parsed operation and API schema', () => {
+  it('builds once per operation node, again for another schema or another node', () => {
+    const store = operationStore();
+    const document = parse('{ movies { id } }');
+    const node = document.definitions[0]!;
+    const build = jest.fn(() => operationFromDocument(schema, document, { validate: true }));
+    const first = store(schema, node, build);
+    expect(store(schema, node, build)).toBe(first);
+    expect(build).toHaveBeenCalledTimes(1);
+    const other = {}; // another API schema (a supergraph update)
+    expect(store(other, node, build)).not.toBe(first);
+    expect(build).toHaveBeenCalledTimes(2);
+    store(schema, parse('{ movies { id } }').definitions[0]!, build); // the same text, parsed again
+    expect(build).toHaveBeenCalledTimes(3);
+  });
+});
+

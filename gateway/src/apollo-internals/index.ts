@@ -9,7 +9,7 @@
  */
 import type { Logger } from '@cinema/config';
 import { resultShaping, unpatched, type ResultShaping } from './apollo-modules';
-import { compiledComputeResponse } from './compiled-result-shaping';
+import { compiledComputeResponse, operationStore } from './compiled-result-shaping';
 import { installedVersions, MADE_FOR, versionMismatch, type Versions } from './versions';
 
 export interface ApolloSwitches {
@@ -33,6 +33,8 @@ export function applyApolloInternals(switches: ApolloSwitches, logger: Pick<Logg
   }
   const module = seams.resultShaping();
   module.setResponseShaper(switches.compiledShaping ? compiledComputeResponse(module.computeResponse) : undefined);
+  // One Operation per parsed operation, so the walk is compiled once per operation, not per request.
+  module.setOperationStore(switches.compiledShaping ? operationStore() : undefined);
   return { installed: true, switches: { ...switches } };
 }
 

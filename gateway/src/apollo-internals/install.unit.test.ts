@@ -41,6 +41,7 @@ describe("Apollo's internals: changed only on the release they were made for, wi
   it('the patch is applied in this install: Apollo\'s executor calls the seam', () => {
     expect(unpatched()).toBe('');
     expect(readFileSync(require.resolve(EXECUTE_QUERY_PLAN), 'utf8')).toContain('(0, resultShaping_1.shapeResponse)({');
+    expect(readFileSync(require.resolve(EXECUTE_QUERY_PLAN), 'utf8')).toContain('(0, resultShaping_1.operationFor)(apiSchema, operationContext.operation, () =>');
   });
 
   it('a file without the marker, or missing, is named', () => {
@@ -57,6 +58,19 @@ describe("Apollo's internals: changed only on the release they were made for, wi
     expect(shapedBy()).toBe('apollo');
     applyApolloInternals({ compiledShaping: true }, log, seams);
     expect(log.warn).not.toHaveBeenCalled();
+  });
+
+  it('on, the executor gets one Operation per parsed operation (operationFor); off, a new one per request as published', () => {
+    const document = parse('{ movie { id } }');
+    const node = document.definitions[0]!;
+    const build = jest.fn(() => operationFromDocument(schema, document, { validate: true }));
+    applyApolloInternals({ compiledShaping: true }, logger(), seams);
+    expect(resultShaping().operationFor(schema, node, build)).toBe(resultShaping().operationFor(schema, node, build));
+    expect(build).toHaveBeenCalledTimes(1);
+    applyApolloInternals({ compiledShaping: false }, logger(), seams);
+    expect(resultShaping().operationFor(schema, node, build)).not.toBe(resultShaping().operationFor(schema, node, build));
+    expect(build).toHaveBeenCalledTimes(3);
+    applyApolloInternals({ compiledShaping: true }, logger(), seams);
   });
 
   it.each([
