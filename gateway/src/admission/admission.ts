@@ -12,8 +12,8 @@
  * to wait, the window was too small and doubles; each busy sample narrows it by a quarter, down to
  * `limit`. Narrowing by one per sample let a few idle samples (a subgraph slow for a moment) hold
  * the window at 20–75 for seconds on end, so a busy worker ran nearly as if uncapped: on distinct
- * deep queries, a quarter and a floor of 4 served ~14% more than one and 8 (median of three
- * rounds, docs/decisions.md).
+ * deep queries, narrowing by a quarter to a floor of 4 served ~14% more than by one to a floor of
+ * 8 (median of three rounds, docs/decisions.md).
  * While the loop is not busy everyone is let in at once, so a worker that waits on slow subgraphs
  * is never capped. Beyond `maxQueued` waiting, a request is refused at once (503, Retry-After)
  * instead of queueing without bound. A client that leaves while waiting loses its place.
