@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { freePort, gql, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '@cinema/testing';
@@ -6,14 +6,18 @@ import { startToyGraph } from '@cinema/testing/toy-graph';
 
 const secrets = { GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET, JWT_SECRET: TEST_JWT_SECRET };
 
+/** The gateway (index.ts, or cluster.ts's workers) as a process of its own, with the test secrets and `env`. */
+const spawnGateway = (file: 'index.ts' | 'cluster.ts', env: NodeJS.ProcessEnv, stdio: StdioOptions = 'ignore') =>
+  spawn(process.execPath, ['--import', 'tsx', join(__dirname, file)], { env: { ...process.env, ...secrets, ...env }, stdio });
+
+/** Serving the toy graph on `port`. */
+const onToy = (port: number, toy: { supergraphPath: string }) => ({ PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn' });
+
 describe('gateway process', () => {
   it('serves another supergraph on another port when configured to', async () => {
     const toy = await startToyGraph();
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
-      env: { ...process.env, ...secrets, PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    });
+    const child = spawnGateway('index.ts', onToy(port, toy));
     try {
       // Wait for the process, then for the graph: under a loaded CI the gateway's readiness probe of
       // the toy subgraph (1 s budget, answered by this busy jest worker) can say "down" for a while.
@@ -36,10 +40,7 @@ describe('gateway process', () => {
   it('runs as workers sharing one port (cluster.ts), replaces a crashed worker, and stops on SIGTERM', async () => {
     const toy = await startToyGraph();
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cluster.ts')], {
-      env: { ...process.env, ...secrets, PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn', GATEWAY_WORKERS: '2' },
-      stdio: 'ignore',
-    });
+    const child = spawnGateway('cluster.ts', { ...onToy(port, toy), GATEWAY_WORKERS: '2' });
     const url = `http://127.0.0.1:${port}/graphql`;
     const answers = async () => (await gql(url, '{ hello(name: "workers") }').catch(() => undefined))?.data;
     const until = async (ok: () => Promise<boolean>) => {
@@ -68,10 +69,7 @@ describe('gateway process', () => {
   it('on SIGTERM under keep-alive load, answers every request already sent and exits 0 (drain.ts)', async () => {
     const toy = await startToyGraph();
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
-      env: { ...process.env, ...secrets, PORT: String(port), SUPERGRAPH_PATH: toy.supergraphPath, LOG_LEVEL: 'warn', RATE_LIMIT: '0' },
-      stdio: 'ignore',
-    });
+    const child = spawnGateway('index.ts', { ...onToy(port, toy), RATE_LIMIT: '0' });
     const exited = new Promise((r) => child.once('exit', r));
     const origin = `http://127.0.0.1:${port}`;
     const pool = new Pool(origin, { connections: 20, keepAliveTimeout: 30_000 });
@@ -109,10 +107,7 @@ describe('gateway process', () => {
   }, 90_000);
 
   it('refuses to start with a clear message when the supergraph file is missing', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
-      env: { ...process.env, ...secrets, PORT: String(await freePort()), SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawnGateway('index.ts', { PORT: String(await freePort()), SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql' }, ['ignore', 'ignore', 'pipe']);
     let stderr = '';
     child.stderr!.on('data', (c) => (stderr += c));
     const code = await new Promise((r) => child.once('exit', r));
